@@ -1,0 +1,328 @@
+"""Building the index: parallel parsing, one whoosh writer, incremental and atomic.
+
+Layout of an index folder::
+
+    INDEX_DIR/CURRENT          name of the generation being served (replaced atomically)
+    INDEX_DIR/gen-<stamp>/     a whoosh index + manifest.json {schema, files: {relpath: sha1}}
+
+A full build writes a new generation and only then points ``CURRENT`` at it, so a server reading the
+old one never sees a half-built index, and a build that fails leaves the old one serving. An
+incremental build (the default when the schema is unchanged) re-parses only files whose content hash
+changed, deletes reports whose files are gone, and commits in place: whoosh's commit is atomic for
+readers, and a failed build cancels its writer.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from indexer.normalise import search_text
+from indexer.read import ReadError, discover, read_source
+from indexer.report import extract_facts, has_value, report_id
+from indexer.schema import SCHEMA_VERSION, WORD_SEP, make_schema
+from indexer.words import cut_words, init_jieba
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for the CLI's closing lines and for tests."""
+
+    corpus: str
+    index_dir: str
+    generation: str = ""
+    full: bool = False
+    indexed: int = 0  # added or re-parsed
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    total: int = 0  # reports in the index after the build
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{'full' if self.full else 'incremental'} build of {self.corpus} → {self.index_dir} "
+            f"({self.generation})",
+            f"reports in index: {self.total}; parsed: {self.indexed}; unchanged: {self.unchanged}; "
+            f"deleted: {self.deleted}; skipped: {len(self.skipped)}; time: {self.seconds:.2f} s",
+        ]
+        out.extend(f"  skipped {f}: {reason}" for f, reason in self.skipped)
+        return out
+
+
+class BuildError(RuntimeError):
+    """The build could not complete; the index that was serving is untouched."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Locating generations
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder being served, or None if there is no index."""
+    pointer = index_dir / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    gen = index_dir / name
+    return gen if name and gen.is_dir() and whoosh_index.exists_in(str(gen)) else None
+
+
+def _point_current_at(index_dir: Path, gen: Path) -> None:
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def _read_manifest(gen: Path) -> dict[str, Any]:
+    try:
+        return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(gen: Path, manifest: dict[str, Any]) -> None:
+    tmp = gen / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, gen / MANIFEST)
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Keep the served generation and the one before it (a server may still be reading it)."""
+    gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
+    for old in gens[:-2]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing one file into an index document (runs in worker processes)
+
+
+def _init_worker() -> None:
+    init_jieba()
+
+
+def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None, str | None]:
+    """(relpath, document fields or None, skip reason or None) for one file."""
+    root, rel = task
+    path = Path(root) / rel
+    try:
+        source = read_source(path)
+        facts = extract_facts(source.text, rel)
+    except ReadError as err:
+        return rel, None, str(err)
+    except Exception as err:  # an extractor bug must not lose the rest of the corpus
+        return rel, None, f"extraction failed: {type(err).__name__}: {err}"
+    facts["encoding"] = source.encoding
+    norm = search_text(source.text).text
+    title = facts.get("title") or Path(rel).stem
+    doc: dict[str, Any] = {
+        "id": report_id(rel),
+        "file": rel,
+        "sha1": source.sha1,
+        "title": title,
+        "title_words": WORD_SEP.join(cut_words(search_text(title).text)),
+        "body_words": WORD_SEP.join(cut_words(facts.get("body") or "")),
+        "words": WORD_SEP.join(cut_words(norm)),
+        "grams": norm,
+        "facts": json.dumps(facts, ensure_ascii=False),
+        "text_z": zlib.compress(source.text.encode("utf-8"), 6),
+        "search_len": len(norm),
+    }
+    for name in ("province", "city", "county", "town", "body", "status"):
+        if facts.get(name):
+            doc[name] = str(facts[name])
+    apps = facts.get("applications") or {}
+    recon = facts.get("reconsideration") or {}
+    numbers = {
+        "year": facts.get("year"),
+        "applications_new": apps.get("new"),
+        "applications_total": apps.get("handled_total"),
+        "reconsideration_total": recon.get("total"),
+        "litigation_total": facts.get("litigation_total"),
+    }
+    for name, value in numbers.items():
+        if isinstance(value, int):
+            doc[name] = value
+    doc["has_applications"] = has_value(numbers["applications_new"])
+    doc["has_reconsideration"] = has_value(numbers["reconsideration_total"])
+    doc["has_litigation"] = has_value(numbers["litigation_total"])
+    return rel, doc, None
+
+
+def _prepared(tasks: list[tuple[str, str]], procs: int) -> Iterable[tuple[str, dict | None, str | None]]:
+    if procs <= 1 or len(tasks) < 8:
+        _init_worker()
+        yield from map(prepare_document, tasks)
+        return
+    _init_worker()  # once in the parent: forked workers inherit the loaded dictionary
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(procs) as pool:
+        yield from pool.imap(prepare_document, tasks, chunksize=4)
+
+
+# ---------------------------------------------------------------------------------------------
+# The build
+
+
+class Progress:
+    """A progress bar on a terminal; a line per 10% otherwise (CI logs)."""
+
+    def __init__(self, total: int, stream=sys.stderr, enabled: bool = True) -> None:
+        self.total, self.stream, self.enabled = total, stream, enabled and total > 0
+        self.tty = getattr(stream, "isatty", lambda: False)()
+        self.done = 0
+        self.last_decile = -1
+        self.start = time.perf_counter()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        frac = self.done / self.total
+        rate = self.done / max(time.perf_counter() - self.start, 1e-9)
+        if self.tty:
+            bar = "#" * int(frac * 30)
+            self.stream.write(f"\r[{bar:<30}] {self.done}/{self.total} reports  {rate:.0f}/s")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif int(frac * 10) > self.last_decile:
+            self.last_decile = int(frac * 10)
+            self.stream.write(f"  {self.done}/{self.total} reports ({frac:.0%}, {rate:.0f}/s)\n")
+
+
+def build_index(
+    corpus_dir: str | Path,
+    index_dir: str | Path,
+    *,
+    full: bool = False,
+    procs: int | None = None,
+    progress: bool = False,
+    fail_after: Callable[[int], None] | None = None,
+) -> BuildSummary:
+    """Build or update the index of ``corpus_dir`` in ``index_dir``.
+
+    ``fail_after`` is a test hook called after each document is written (it may raise to simulate a
+    crash mid-build).
+    """
+    t0 = time.perf_counter()
+    corpus = Path(corpus_dir).resolve()
+    index_root = Path(index_dir)
+    index_root.mkdir(parents=True, exist_ok=True)
+    files = discover(corpus)
+    rels = [p.relative_to(corpus).as_posix() if p != corpus else p.name for p in files]
+    root = str(corpus if corpus.is_dir() else corpus.parent)
+
+    gen = current_generation(index_root)
+    manifest = _read_manifest(gen) if gen else {}
+    incremental = (
+        not full and gen is not None and manifest.get("schema") == SCHEMA_VERSION
+        and manifest.get("corpus") == str(corpus)
+    )
+    summary = BuildSummary(str(corpus), str(index_root), full=not incremental)
+    procs = procs or os.cpu_count() or 1
+
+    if incremental:
+        assert gen is not None
+        known: dict[str, str] = manifest.get("files", {})
+        hashes = {rel: _sha1_of(Path(root) / rel) for rel in rels}
+        todo = [rel for rel in rels if hashes[rel] is None or known.get(rel) != hashes[rel]]
+        gone = [rel for rel in known if rel not in hashes]
+        summary.unchanged = len(rels) - len(todo)
+        ix = whoosh_index.open_dir(str(gen))
+        writer = ix.writer()
+        new_files = {rel: h for rel, h in known.items() if rel not in gone}
+        try:
+            for rel in gone:
+                writer.delete_by_term("id", report_id(rel))
+                summary.deleted += 1
+            _write_docs(writer, root, todo, procs, progress, summary, new_files, fail_after, update=True)
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            raise
+        writer.commit()
+        ix.close()
+        _write_manifest(gen, {**manifest, "files": new_files, "built": _now()})
+        target = gen
+    else:
+        target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        target.mkdir()
+        try:
+            ix = whoosh_index.create_in(str(target), make_schema())
+            writer = ix.writer(limitmb=256)
+            new_files = {}
+            try:
+                _write_docs(writer, root, rels, procs, progress, summary, new_files, fail_after,
+                            update=False)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            ix.close()
+            _write_manifest(target, {"schema": SCHEMA_VERSION, "corpus": str(corpus),
+                                     "files": new_files, "built": _now()})
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        _point_current_at(index_root, target)
+        _remove_old_generations(index_root, keep={target.name, gen.name if gen else ""})
+
+    summary.generation = target.name
+    summary.total = len(new_files)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _write_docs(writer, root: str, rels: list[str], procs: int, progress: bool, summary: BuildSummary,
+                files_out: dict[str, str], fail_after: Callable[[int], None] | None, update: bool) -> None:
+    bar = Progress(len(rels), enabled=progress)
+    written = 0
+    for rel, doc, reason in _prepared([(root, r) for r in rels], procs):
+        bar.step()
+        if doc is None:
+            summary.skipped.append((rel, reason or "unknown error"))
+            # a file that became unreadable leaves the index too
+            if rel in files_out:
+                writer.delete_by_term("id", report_id(rel))
+                files_out.pop(rel, None)
+            continue
+        if update:
+            writer.update_document(**doc)
+        else:
+            writer.add_document(**doc)
+        files_out[rel] = doc["sha1"]
+        summary.indexed += 1
+        written += 1
+        if fail_after is not None:
+            fail_after(written)
+
+
+def _sha1_of(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -1,0 +1,562 @@
+"""The query core: one parsed :class:`Query` in, hits, snippets and facet counts out.
+
+The web page, the JSON API and the command line all build a ``Query`` with
+:meth:`Query.from_args` and call :meth:`SearchIndex.search`, so they cannot drift apart.
+A ``Query`` round-trips through URL arguments (:meth:`Query.to_args`): the URL holds the whole
+state, and every facet value carries the URL that toggles it (as Datasette does).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import threading
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer import highlight, querylang
+from indexer.errors import IndexMissing, QueryError
+from indexer.normalise import search_text
+
+__all__ = ["FACETS", "RANGES", "SORTS", "IndexMissing", "Query", "QueryError", "SearchIndex"]
+
+# Facets counted for every search, in display order.
+FACETS: tuple[str, ...] = (
+    "year",
+    "province",
+    "city",
+    "county",
+    "town",
+    "status",
+    "has_applications",
+    "has_reconsideration",
+    "has_litigation",
+)
+# Numeric fields that take ``<field>_min`` / ``<field>_max``.
+RANGES: tuple[str, ...] = ("applications_new", "reconsideration_total", "litigation_total")
+SORTS: dict[str, str] = {
+    "relevance": "相关度",
+    "year": "年份（新→旧）",
+    "year_asc": "年份（旧→新）",
+    "applications": "申请数（多→少）",
+    "litigation": "诉讼数（多→少）",
+}
+MAX_PER_PAGE = 100
+
+
+def _ints(value: str, name: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise QueryError(f"{name} 必须是整数（got {value!r}）") from None
+
+
+def _as_list(args: Mapping[str, object], key: str) -> list[str]:
+    """Values of ``key`` from a Flask MultiDict, a dict of lists or a plain dict."""
+    getlist = getattr(args, "getlist", None)
+    if getlist is not None:
+        return [v for v in getlist(key) if v is not None]
+    v = args.get(key)
+    if v is None:
+        return []
+    if isinstance(v, list | tuple):
+        return [str(x) for x in v]
+    return [str(v)]
+
+
+@dataclass(frozen=True)
+class Query:
+    """Everything that decides a result page. Immutable: derive new ones with ``replace``."""
+
+    q: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # facet name → selected values (OR)
+    ranges: tuple[tuple[str, int | None, int | None], ...] = ()  # field, min, max (inclusive)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_args(cls, args: Mapping[str, object]) -> Query:
+        """Parse URL / CLI arguments. Raises :class:`QueryError` on bad values."""
+        q = " ".join(_as_list(args, "q")).strip()
+        filters: list[tuple[str, tuple[str, ...]]] = []
+        for name in FACETS:
+            vals = tuple(dict.fromkeys(v for v in _as_list(args, name) if v != ""))
+            if name.startswith("has_"):
+                vals = tuple(_yes_no(v, name) for v in vals)
+            if vals:
+                filters.append((name, vals))
+        ranges: list[tuple[str, int | None, int | None]] = []
+        for name in RANGES:
+            lo = [v for v in _as_list(args, f"{name}_min") if v.strip()]
+            hi = [v for v in _as_list(args, f"{name}_max") if v.strip()]
+            mn = _ints(lo[-1], f"{name}_min") if lo else None
+            mx = _ints(hi[-1], f"{name}_max") if hi else None
+            if mn is not None or mx is not None:
+                if mn is not None and mx is not None and mn > mx:
+                    raise QueryError(f"{name}_min ({mn}) 大于 {name}_max ({mx})")
+                ranges.append((name, mn, mx))
+        sort = (_as_list(args, "sort") or ["relevance"])[-1] or "relevance"
+        if sort not in SORTS:
+            raise QueryError(f"未知的排序方式 {sort!r}；可用：{', '.join(SORTS)}")
+        page = _ints((_as_list(args, "page") or ["1"])[-1] or "1", "page")
+        per_page = _ints((_as_list(args, "per_page") or ["20"])[-1] or "20", "per_page")
+        if page < 1:
+            raise QueryError("page 必须 ≥ 1")
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page 必须在 1 到 {MAX_PER_PAGE} 之间")
+        return cls(q, tuple(filters), tuple(ranges), sort, page, per_page)
+
+    # -- URL state ---------------------------------------------------------------------------
+    def to_args(self) -> list[tuple[str, str]]:
+        """The arguments that reproduce this query (defaults left out)."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name, vals in self.filters:
+            out.extend((name, v) for v in vals)
+        for name, mn, mx in self.ranges:
+            if mn is not None:
+                out.append((f"{name}_min", str(mn)))
+            if mx is not None:
+                out.append((f"{name}_max", str(mx)))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        if self.per_page != 20:
+            out.append(("per_page", str(self.per_page)))
+        return out
+
+    def url(self, base: str = "/") -> str:
+        args = self.to_args()
+        return base + ("?" + urlencode(args) if args else "")
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        for n, vals in self.filters:
+            if n == name:
+                return vals
+        return ()
+
+    def range_of(self, name: str) -> tuple[int | None, int | None]:
+        for n, mn, mx in self.ranges:
+            if n == name:
+                return mn, mx
+        return None, None
+
+    def toggled(self, name: str, value: str) -> Query:
+        """This query with ``name=value`` switched on or off, back on page 1."""
+        current = self.selected(name)
+        new_vals = tuple(v for v in current if v != value) if value in current else (*current, value)
+        filters = [(n, v) for n, v in self.filters if n != name]
+        if new_vals:
+            filters.append((name, new_vals))
+        filters.sort(key=lambda f: FACETS.index(f[0]))
+        return replace(self, filters=tuple(filters), page=1)
+
+    def without_range(self, name: str) -> Query:
+        return replace(self, ranges=tuple(r for r in self.ranges if r[0] != name), page=1)
+
+    def with_page(self, page: int) -> Query:
+        return replace(self, page=page)
+
+    def with_sort(self, sort: str) -> Query:
+        return replace(self, sort=sort, page=1)
+
+
+def _yes_no(value: str, name: str) -> str:
+    v = value.strip().lower()
+    if v in ("1", "yes", "true", "y", "是"):
+        return "yes"
+    if v in ("0", "no", "false", "n", "否"):
+        return "no"
+    if v == "unknown":
+        return "unknown"
+    raise QueryError(f"{name} 取值为 1（是）、0（否）或 unknown")
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+    toggle_url: str
+    label: str = ""
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected,
+                "toggle_url": self.toggle_url, "label": self.label or self.value}
+
+
+@dataclass
+class Hit:
+    id: str
+    file: str
+    title: str
+    body: str | None
+    year: int | None
+    town: str | None
+    county: str | None
+    city: str | None
+    province: str | None
+    applications_new: int | None
+    reconsideration_total: int | None
+    litigation_total: int | None
+    status: str | None
+    snippets: list[str]  # HTML: report text escaped, only our <mark> tags unescaped
+    url: str  # the report page at the first hit
+    source_url: str | None
+    score: float | None = None
+
+    def to_json(self) -> dict:
+        return {k: getattr(self, k) for k in (
+            "id", "file", "title", "body", "year", "town", "county", "city", "province",
+            "applications_new", "reconsideration_total", "litigation_total", "status",
+            "snippets", "url", "source_url", "score")}
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    took_ms: float
+    needles: list[str] = field(default_factory=list)  # what was highlighted
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+    def to_json(self, base: str = "/") -> dict:
+        return {
+            "query": {"q": self.query.q, "args": dict(_group(self.query.to_args())),
+                      "url": self.query.url(base)},
+            "total": self.total,
+            "page": self.query.page,
+            "per_page": self.query.per_page,
+            "pages": self.pages,
+            "sort": self.query.sort,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {name: [v.to_json() for v in vals] for name, vals in self.facets.items()},
+        }
+
+
+def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
+
+
+@dataclass
+class ReportView:
+    """One report for its page: the text as written, with every hit of the query marked."""
+
+    id: str
+    file: str
+    title: str
+    facts: dict  # every extracted fact (the `extract` JSON)
+    text: str  # the original text
+    highlighted_html: str  # escaped original text, hits wrapped in <mark id="hit-N" class="hit">
+    hit_count: int
+    source_url: str | None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "file": self.file, "title": self.title, "facts": self.facts,
+                "text": self.text, "hit_count": self.hit_count, "source_url": self.source_url}
+
+
+# The query syntax as shown in the UI and the README.
+SYNTAX_HELP: list[tuple[str, str]] = [
+    ("微信公众号", "词语：jieba 切出的各词都出现，或整串文字出现（words, any jieba segmentation）"),
+    ('"政务新媒体"', "精确短语：报告原文（规范化后）中包含这一整串文字"),
+    ("行政复议 AND 行政诉讼", "AND（默认）：两者都出现"),
+    ("微信 OR 微博", "OR：任一出现"),
+    ("NOT 微博 / -微博", "NOT 或前缀 -：不出现"),
+    ("(微信 OR 微博) 公开栏", "括号分组"),
+    ("year:2020  province:山东省  town:刘楼镇", "字段筛选：year, province, city, county, town, body, status"),
+    ("litigation_total:>=1  applications_new:[3 TO 10]", "数值筛选：applications_new, reconsideration_total, "
+     "litigation_total, year（>, >=, <, <=, [a TO b]）"),
+]
+
+
+# =============================================================================================
+# The engine: parsing, filtering, counting, ranking and snippets over one open index.
+
+FACET_LABELS: dict[str, str] = {
+    "year": "年份", "province": "省", "city": "市", "county": "县区", "town": "乡镇",
+    "status": "数据质量", "has_applications": "有依申请", "has_reconsideration": "有行政复议",
+    "has_litigation": "有行政诉讼",
+}
+VALUE_LABELS: dict[str, str] = {
+    "yes": "有", "no": "无", "unknown": "未知",
+    "verified": "已核验", "inconsistent": "不一致", "partial": "部分", "no_tables": "无表格",
+}
+FACET_SIZE = 30
+
+
+class SearchIndex:
+    """One served index. Thread-safe; reopens itself when a build commits a new version."""
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._state: _OpenIndex | None = None
+        self._state = self._open()
+
+    # -- opening -------------------------------------------------------------------------------
+    def _open(self) -> _OpenIndex:
+        from indexer.build import current_generation
+
+        gen = current_generation(self.index_dir)
+        if gen is None:
+            raise IndexMissing(f"no index in {self.index_dir}: run `python -m indexer build`")
+        ix = whoosh_index.open_dir(str(gen))
+        return _OpenIndex(gen, ix, ix.searcher())
+
+    def _current(self) -> _OpenIndex:
+        """The open index, reopened if CURRENT points elsewhere or the index was committed to."""
+        with self._lock:
+            state = self._state
+            from indexer.build import current_generation
+
+            gen = current_generation(self.index_dir)
+            if state is None or gen is None or gen != state.gen:
+                if gen is None and state is not None:
+                    return state
+                new = self._open()
+                if state is not None:
+                    state.retire()
+                self._state = new
+                return new
+            if not state.searcher.up_to_date():
+                new_searcher = state.searcher.refresh()
+                self._state = _OpenIndex(state.gen, state.ix, new_searcher)
+                return self._state
+            return state
+
+    def stats(self) -> dict:
+        st = self._current()
+        from indexer.build import _read_manifest
+
+        manifest = _read_manifest(st.gen)
+        return {"reports": st.searcher.doc_count(), "built": manifest.get("built"),
+                "index_dir": str(self.index_dir), "generation": st.gen.name}
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, query: Query, base: str = "/") -> SearchResult:
+        t0 = time.perf_counter()
+        node = querylang.parse(query.q)
+        text_q = querylang.to_whoosh(node)
+        filter_q = _filters_to_whoosh(query)
+        st = self._current()
+        searcher = st.searcher
+        parts = [p for p in (text_q, filter_q) if p is not None]
+        combined = parts[0] if len(parts) == 1 else wq.And(parts) if parts else None
+        if combined is None:
+            docnums = list(searcher.reader().all_doc_ids())
+        else:
+            docnums = list(searcher.docs_for_query(combined))
+        total = len(docnums)
+        columns = st.columns()
+        facets = self._facets(query, columns, docnums, base)
+
+        start = (query.page - 1) * query.per_page
+        hit_docs: list[tuple[int, float | None]] = []
+        if total and start < total:
+            hit_docs = self._rank(searcher, query, text_q, filter_q, docnums, columns, start)
+        hay = querylang.needles(node)
+        hits = [self._hit(searcher, docnum, score, hay, query.q) for docnum, score in hit_docs]
+        return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay)
+
+    def _rank(self, searcher, query: Query, text_q, filter_q, docnums: list[int], columns: _Columns,
+              start: int) -> list[tuple[int, float | None]]:
+        end = start + query.per_page
+        if query.sort == "relevance" and text_q is not None:
+            results = searcher.search(text_q, filter=filter_q, limit=end)
+            return [(results.docnum(i), results.score(i)) for i in range(start, min(end, len(results.top_n)))]
+        key = {
+            "relevance": ("year", True), "year": ("year", True), "year_asc": ("year", False),
+            "applications": ("applications_new", True), "litigation": ("litigation_total", True),
+        }[query.sort]
+        values = columns.numbers[key[0]]
+        files = columns.values["file"]
+        missing = -1 if key[1] else 1 << 40
+
+        def sort_key(d: int):
+            v = values[d]
+            v = missing if v is None else v
+            return (-v if key[1] else v, files[d] or "")
+
+        ordered = heapq.nsmallest(end, docnums, key=sort_key)
+        return [(d, None) for d in ordered[start:end]]
+
+    def _facets(self, query: Query, columns: _Columns, docnums: list[int], base: str) -> dict:
+        out: dict[str, list[FacetValue]] = {}
+        for name in FACETS:
+            col = columns.values[name]
+            counts = Counter(map(col.__getitem__, docnums))
+            counts.pop(None, None)
+            counts.pop("", None)
+            selected = query.selected(name)
+            if name == "year":
+                items = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+            elif name.startswith("has_") or name == "status":
+                order = ["yes", "no", "unknown", "verified", "inconsistent", "partial", "no_tables"]
+                items = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+            else:
+                items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            shown = items[:FACET_SIZE]
+            shown_vals = {v for v, _ in shown}
+            shown += [(v, counts.get(v, 0)) for v in selected if v not in shown_vals]
+            out[name] = [
+                FacetValue(v, c, v in selected, query.toggled(name, v).url(base), VALUE_LABELS.get(v, v))
+                for v, c in shown
+            ]
+        return out
+
+    def _hit(self, searcher, docnum: int, score: float | None, hay: list[str], q: str) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        facts = json.loads(stored["facts"])
+        original = zlib.decompress(stored["text_z"]).decode("utf-8")
+        norm = search_text(original)
+        snips = highlight.snippets(original, hay, norm=norm)
+        url = f"/reports/{stored['id']}"
+        if q:
+            url += "?" + urlencode({"q": q})
+            if hay and highlight.find_spans(norm.text, hay, limit=1):
+                url += "#hit-1"
+        return Hit(
+            id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
+            body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),
+            county=facts.get("county"), city=facts.get("city"), province=facts.get("province"),
+            applications_new=(facts.get("applications") or {}).get("new"),
+            reconsideration_total=(facts.get("reconsideration") or {}).get("total"),
+            litigation_total=facts.get("litigation_total"), status=facts.get("status"),
+            snippets=snips, url=url, source_url=facts.get("source_url"),
+            score=round(score, 4) if score is not None else None,
+        )
+
+    # -- one report ----------------------------------------------------------------------------
+    def _stored_by_id(self, report_id: str) -> dict | None:
+        searcher = self._current().searcher
+        docnum = searcher.document_number(id=report_id)
+        return None if docnum is None else searcher.stored_fields(docnum)
+
+    def report(self, report_id: str, q: str = "") -> ReportView | None:
+        stored = self._stored_by_id(report_id)
+        if stored is None:
+            return None
+        facts = json.loads(stored["facts"])
+        text = zlib.decompress(stored["text_z"]).decode("utf-8")
+        hay = querylang.needles(querylang.parse(q)) if q else []
+        html, count = highlight.highlight_text(text, hay)
+        return ReportView(stored["id"], stored["file"], stored.get("title") or stored["file"], facts,
+                          text, html, count, facts.get("source_url"))
+
+    def raw(self, report_id: str) -> tuple[bytes, str] | None:
+        """The original file's bytes, read from the corpus folder the index was built from."""
+        stored = self._stored_by_id(report_id)
+        if stored is None:
+            return None
+        from indexer.build import _read_manifest
+
+        corpus = _read_manifest(self._current().gen).get("corpus")
+        if not corpus:
+            return None
+        root = Path(corpus)
+        path = root / stored["file"] if root.is_dir() else root
+        try:
+            return path.read_bytes(), Path(stored["file"]).name
+        except OSError:
+            return None
+
+
+def _filters_to_whoosh(query: Query) -> wq.Query | None:
+    clauses: list[wq.Query] = []
+    for name, vals in query.filters:
+        if name == "year":
+            terms = []
+            for v in vals:
+                try:
+                    terms.append(wq.NumericRange("year", int(v), int(v)))
+                except ValueError:
+                    raise QueryError(f"year 必须是整数（got {v!r}）") from None
+        else:
+            terms = [wq.Term(name, v) for v in vals]
+        clauses.append(terms[0] if len(terms) == 1 else wq.Or(terms))
+    for name, mn, mx in query.ranges:
+        clauses.append(wq.NumericRange(name, mn, mx))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+class _Columns:
+    """Facet and sort values per document number, read once per index version (columnar)."""
+
+    def __init__(self, searcher) -> None:
+        self.values: dict[str, list[str | None]] = {}
+        self.numbers: dict[str, list[int | None]] = {}
+        n = searcher.reader().doc_count_all()
+        for name in (*FACETS, "file"):
+            raw = self._column(searcher, name, n)
+            self.values[name] = [None if v in (None, "", b"") else str(v) for v in raw]
+        for name in ("year", "applications_new", "reconsideration_total", "litigation_total"):
+            self.numbers[name] = self._column(searcher, name, n, numeric=True)
+
+    @staticmethod
+    def _column(searcher, name: str, n: int, numeric: bool = False) -> list:
+        out: list = []
+        for sub, _offset in searcher.reader().leaf_readers():
+            count = sub.doc_count_all()
+            if sub.has_column(name):
+                vals = list(sub.column_reader(name, translate=True))
+                if numeric:
+                    # a missing number reads as the column default; stored fields tell them apart
+                    present = _present_docs(sub, name)
+                    vals = [v if d in present else None for d, v in enumerate(vals)]
+                out.extend(vals)
+            else:
+                out.extend([None] * count)
+        return out[:n] + [None] * (n - len(out))
+
+
+def _present_docs(reader, name: str) -> set[int]:
+    """Docs of a segment that have a value in numeric field ``name`` (via its postings)."""
+    present: set[int] = set()
+    if name not in reader.schema:
+        return present
+    try:
+        for term in reader.lexicon(name):
+            present.update(reader.postings(name, term).all_ids())
+    except Exception:
+        pass
+    return present
+
+
+class _OpenIndex:
+    def __init__(self, gen: Path, ix, searcher) -> None:
+        self.gen, self.ix, self.searcher = gen, ix, searcher
+        self._columns: _Columns | None = None
+        self._lock = threading.Lock()
+
+    def columns(self) -> _Columns:
+        with self._lock:
+            if self._columns is None:
+                self._columns = _Columns(self.searcher)
+            return self._columns
+
+    def retire(self) -> None:
+        """Old searchers are left to the garbage collector: a request may still be using one."""

@@ -1,0 +1,126 @@
+"""The whoosh schema and its analyzers.
+
+Keep this module at this import path: whoosh pickles the analyzers into the index, and an index
+whose analyzer classes cannot be imported will not open.
+
+Two text fields serve two jobs (see WHOOSH_NOTES.md for the measurements behind this):
+
+* ``words``: jieba search-mode words, for ranking ordinary word queries. jieba runs in the build's
+  worker processes, so the field receives the words already cut, joined by ``WORD_SEP``, and its
+  analyzer only splits them (it never imports jieba);
+* ``grams``: overlapping character bigrams with consecutive positions (``微信公众号`` →
+  微信@0 信公@1 公众@2 众号@3 号@4; the last character stands alone). An exact phrase of n ≥ 2
+  characters is a whoosh phrase query over its n-1 bigrams, a single character a prefix query, so a
+  phrase matches exactly the reports whose normalised text contains it, wherever jieba cuts words.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+SCHEMA_VERSION = "3"
+WORD_SEP = "\x1f"
+
+
+class PreTokenizedTokenizer(Tokenizer):
+    """Splits a string of words joined by ``WORD_SEP`` (cut by jieba at build time)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    __hash__ = Tokenizer.__hash__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            yield t
+            return
+        pos = start_pos
+        for word in value.split(WORD_SEP):
+            if not word:
+                continue
+            t.text = word
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            t.stopped = False
+            if positions:
+                t.pos = pos
+            pos += 1
+            yield t
+
+
+class BigramTokenizer(Tokenizer):
+    """Every character position gives the bigram starting there; positions are consecutive."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    __hash__ = Tokenizer.__hash__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        n = len(value)
+        for i in range(n):
+            t.text = value[i:i + 2]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = start_pos + i
+            if chars:
+                t.startchar = start_char + i
+                t.endchar = start_char + min(i + 2, n)
+            yield t
+
+
+def bigrams(phrase: str) -> list[str]:
+    """The terms of ``phrase`` in the ``grams`` field, as the tokenizer makes them."""
+    if len(phrase) < 2:
+        return [phrase] if phrase else []
+    return [phrase[i:i + 2] for i in range(len(phrase) - 1)]
+
+
+FACET_FIELDS = ("province", "city", "county", "town", "body", "status",
+                "has_applications", "has_reconsideration", "has_litigation")
+NUMERIC_FIELDS = ("year", "applications_new", "applications_total", "reconsideration_total",
+                  "litigation_total")
+
+
+def make_schema() -> Schema:
+    """The schema of a nianbao index (``SCHEMA_VERSION`` changes force a full rebuild)."""
+    fields: dict[str, object] = {
+        "id": ID(stored=True, unique=True),
+        "file": ID(stored=True),
+        "sha1": ID(stored=True),
+        "title": STORED(),
+        "title_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=3.0),
+        "body_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=2.0),
+        "words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False),
+        "grams": TEXT(analyzer=BigramTokenizer(), phrase=True),
+        "facts": STORED(),  # JSON of every extracted fact
+        "text_z": STORED(),  # zlib-compressed original text
+        "search_len": STORED(),
+    }
+    for name in FACET_FIELDS:
+        fields[name] = ID(stored=True, sortable=True)
+    for name in NUMERIC_FIELDS:
+        fields[name] = NUMERIC(int, bits=32, stored=True, sortable=True, signed=True)
+    return Schema(**fields)
