@@ -31,10 +31,11 @@ from whoosh import index as whoosh_index
 from indexer.normalise import search_text
 from indexer.read import ReadError, discover, read_source
 from indexer.report import extract_facts, has_value, report_id
-from indexer.schema import SCHEMA_VERSION, WORD_SEP, make_schema
+from indexer.schema import SCHEMA_VERSION, WORD_SEP, field_postings, make_schema
 from indexer.words import cut_words, init_jieba
 
 CURRENT = "CURRENT"
+_SCHEMA = make_schema()  # for computing postings in workers
 MANIFEST = "manifest.json"
 
 
@@ -139,8 +140,8 @@ def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None,
         "title": title,
         "title_words": WORD_SEP.join(cut_words(search_text(title).text)),
         "body_words": WORD_SEP.join(cut_words(facts.get("body") or "")),
-        "words": WORD_SEP.join(cut_words(norm)),
-        "grams": norm,
+        "words": field_postings(_SCHEMA["words"], WORD_SEP.join(cut_words(norm))),
+        "grams": field_postings(_SCHEMA["grams"], norm),
         "facts": json.dumps(facts, ensure_ascii=False),
         "text_z": zlib.compress(source.text.encode("utf-8"), 6),
         "search_len": len(norm),
@@ -263,7 +264,7 @@ def build_index(
         _write_manifest(gen, {**manifest, "files": new_files, "built": _now()})
         target = gen
     else:
-        target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
         target.mkdir()
         try:
             ix = whoosh_index.create_in(str(target), make_schema())

@@ -19,7 +19,7 @@ from __future__ import annotations
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 WORD_SEP = "\x1f"
 
 
@@ -91,6 +91,42 @@ class BigramTokenizer(Tokenizer):
             yield t
 
 
+class Postings(list):
+    """A field's (term bytes, frequency, weight, encoded value) tuples, computed ahead of time.
+
+    The build computes them in worker processes, so the single whoosh writer only adds postings
+    (whoosh's own analysis of every character bigram is the slowest part of writing otherwise).
+    """
+
+
+class PrecomputedText(TEXT):
+    """A TEXT field that also accepts :class:`Postings` made by :func:`field_postings`."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Postings):
+            return iter(value)
+        return super().index(value, **kwargs)
+
+
+def field_postings(field: TEXT, value: str) -> Postings:
+    """What ``field.index(value)`` would give, as a list that can cross processes.
+
+    The bigram field takes a fast path equal to whoosh's (positions grouped per bigram)."""
+    if isinstance(field.analyzer, BigramTokenizer):
+        poses: dict[str, list[int]] = {}
+        for i in range(len(value)):
+            g = value[i:i + 2]
+            lst = poses.get(g)
+            if lst is None:
+                poses[g] = [i]
+            else:
+                lst.append(i)
+        fmt = field.format
+        fb = fmt.field_boost
+        return Postings((g.encode("utf-8"), len(p), len(p) * fb, fmt.encode(p)) for g, p in poses.items())
+    return Postings(field.index(value))
+
+
 def bigrams(phrase: str) -> list[str]:
     """The terms of ``phrase`` in the ``grams`` field, as the tokenizer makes them."""
     if len(phrase) < 2:
@@ -113,8 +149,8 @@ def make_schema() -> Schema:
         "title": STORED(),
         "title_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=3.0),
         "body_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=2.0),
-        "words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False),
-        "grams": TEXT(analyzer=BigramTokenizer(), phrase=True),
+        "words": PrecomputedText(analyzer=PreTokenizedTokenizer(), phrase=False),
+        "grams": PrecomputedText(analyzer=BigramTokenizer(), phrase=True),
         "facts": STORED(),  # JSON of every extracted fact
         "text_z": STORED(),  # zlib-compressed original text
         "search_len": STORED(),

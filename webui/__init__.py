@@ -1,0 +1,89 @@
+"""The web UI and JSON API of nianbao (年报检索).
+
+``create_app`` is the application factory (as in Flask's tutorial): the search page and the report
+pages live in :mod:`webui.views`, their JSON twins in :mod:`webui.api`. Both call the one query core
+(:mod:`indexer.query`), so the page and the API cannot disagree.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, render_template, request
+
+from indexer.query import IndexMissing
+
+__all__ = ["create_app", "get_index"]
+
+_EXT = "nianbao"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Config keys: ``INDEX_DIR`` (default ``"index"``), ``CORPUS_DIR`` (optional,
+    where ``/reports/<id>/raw`` looks for the original file when the index cannot give it)."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None)
+    if config:
+        app.config.update(config)
+    # Readable JSON: Chinese as is, keys in the order the query core gives them.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[_EXT] = {"index": None, "lock": threading.Lock()}
+
+    from . import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.jinja_env.filters["place"] = views.place
+    app.jinja_env.globals["status_info"] = views.status_info
+
+    @app.errorhandler(IndexMissing)
+    def index_missing(err: IndexMissing):
+        if _wants_json():
+            message = str(err)
+            if "python -m indexer build" not in message:
+                message = f"no index yet: run python -m indexer build ({message})"
+            return {"error": message}, 503
+        return render_template("no_index.html", error=str(err),
+                               index_dir=str(app.config["INDEX_DIR"])), 503
+
+    @app.errorhandler(404)
+    def not_found(err):
+        if _wants_json():
+            return {"error": "not found"}, 404
+        return render_template("error.html", code=404, title="找不到该页面 Not found",
+                               message="这个地址没有内容。"), 404
+
+    @app.errorhandler(405)
+    def bad_method(err):
+        if _wants_json():
+            return {"error": "method not allowed"}, 405
+        return render_template("error.html", code=405, title="不支持的请求方式",
+                               message="只支持 GET。"), 405
+
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def get_index():
+    """The app's one :class:`indexer.query.SearchIndex`, opened on first use.
+
+    Raises :class:`IndexMissing` while there is no index; a later request tries again, so building
+    the index while the server runs needs no restart. The SearchIndex itself reopens when the index
+    on disk changes and is safe to share across threads.
+    """
+    state = current_app.extensions[_EXT]
+    index = state["index"]
+    if index is not None:
+        return index
+    with state["lock"]:
+        if state["index"] is None:
+            from indexer.query import SearchIndex
+
+            state["index"] = SearchIndex(Path(current_app.config["INDEX_DIR"]))
+        return state["index"]

@@ -1,0 +1,37 @@
+"""``python -m webui [--index DIR] [--host H] [--port P] [--corpus DIR]``: serve the UI and the API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from indexer.query import IndexMissing
+
+from . import create_app, get_index
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m webui",
+                                     description="年报检索 nianbao: web UI and JSON API")
+    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--corpus", default=None, help="corpus folder, for original files the index lacks")
+    args = parser.parse_args(argv)
+
+    app = create_app({"INDEX_DIR": args.index, "CORPUS_DIR": args.corpus})
+    with app.app_context():
+        try:
+            n = get_index().stats().get("reports")
+            print(f"index {args.index}: {n} reports", flush=True)
+        except IndexMissing:
+            print(f"no index at {args.index} yet: run python -m indexer build "
+                  "(the server starts anyway and picks it up once built)", file=sys.stderr, flush=True)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"年报检索 nianbao: http://{host}:{args.port}/", flush=True)
+    app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
