@@ -1,0 +1,379 @@
+"""A report saved as an HTML page → the report's text, in the shape the text reports have.
+
+* ``<table>`` rows become one line each, cells separated by tabs; a cell spanning n columns is followed
+  by n-1 empty cells, and a cell spanning rows leaves an empty cell in the rows below it (the layout
+  the table reader already handles in text reports). A table holding another table is layout, not
+  data: its cells are rendered as blocks.
+* Block elements become line breaks; entities are decoded; scripts, styles, forms and hidden elements
+  are dropped.
+* Pages saved from government sites wrap the report in navigation, menus, share buttons and footers.
+  The report is the smallest element that holds the title (…年度报告) and most of the template's six
+  part headings; failing that, the element with the most text outside links. The page's
+  "来源：… 时间：…" line, when it sits outside that element, is kept as the first line of the output,
+  ahead of the title, so that ``meta.read_meta`` can read the publication date from it.
+
+Only the standard library's ``html.parser`` is used: pages are small and often malformed, and the
+parser here never raises on bad markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+__all__ = ["html_to_text"]
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr"})
+_DROP = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "svg", "canvas",
+                   "select", "button", "form", "object", "video", "audio", "map"})
+_BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt",
+                    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+                    "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "table",
+                    "tbody", "thead", "tfoot", "tr", "ul", "caption"})
+# Elements whose class/id says they are page chrome.
+_CHROME_ATTR = re.compile(
+    r"nav|menu|share|footer|foot|breadcrumb|crumb|position|location|weizhi|toolbar|print|close|"
+    r"related|xgwz|pager|page-?num|fenxiang|bdshare|jiathis|sidebar|topbar|login|search|copyright|banner",
+    re.IGNORECASE,
+)
+_CHROME_TEXT = re.compile(
+    r"^(?:分享到|打印本页|打印|关闭窗口|关闭|返回顶部|【?字体[:：]|【?字号[:：]|当前位置|您的位置|[【\[]?大\s*中\s*小[】\]]?$|"
+    r"扫一扫|收藏|相关链接|附件下载[:：]?$|上一篇|下一篇)"
+)
+_META_LINE = re.compile(r"(?:来源|发布机构|发布时间|发布日期|时间|日期)\s*[:：]")
+_PARTS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议", "存在的主要问题",
+          "其他需要报告的事项")
+_TITLE = re.compile(r"(?:信息公开|政务公开)[^\n]{0,12}?年度报告|年度报告")
+
+
+@dataclass
+class _Node:
+    tag: str
+    attrs: dict[str, str]
+    children: list[_Node | str] = field(default_factory=list)
+    parent: _Node | None = None
+
+
+class _TreeBuilder(HTMLParser):
+    """A forgiving DOM: unknown end tags are ignored, unclosed elements close with their parent."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root", {})
+        self.cur = self.root
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if tag in ("p", "li", "tr", "td", "th", "option", "dt", "dd"):
+            self._implicit_close(tag)
+        node = _Node(tag, {k.lower(): (v or "") for k, v in attrs}, parent=self.cur)
+        self.cur.children.append(node)
+        if tag not in _VOID:
+            self.cur = node
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = _Node(tag.lower(), {k.lower(): (v or "") for k, v in attrs}, parent=self.cur)
+        self.cur.children.append(node)
+
+    def _implicit_close(self, tag: str) -> None:
+        """<p> inside an open <p>, <td> after an unclosed <td>…: close the open one first."""
+        stops = {"td": ("tr", "table"), "th": ("tr", "table"), "tr": ("table", "tbody", "thead", "tfoot"),
+                 "li": ("ul", "ol"), "p": ("div", "td", "th", "li", "body"), "option": ("select",),
+                 "dt": ("dl",), "dd": ("dl",)}[tag]
+        same = {"td": ("td", "th"), "th": ("td", "th")}.get(tag, (tag,))
+        node: _Node | None = self.cur
+        while node is not None and node.tag not in stops:
+            if node.tag in same:
+                self.cur = node.parent or self.root
+                return
+            node = node.parent
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        node: _Node | None = self.cur
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None:
+            self.cur = node.parent or self.root
+
+    def handle_data(self, data: str) -> None:
+        self.cur.children.append(data)
+
+
+def _hidden(node: _Node) -> bool:
+    style = node.attrs.get("style", "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style or "hidden" in node.attrs
+
+
+def _is_chrome(node: _Node) -> bool:
+    if node.tag in ("nav", "footer"):
+        return True
+    ident = f"{node.attrs.get('class', '')} {node.attrs.get('id', '')}"
+    return bool(ident.strip()) and bool(_CHROME_ATTR.search(ident))
+
+
+def _prune(node: _Node) -> None:
+    """Drop what is never report text: scripts, styles, forms, hidden elements."""
+    kept: list[_Node | str] = []
+    for ch in node.children:
+        if isinstance(ch, _Node):
+            if ch.tag in _DROP or _hidden(ch):
+                continue
+            _prune(ch)
+        kept.append(ch)
+    node.children = kept
+
+
+def _text(node: _Node) -> str:
+    out: list[str] = []
+
+    def walk(n: _Node) -> None:
+        for ch in n.children:
+            if isinstance(ch, str):
+                out.append(ch)
+            else:
+                if ch.tag in _BLOCK or ch.tag in ("br", "td", "th"):
+                    out.append("\n")
+                walk(ch)
+    walk(node)
+    return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(out))
+
+
+def _link_text_len(node: _Node) -> int:
+    total = 0
+    for ch in node.children:
+        if isinstance(ch, _Node):
+            total += len(_text(ch).strip()) if ch.tag == "a" else _link_text_len(ch)
+    return total
+
+
+def _elements(node: _Node) -> list[_Node]:
+    found: list[_Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        found.append(n)
+        stack.extend(ch for ch in reversed(n.children) if isinstance(ch, _Node))
+    return found
+
+
+def _depth(node: _Node) -> int:
+    d = 0
+    while node.parent is not None:
+        node, d = node.parent, d + 1
+    return d
+
+
+def _main_block(root: _Node) -> _Node:
+    """The element holding the report (see the module docstring)."""
+    elements = [e for e in _elements(root) if e.tag not in ("a", "span", "b", "strong", "font", "em", "i")]
+    texts = {id(e): _text(e) for e in elements}
+
+    def n_parts(e: _Node) -> int:
+        t = re.sub(r"\s+", "", texts[id(e)])
+        return sum(1 for p in _PARTS if p in t)
+
+    best = max((n_parts(e) for e in elements), default=0)
+    if best >= 3:
+        holders = [e for e in elements if n_parts(e) == best]
+        block = max(holders, key=_depth)  # the smallest element holding them all
+        # Climb to include the title when it sits just outside (an <h1> beside the content <div>),
+        # but not into the page: stop when the climb would add more link text than report text.
+        cur = block
+        while not _TITLE.search(texts.get(id(cur), _text(cur))) and cur.parent is not None:
+            parent = cur.parent
+            extra = len(_text(parent)) - len(_text(cur))
+            if _link_text_len(parent) - _link_text_len(cur) > max(200, extra // 2):
+                break
+            cur = parent
+        return cur if _TITLE.search(_text(cur)) else block
+
+    def score(e: _Node) -> float:
+        t = len(re.sub(r"\s+", "", texts[id(e)]))
+        links = _link_text_len(e)
+        return (t - links) * (1 - links / t if t else 0)
+
+    boxes = ("div", "td", "article", "section", "main", "body", "#root")
+    candidates = [e for e in elements if e.tag in boxes]
+    if not candidates:
+        return root
+    top = max(score(e) for e in candidates)
+    good = [e for e in candidates if score(e) >= 0.8 * top]
+    return max(good, key=_depth)
+
+
+# --- rendering --------------------------------------------------------------------------------------
+
+
+class _Renderer:
+    """Lines out of nodes: one line per block, one line per table row, a blank line around tables."""
+
+    def __init__(self, skip: _Node | None = None) -> None:
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+        self.skip = skip
+
+    def flush(self) -> None:
+        line = re.sub(r"[ \xa0\u3000]+", " ", "".join(self.buf)).strip(" ")
+        self.buf = []
+        if line:
+            self.lines.append(line)
+
+    def blank(self) -> None:
+        self.flush()
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def raw_line(self, line: str) -> None:
+        self.flush()
+        self.lines.append(line)
+
+    def node(self, n: _Node, skip_chrome: bool = True) -> None:
+        """Render ``n``; with ``skip_chrome`` its chrome descendants (never ``n`` itself) are left out."""
+        self._node(n, skip_chrome, top=True)
+
+    def _node(self, n: _Node, skip_chrome: bool, top: bool = False) -> None:
+        if n is self.skip or (skip_chrome and not top and _is_chrome(n)):
+            return
+        if n.tag == "table":
+            self.blank()
+            self.table(n)
+            self.blank()
+            return
+        if n.tag == "pre":
+            self.flush()
+            for line in "".join(_raw_strings(n)).split("\n"):
+                self.raw_line(line.rstrip())
+            return
+        block = n.tag in _BLOCK
+        if block:
+            self.flush()
+        for ch in n.children:
+            if isinstance(ch, str):
+                self.buf.append(re.sub(r"\s+", " ", ch))
+            elif ch.tag == "br":
+                self.flush()
+            else:
+                self._node(ch, skip_chrome)
+        if block:
+            self.flush()
+
+    def table(self, t: _Node) -> None:
+        rows = [r for r in _elements(t) if r.tag == "tr" and _owner_table(r) is t]
+        nested = any(e.tag == "table" for r in rows for e in _elements(r)[1:])
+        if nested or not rows:  # a layout table: its cells are blocks
+            for e in t.children:
+                if isinstance(e, _Node):
+                    self._node(e, True)
+            return
+        pending: dict[int, int] = {}  # column → rows still covered by a rowspan from above
+        for r in rows:
+            cells = [c for c in r.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+            out: list[str] = []
+            col = 0
+            for c in cells:
+                col = _fill_spans(pending, col, out)
+                text = re.sub(r"\s+", " ", _cell_text(c)).strip()
+                colspan = _span(c.attrs.get("colspan"))
+                rowspan = _span(c.attrs.get("rowspan"))
+                for k in range(colspan):
+                    out.append(text if k == 0 else "")
+                    if rowspan > 1:
+                        pending[col] = rowspan - 1
+                    col += 1
+            _fill_spans(pending, col, out)
+            self.raw_line("\t".join(out))
+
+
+def _fill_spans(pending: dict[int, int], col: int, out: list[str]) -> int:
+    """Emit the empty cells that rowspans from the rows above hold at ``col``; the next free column."""
+    while pending.get(col, 0) > 0:
+        pending[col] -= 1
+        out.append("")
+        col += 1
+    return col
+
+
+def _owner_table(n: _Node) -> _Node | None:
+    p = n.parent
+    while p is not None and p.tag != "table":
+        p = p.parent
+    return p
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int((v or "1").strip()), 100))
+    except ValueError:
+        return 1
+
+
+def _cell_text(c: _Node) -> str:
+    return _text(c).replace("\n", " ")
+
+
+def _raw_strings(n: _Node) -> list[str]:
+    out: list[str] = []
+    for ch in n.children:
+        if isinstance(ch, str):
+            out.append(ch)
+        elif ch.tag == "br":
+            out.append("\n")
+        else:
+            out.extend(_raw_strings(ch))
+    return out
+
+
+def _meta_node(root: _Node) -> _Node | None:
+    """The page's "来源：… 时间：…" element: short, holding a year, not in a table, and ahead of the
+    report's first part heading in the page."""
+    page = _text(root)
+    first_part = min((i for i in (page.find(p) for p in _PARTS) if i >= 0), default=len(page))
+    for e in _elements(root):
+        if e.tag in ("#root", "html", "body", "table", "tr", "td", "th") or _owner_table(e) is not None:
+            continue
+        t = re.sub(r"\s+", " ", _text(e)).strip()
+        if not (0 < len(t) <= 120 and _META_LINE.search(t) and re.search(r"(?:19|20)\d{2}", t)):
+            continue
+        if any(isinstance(ch, _Node) and _META_LINE.search(_text(ch)) and ch.tag not in ("span", "font", "em",
+               "b", "strong", "i", "label", "a") for ch in e.children):
+            continue  # a smaller element holds it
+        pos = page.find(_text(e).strip()[:20])
+        if 0 <= pos < first_part:
+            return e
+    return None
+
+
+def _page_title(root: _Node) -> str | None:
+    for e in _elements(root):
+        if e.tag == "title":
+            t = re.split(r"[_|]| - ", _text(e).strip())[0].strip()
+            return t if _TITLE.search(t) else None
+    return None
+
+
+def html_to_text(html: str) -> str:
+    """The report text of an HTML page: tables as tab-separated lines, chrome left out, the page's
+    "来源：… 时间：…" line first (see the module docstring)."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    root = builder.root
+    page_title = _page_title(root)
+    _prune(root)
+    block = _main_block(root)
+    meta = _meta_node(root)
+    r = _Renderer(skip=meta)
+    if meta is not None:
+        r.buf.append(re.sub(r"\s+", " ", _text(meta)).strip())
+        r.flush()
+    r.node(block, skip_chrome=True)
+    r.flush()
+    lines = [ln for ln in r.lines if not _CHROME_TEXT.match(ln.strip())]
+    if page_title and not any(_TITLE.search(ln) for ln in lines[:12]):
+        lines.insert(1 if meta is not None else 0, page_title)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
