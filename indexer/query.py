@@ -377,7 +377,7 @@ class SearchIndex:
         if total and start < total:
             hit_docs = self._rank(searcher, query, text_q, filter_q, docnums, columns, start)
         hay = querylang.needles(node)
-        hits = [self._hit(searcher, docnum, score, hay, query.q) for docnum, score in hit_docs]
+        hits = [self._hit(searcher, docnum, score, hay, query) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay)
 
     def _rank(self, searcher, query: Query, text_q, filter_q, docnums: list[int], columns: _Columns,
@@ -426,17 +426,16 @@ class SearchIndex:
             ]
         return out
 
-    def _hit(self, searcher, docnum: int, score: float | None, hay: list[str], q: str) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float | None, hay: list[str], query: Query) -> Hit:
+        """One result. Its ``url`` carries the whole search state, so the report page can link back."""
         stored = searcher.stored_fields(docnum)
         facts = json.loads(stored["facts"])
         original = zlib.decompress(stored["text_z"]).decode("utf-8")
         norm = search_text(original)
         snips = highlight.snippets(original, hay, norm=norm)
-        url = f"/reports/{stored['id']}"
-        if q:
-            url += "?" + urlencode({"q": q})
-            if hay and highlight.find_spans(norm.text, hay, limit=1):
-                url += "#hit-1"
+        url = query.url(f"/reports/{stored['id']}")
+        if hay and highlight.find_spans(norm.text, hay, limit=1):
+            url += "#hit-1"
         return Hit(
             id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
             body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),

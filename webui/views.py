@@ -213,9 +213,17 @@ def report(report_id: str):
         main_facts=main,
         other_facts=other,
         sublabels=SUBFACT_LABELS,
-        back_url="/" + ("?" + urlencode({"q": q}) if q else ""),
+        back_url=_search_url(),
         json_url=f"/api/reports/{quote(report_id)}" + ("?" + urlencode({"q": q}) if q else ""),
     )
+
+
+def _search_url() -> str:
+    """The search page this report was reached from: the report URL carries the search state."""
+    try:
+        return Query.from_args(request.args).url("/")
+    except QueryError:
+        return "/"
 
 
 @bp.get("/reports/<report_id>/raw")
