@@ -84,14 +84,10 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(text) < 0.01
 
 
-def read_source(path: Path) -> SourceText:
-    """Read one report file. Raises :class:`ReadError` (or OSError) when it cannot be used."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ReadError(f"cannot read file: {err.strerror or err}") from None
+def source_from_bytes(data: bytes, suffix: str) -> SourceText:
+    """A report's text from its file's bytes and suffix (pure: tests and tools call it directly)."""
     text, encoding = decode(data)
-    is_html = path.suffix.lower() in (".html", ".htm")
+    is_html = suffix.lower() in (".html", ".htm")
     if is_html:
         from indexer.html import html_to_text
 
@@ -100,3 +96,12 @@ def read_source(path: Path) -> SourceText:
             raise ReadError("HTML page holds no report text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return SourceText(text, encoding, hashlib.sha1(data).hexdigest(), is_html)
+
+
+def read_source(path: Path) -> SourceText:
+    """Read one report file. Raises :class:`ReadError` when it cannot be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReadError(f"cannot read file: {err.strerror or err}") from None
+    return source_from_bytes(data, path.suffix)
