@@ -8,23 +8,12 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from indexer.query import FACETS, RANGES, SORTS, SYNTAX_HELP, Query, QueryError
+from indexer.query import FACET_LABELS, FACETS, RANGES, SORTS, SYNTAX_HELP, Query, QueryError
 
 from . import get_index
 
 bp = Blueprint("views", __name__)
 
-FACET_LABELS: dict[str, str] = {
-    "year": "年份",
-    "province": "省",
-    "city": "市",
-    "county": "县区",
-    "town": "乡镇",
-    "status": "数据质量",
-    "has_applications": "有依申请",
-    "has_reconsideration": "有行政复议",
-    "has_litigation": "有行政诉讼",
-}
 RANGE_LABELS: dict[str, str] = {
     "applications_new": "新收依申请数",
     "reconsideration_total": "行政复议数",
