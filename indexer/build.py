@@ -28,7 +28,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from indexer.normalise import search_text
+from indexer.normalise import search_string
 from indexer.read import ReadError, discover, read_source
 from indexer.report import extract_facts, has_value, report_id
 from indexer.schema import SCHEMA_VERSION, WORD_SEP, field_postings, make_schema
@@ -131,14 +131,14 @@ def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None,
     except Exception as err:  # an extractor bug must not lose the rest of the corpus
         return rel, None, f"extraction failed: {type(err).__name__}: {err}"
     facts["encoding"] = source.encoding
-    norm = search_text(source.text).text
+    norm = search_string(source.text)
     title = facts.get("title") or Path(rel).stem
     doc: dict[str, Any] = {
         "id": report_id(rel),
         "file": rel,
         "sha1": source.sha1,
         "title": title,
-        "title_words": WORD_SEP.join(cut_words(search_text(title).text)),
+        "title_words": WORD_SEP.join(cut_words(search_string(title))),
         "body_words": WORD_SEP.join(cut_words(facts.get("body") or "")),
         "words": field_postings(_SCHEMA["words"], WORD_SEP.join(cut_words(norm))),
         "grams": field_postings(_SCHEMA["grams"], norm),

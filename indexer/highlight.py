@@ -57,6 +57,12 @@ def highlight_text(original: str, needles: list[str], norm: Normalised | None = 
 _WS = re.compile(r"\s+")
 
 
+def opening(original: str, chars: int = 120) -> list[str]:
+    """The first ``chars`` characters as the one snippet of a hit that has nothing to mark."""
+    head = _WS.sub(" ", original[:chars]).strip()
+    return [escape(head, quote=False) + ("…" if len(original) > chars else "")] if head else []
+
+
 def snippets(original: str, needles: list[str], *, norm: Normalised | None = None,
              max_snippets: int = 3, context: int = 36, fallback_chars: int = 120) -> list[str]:
     """Up to ``max_snippets`` HTML passages of the original text around hits.
@@ -68,8 +74,7 @@ def snippets(original: str, needles: list[str], *, norm: Normalised | None = Non
     spans = _to_original(norm, find_spans(norm.text, needles, limit=200))
     text = original
     if not spans:
-        head = _WS.sub(" ", text[:fallback_chars]).strip()
-        return [escape(head, quote=False) + ("…" if len(text) > fallback_chars else "")] if head else []
+        return opening(original, fallback_chars)
     windows: list[list[int]] = []  # [start, end, first_span_index, last_span_index]
     for idx, (s, e) in enumerate(spans):
         ws, we = max(0, s - context), min(len(text), e + context)

@@ -7,10 +7,12 @@
 * Block elements become line breaks; entities are decoded; scripts, styles, forms and hidden elements
   are dropped.
 * Pages saved from government sites wrap the report in navigation, menus, share buttons and footers.
-  The report is the smallest element that holds the title (…年度报告) and most of the template's six
-  part headings; failing that, the element with the most text outside links. The page's
-  "来源：… 时间：…" line, when it sits outside that element, is kept as the first line of the output,
-  ahead of the title, so that ``meta.read_meta`` can read the publication date from it.
+  The report is the smallest element that holds most of the template's six part headings (as lines of
+  their own: a sentence listing the parts does not count), climbing to take in the title line
+  (…年度报告) when it stands just outside; failing that, the element with the most text outside
+  links. The page's "来源：… 时间：…" line, when it sits outside that element, is kept as the first
+  line of the output, ahead of the title, so that ``meta.read_meta`` can read the publication date
+  from it.
 
 Only the standard library's ``html.parser`` is used: pages are small and often malformed, and the
 parser here never raises on bad markup.
@@ -166,14 +168,38 @@ def _depth(node: _Node) -> int:
     return d
 
 
+_NUMBERING = re.compile(r"^[\s(（]*(?:[一二三四五六七八九十]+|\d+)[、.．)）]?\s*")
+
+
+def _n_headings(text: str) -> int:
+    """How many of the six part headings start a line of ``text`` ("一、总体情况", "总体情况"). A
+    sentence that lists the parts ("全文包括总体情况，主动公开…六个部分") is not a heading."""
+    found = set()
+    for line in text.split("\n"):
+        line = _NUMBERING.sub("", re.sub(r"\s+", "", line))
+        found.update(p for p in _PARTS if line.startswith(p))
+    return len(found)
+
+
+def _has_title_line(text: str) -> bool:
+    """Does ``text`` hold the report's title as a line of its own ahead of the first part heading?
+    A sentence that merely names a report ("…《政府信息公开工作年度报告格式》…", "现将…年度报告公布
+    如下") does not count, nor does a line further down."""
+    for line in text.split("\n"):
+        if _n_headings(line):
+            return False
+        if len(line.strip()) <= 80 and _TITLE.search(line) and "《" not in line and "。" not in line:
+            return True
+    return False
+
+
 def _main_block(root: _Node) -> _Node:
     """The element holding the report (see the module docstring)."""
     elements = [e for e in _elements(root) if e.tag not in ("a", "span", "b", "strong", "font", "em", "i")]
     texts = {id(e): _text(e) for e in elements}
 
     def n_parts(e: _Node) -> int:
-        t = re.sub(r"\s+", "", texts[id(e)])
-        return sum(1 for p in _PARTS if p in t)
+        return _n_headings(texts[id(e)])
 
     best = max((n_parts(e) for e in elements), default=0)
     if best >= 3:
@@ -182,13 +208,13 @@ def _main_block(root: _Node) -> _Node:
         # Climb to include the title when it sits just outside (an <h1> beside the content <div>),
         # but not into the page: stop when the climb would add more link text than report text.
         cur = block
-        while not _TITLE.search(texts.get(id(cur), _text(cur))) and cur.parent is not None:
+        while not _has_title_line(texts.get(id(cur), _text(cur))) and cur.parent is not None:
             parent = cur.parent
             extra = len(_text(parent)) - len(_text(cur))
             if _link_text_len(parent) - _link_text_len(cur) > max(200, extra // 2):
                 break
             cur = parent
-        return cur if _TITLE.search(_text(cur)) else block
+        return cur if _has_title_line(_text(cur)) else block
 
     def score(e: _Node) -> float:
         t = len(re.sub(r"\s+", "", texts[id(e)]))
@@ -372,7 +398,7 @@ def html_to_text(html: str) -> str:
     r.node(block, skip_chrome=True)
     r.flush()
     lines = [ln for ln in r.lines if not _CHROME_TEXT.match(ln.strip())]
-    if page_title and not any(_TITLE.search(ln) for ln in lines[:12]):
+    if page_title and not any(_has_title_line(ln) for ln in lines[:12]):
         lines.insert(1 if meta is not None else 0, page_title)
     while lines and lines[-1] == "":
         lines.pop()

@@ -6,7 +6,11 @@ the statistics period when the report states one ("统计期限自2020年1月1�
 
 Pages saved from government sites carry a header line such as "来源：某某镇 时间：2021-01-29" ahead of
 the title (``html.html_to_text`` keeps it there on purpose): a labelled date there is the publication
-date; otherwise the date under the signature at the end is.
+date; otherwise the date under the signature at the end is. A page saved as ONE line ("…当前位置：
+首页 > … > 正文X镇人民政府2022年…年度报告来源：… 时间：2023-01-11 12:26 …") has its title read from
+inside that line and the date from the chrome beside it. Dates in Chinese numerals (二〇二四年一月十五日)
+are read as dates; the URL is the one the report says it is published at, else the page's own address
+("本页网址：…").
 """
 
 from __future__ import annotations
@@ -50,9 +54,34 @@ def clean_line(line: str) -> str:
     return _MARKUP.sub("", line).strip()
 
 
+_CN_MONTH_DAY = re.compile(
+    r"(?<=\d年)(\s*)([一二三四五六七八九十]{1,3}|元)(\s*月\s*)([一二三四五六七八九十]{1,4})(?=\s*[日号])"
+)
+
+
+def _cn_small(numeral: str) -> int | None:
+    """一 … 三十一 as a number (元 is the first month); None for anything else."""
+    if numeral == "元":
+        return 1
+    tens, sep, units = numeral.partition("十")
+    if not sep:
+        return int(_CN_DIGITS[numeral]) if len(numeral) == 1 else None
+    if len(tens) > 1 or len(units) > 1:
+        return None
+    return int(_CN_DIGITS[tens] if tens else 1) * 10 + (int(_CN_DIGITS[units]) if units else 0)
+
+
 def _cn_year(text: str) -> str:
-    """二〇二〇年 → 2020年 (titles and signatures are sometimes written in Chinese numerals)."""
-    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), text)
+    """二〇二〇年 → 2020年, and a month and day after it too (二〇二四年一月十五日 → 2024年1月15日):
+    titles and signatures are often written in Chinese numerals."""
+    text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), text)
+
+    def month_day(m: re.Match[str]) -> str:
+        month, day = _cn_small(m.group(2)), _cn_small(m.group(4))
+        if month is None or day is None:
+            return m.group(0)
+        return f"{m.group(1)}{month}{m.group(3)}{day}"
+    return _CN_MONTH_DAY.sub(month_day, text)
 
 
 def find_title(text: str) -> str | None:
@@ -73,6 +102,32 @@ def find_title(text: str) -> str | None:
                 return f"{prev}{line}"
             return line
         prev = line
+    return _title_in_chrome(lines[:25])
+
+
+# Han characters, the rare ones of the extensions too (place names use them: 㵲阳镇).
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_CJK_RUN = rf"[{_HAN}()（）]"
+# A title standing inside a line of page chrome: a run of characters (the body) up to the year, and
+# on to 信息公开…报告 ("…> 正文 X镇人民政府关于2021年度政府信息公开工作的年度报告 来源：…").
+_INLINE_TITLE = re.compile(
+    rf"{_CJK_RUN}{{0,40}}\s*(?:关于)?\s*(?:19|20)\d{{2}}\s*年度?{_CJK_RUN}{{0,40}}?"
+    rf"(?:信息公开|政务公开)[{_HAN}]{{0,12}}?(?:年度)?(?:工作)?报告"
+)
+_CRUMB_END = re.compile(r"^(?:正文|详情|内容|阅读|详细信息|文章)")
+
+
+def _title_in_chrome(lines: list[str]) -> str | None:
+    """The title of a page saved as one long line, where it sits between the breadcrumb ("当前位置：
+    首页 > … > 正文") and the "来源：… 时间：…" line: the first span that runs from a body name
+    through a year to 信息公开…报告, outside 《》 and not a sentence of the report ("现将…")."""
+    for line in lines:
+        for m in _INLINE_TITLE.finditer(line):
+            title = _CRUMB_END.sub("", m.group(0)).strip()
+            before = line[: m.start()]
+            if before.count("《") > before.count("》") or re.search(r"现将|本报告|特此|根据|按照", title):
+                continue
+            return title
     return None
 
 
@@ -136,8 +191,17 @@ def _chrome_date(lines: list[str]) -> str | None:
     return None
 
 
+# A signature inside a long line (a page saved as one line): an organ's name after a full stop or a
+# space, then the date ("…无其他需要报告的事项。 X镇人民政府 2022年1月30日 分享到：…").
+_INLINE_SIGNED = re.compile(
+    rf"(?:^|[。；;\s])\s*[{_HAN}()]{{2,40}}?(?:政府|办事处|委员会|管委会|办公室|局|委|厅|中心)\s*"
+    + _DATE_CN.pattern
+)
+
+
 def _signature_date(lines: list[str]) -> str | None:
-    """The date under the signature: a short line at the very end that is (or ends in) a date."""
+    """The date under the signature: a short line at the very end that is (or ends in) a date; in a
+    page saved as one line, the last organ-and-date near its end."""
     tail = [ln for ln in lines if ln][-4:]
     for line in reversed(tail):
         if len(line) > 40:
@@ -145,20 +209,41 @@ def _signature_date(lines: list[str]) -> str | None:
         m = _DATE_CN.search(line) or _DATE_ANY.search(line)
         if m and line[m.end():].strip(" 。.") == "":
             return _iso(*m.groups())
+    if tail and len(tail[-1]) > 40:
+        found = list(_INLINE_SIGNED.finditer(tail[-1][-600:]))
+        if found:
+            return _iso(*found[-1].groups())
     return None
 
 
+def _around_title(line: str, title: str) -> list[str]:
+    """The page chrome on either side of a title that stands inside a long line (a page saved as
+    one line): up to 120 characters before it, and after it up to the first full stop (the
+    "来源：… 时间：…" that follows the title; the report's sentences come after)."""
+    i = line.index(title)
+    after = line[i + len(title):][:120].split("。")[0]
+    return [line[max(0, i - 120):i], after]
+
+
+def _header(lines: list[str], title: str | None) -> list[str]:
+    """The page header: the lines before the title's own line (within the first 30); when the title
+    only stands inside a longer line, the lines before that one and the chrome around the title."""
+    if not title:
+        return []
+    for i, ln in enumerate(lines[:31]):
+        if ln and (ln == title or ln in title or title.endswith(ln)):
+            return lines[:i]
+    for i, ln in enumerate(lines[:31]):
+        if title in ln:
+            return [*lines[:i], *_around_title(ln, title)]
+    return []
+
+
 def _published(text: str, title: str | None) -> str | None:
+    """The labelled date of the page chrome (before the title, beside it, or in a short chrome
+    line), else the date under the signature."""
     lines = [clean_line(ln) for ln in _cn_year(text).splitlines()]
-    head: list[str] = []
-    for ln in lines:
-        if title and ln and (ln == title or ln in title or title.endswith(ln)):
-            break
-        head.append(ln)
-        if len(head) > 30:
-            head = []
-            break
-    chrome = [ln for ln in head if len(ln) <= 120]
+    chrome = [ln for ln in _header(lines, title) if len(ln) <= 120]
     chrome += [ln for ln in lines if _CHROME.search(ln) and len(ln) <= 120]
     return _chrome_date(chrome) or _signature_date(lines)
 
@@ -167,24 +252,33 @@ _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", 
 _URL_CONTEXT = re.compile(r"公开|查阅|下载|公布|发布|刊登|获取|浏览|登载|查看")
 
 
+_PAGE_URL = re.compile(r"(?:本页|本文|原文|网页|页面)(?:网址|地址|链接)\s*[:：]\s*")
+
+
+def _clean_url(url: str) -> str:
+    """A URL inside ( ) or < > stops at the closing bracket; trailing punctuation is not part of it;
+    "www.…" gets its scheme."""
+    url = re.split(r"[>)\]]", url)[0] if "(" not in url else url
+    url = url.rstrip(".,;:!?'\"")
+    return "http://" + url if url.lower().startswith("www.") else url
+
+
 def _source_url(text: str) -> str | None:
     """The URL the report says it is published at: the first URL in a sentence that speaks of the
-    report (本报告/年度报告/电子版) being published, read or downloaded there."""
+    report (本报告/年度报告/电子版) being published, read or downloaded there; else the page's own
+    address as saved pages print it ("本页网址：http://…", "原文链接：…")."""
     for sentence in re.split(r"[。\n]", text):
         if not re.search(r"本报告|年度报告|报告全文|电子版|本年报", sentence):
             continue
         if not _URL_CONTEXT.search(sentence):
             continue
         m = _URL.search(sentence)
-        if not m:
-            continue
-        url = m.group(0)
-        # A URL inside ( ) or < > stops at the closing bracket; trailing punctuation is not part of it.
-        url = re.split(r"[>)\]]", url)[0] if "(" not in url else url
-        url = url.rstrip(".,;:!?'\"")
-        if url.lower().startswith("www."):
-            url = "http://" + url
-        return url
+        if m:
+            return _clean_url(m.group(0))
+    for lab in _PAGE_URL.finditer(text):
+        m = _URL.match(text, lab.end())
+        if m:
+            return _clean_url(m.group(0))
     return None
 
 

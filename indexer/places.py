@@ -68,7 +68,7 @@ class Places:
 
 # --- finding the body -------------------------------------------------------------------------------
 
-_CJK = r"\u4e00-\u9fff"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"  # Han, extensions too (㵲阳镇)
 _GOV = ("人民政府", "政府", "街道办事处", "办事处")
 # What an organ's name ends with. Longest first: the first that matches wins.
 _ORGAN_END = re.compile(
@@ -126,7 +126,9 @@ def _candidates_in_text(text: str) -> list[tuple[str, str]]:
     """(source, name) for the other places a report names its author, best first."""
     out: list[tuple[str, str]] = []
     by = rf"由([{_CJK}]{{2,30}}?{_ORGAN})(?=按照|根据|依据|依照|结合|负责|组织|编制|[,，(])"
-    for m in re.finditer(by, text):
+    # PDF text wraps lines (even across a blank line) inside a name: "由六安市\n\n金安区X镇人民政府编制".
+    unwrapped = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", text)
+    for m in re.finditer(by, unwrapped):
         out.append(("由…编制", m.group(1)))
     own = rf"《([{_CJK}]{{2,30}}?{_ORGAN})(?:关于)?(?:19|20)\d{{2}}年度?[^》]{{0,20}}报告》"
     for m in re.finditer(own, text):
@@ -138,7 +140,24 @@ def _candidates_in_text(text: str) -> list[tuple[str, str]]:
         ln = re.sub(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$", "", ln)
         if _is_organ(ln) and re.fullmatch(rf"[{_CJK}()]+", ln):
             out.append(("signature", ln))
+    if not any(src == "signature" for src, _ in out):
+        inline = _inline_signature(text)
+        if inline:
+            out.append(("signature", inline))
     return out
+
+
+_SIGNED = re.compile(
+    rf"(?:^|[。；;\s])\s*([{_CJK}()]{{2,40}}?{_ORGAN})\s*(?:(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})\s*年"
+    r"\s*[\d一二三四五六七八九十元]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+)
+
+
+def _inline_signature(text: str) -> str | None:
+    """The signature of a page saved as one line: the last "organ + date" near the end, standing
+    after a full stop or a space ("…无其他需要报告的事项。 X镇人民政府 2022年1月30日 分享到：…")."""
+    found = [m.group(1) for m in _SIGNED.finditer(text[-600:])]
+    return found[-1] if found and _is_organ(found[-1]) else None
 
 
 def _expand(name: str, text: str) -> str | None:
@@ -327,6 +346,14 @@ def _mentioned(name: str, text: str) -> bool:
     return re.search(re.escape(name) + r"(?:人民政府|政府|委|党委)", text) is not None
 
 
+def _mask(text: str, name: str, names: set[str]) -> str:
+    """``text`` with the longer names that contain ``name`` blotted out: 宁县 is not named by
+    "武宁县委" when both are candidates."""
+    for longer in sorted((n for n in names if name in n and n != name), key=len, reverse=True):
+        text = text.replace(longer, "□" * len(longer))
+    return text
+
+
 # "在县委、县政府的领导下", "区政府": a county-level government named by its kind alone.
 _GENERIC_GOV = {
     k: re.compile(rf"(?:^|[^{_CJK}]|[在的和及与由向经据按报受从对为是被将全]){k}(?:委|人民政府|政府)", re.M)
@@ -349,9 +376,11 @@ def _by_context(cands: list[Division], text: str, g: Gazetteer, skip: set[str],
         return cands
 
     def named_at(level: int):
+        units = {u.name for d in cands if (u := g.at_level(d, level)) is not None}
+
         def keep(d: Division) -> bool:
             u = g.at_level(d, level)
-            return u is not None and u.name not in skip and _mentioned(u.name, text)
+            return u is not None and u.name not in skip and _mentioned(u.name, _mask(text, u.name, units))
         return keep
 
     cands = _filter(cands, named_at(3), "county named in the text", evidence)

@@ -13,17 +13,17 @@ import json
 import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 
 from indexer import highlight, querylang
 from indexer.errors import IndexMissing, QueryError
+from indexer.matching import DocSets
 from indexer.normalise import search_text
 
 __all__ = ["FACETS", "RANGES", "SORTS", "IndexMissing", "Query", "QueryError", "SearchIndex"]
@@ -322,6 +322,14 @@ class SearchIndex:
         gen = current_generation(self.index_dir)
         if gen is None:
             raise IndexMissing(f"no index in {self.index_dir}: run `python -m indexer build`")
+        from indexer.build import _read_manifest
+        from indexer.schema import SCHEMA_VERSION
+
+        built_with = _read_manifest(gen).get("schema")
+        if built_with != SCHEMA_VERSION:
+            raise IndexMissing(f"the index in {self.index_dir} was built by another version of nianbao "
+                               f"(schema {built_with}, this one reads {SCHEMA_VERSION}): rebuild it with "
+                               "`python -m indexer build`")
         ix = whoosh_index.open_dir(str(gen))
         return _OpenIndex(gen, ix, ix.searcher())
 
@@ -358,34 +366,34 @@ class SearchIndex:
     def search(self, query: Query, base: str = "/") -> SearchResult:
         t0 = time.perf_counter()
         node = querylang.parse(query.q)
-        text_q = querylang.to_whoosh(node)
-        filter_q = _filters_to_whoosh(query)
+        filters = _filter_nodes(query)
+        combined = querylang.And((*filters, node)) if node is not None else (
+            querylang.And(filters) if filters else None)
         st = self._current()
-        searcher = st.searcher
-        parts = [p for p in (text_q, filter_q) if p is not None]
-        combined = parts[0] if len(parts) == 1 else wq.And(parts) if parts else None
-        if combined is None:
-            docnums = list(searcher.reader().all_doc_ids())
-        else:
-            docnums = list(searcher.docs_for_query(combined))
-        total = len(docnums)
         columns = st.columns()
-        facets = self._facets(query, columns, docnums, base)
+        docset, counts = st.matched(combined)
+        total = len(docset)
+        facets = self._facets(query, counts, base)
 
         start = (query.page - 1) * query.per_page
         hit_docs: list[tuple[int, float | None]] = []
         if total and start < total:
-            hit_docs = self._rank(searcher, query, text_q, filter_q, docnums, columns, start)
+            hit_docs = self._rank(st.searcher, query, node, docset, columns, start)
         hay = querylang.needles(node)
-        hits = [self._hit(searcher, docnum, score, hay, query) for docnum, score in hit_docs]
+        hits = [self._hit(st.searcher, docnum, score, hay, query) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay)
 
-    def _rank(self, searcher, query: Query, text_q, filter_q, docnums: list[int], columns: _Columns,
+    def _rank(self, searcher, query: Query, node, docset: set[int], columns: _Columns,
               start: int) -> list[tuple[int, float | None]]:
+        """The hits of one page: BM25 over the query's words and bigrams, or a column sort."""
         end = start + query.per_page
-        if query.sort == "relevance" and text_q is not None:
-            results = searcher.search(text_q, filter=filter_q, limit=end)
-            return [(results.docnum(i), results.score(i)) for i in range(start, min(end, len(results.top_n)))]
+        ranked: list[tuple[int, float | None]] = []
+        scoring = querylang.scoring_query(node) if query.sort == "relevance" else None
+        if scoring is not None:
+            results = searcher.search(scoring, filter=docset, limit=end)
+            ranked = [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
+            if len(ranked) >= end or len(ranked) == len(docset):
+                return ranked[start:end]
         key = {
             "relevance": ("year", True), "year": ("year", True), "year_asc": ("year", False),
             "applications": ("applications_new", True), "litigation": ("litigation_total", True),
@@ -399,16 +407,16 @@ class SearchIndex:
             v = missing if v is None else v
             return (-v if key[1] else v, files[d] or "")
 
-        ordered = heapq.nsmallest(end, docnums, key=sort_key)
-        return [(d, None) for d in ordered[start:end]]
+        # documents the scoring query did not reach (matched by filters or negation only) follow
+        seen = {d for d, _ in ranked}
+        rest = docset - seen if seen else docset
+        ordered = heapq.nsmallest(end - len(ranked), rest, key=sort_key)
+        return (ranked + [(d, None) for d in ordered])[start:end]
 
-    def _facets(self, query: Query, columns: _Columns, docnums: list[int], base: str) -> dict:
+    def _facets(self, query: Query, all_counts: dict[str, Counter], base: str) -> dict:
         out: dict[str, list[FacetValue]] = {}
         for name in FACETS:
-            col = columns.values[name]
-            counts = Counter(map(col.__getitem__, docnums))
-            counts.pop(None, None)
-            counts.pop("", None)
+            counts = all_counts[name]
             selected = query.selected(name)
             if name == "year":
                 items = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
@@ -431,11 +439,14 @@ class SearchIndex:
         stored = searcher.stored_fields(docnum)
         facts = json.loads(stored["facts"])
         original = zlib.decompress(stored["text_z"]).decode("utf-8")
-        norm = search_text(original)
-        snips = highlight.snippets(original, hay, norm=norm)
         url = query.url(f"/reports/{stored['id']}")
-        if hay and highlight.find_spans(norm.text, hay, limit=1):
-            url += "#hit-1"
+        if hay:
+            norm = search_text(original)
+            snips = highlight.snippets(original, hay, norm=norm)
+            if highlight.find_spans(norm.text, hay, limit=1):
+                url += "#hit-1"
+        else:
+            snips = highlight.opening(original)
         return Hit(
             id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
             body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),
@@ -482,24 +493,23 @@ class SearchIndex:
             return None
 
 
-def _filters_to_whoosh(query: Query) -> wq.Query | None:
-    clauses: list[wq.Query] = []
+def _filter_nodes(query: Query) -> tuple:
+    """The URL's facet selections and ranges as query-language nodes (ANDed with the text)."""
+    nodes: list = []
     for name, vals in query.filters:
         if name == "year":
             terms = []
             for v in vals:
                 try:
-                    terms.append(wq.NumericRange("year", int(v), int(v)))
+                    terms.append(querylang.FieldRange("year", int(v), int(v)))
                 except ValueError:
                     raise QueryError(f"year 必须是整数（got {v!r}）") from None
         else:
-            terms = [wq.Term(name, v) for v in vals]
-        clauses.append(terms[0] if len(terms) == 1 else wq.Or(terms))
+            terms = [querylang.FieldTerm(name, v) for v in vals]
+        nodes.append(terms[0] if len(terms) == 1 else querylang.Or(tuple(terms)))
     for name, mn, mx in query.ranges:
-        clauses.append(wq.NumericRange(name, mn, mx))
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        nodes.append(querylang.FieldRange(name, mn, mx))
+    return tuple(nodes)
 
 
 class _Columns:
@@ -546,9 +556,15 @@ def _present_docs(reader, name: str) -> set[int]:
 
 
 class _OpenIndex:
+    """One index version: its searcher, value columns, and a small cache of matched sets."""
+
+    CACHE_SIZE = 32
+
     def __init__(self, gen: Path, ix, searcher) -> None:
         self.gen, self.ix, self.searcher = gen, ix, searcher
         self._columns: _Columns | None = None
+        self._docsets: DocSets | None = None
+        self._cache: OrderedDict[object, tuple[set[int], dict[str, Counter]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def columns(self) -> _Columns:
@@ -556,6 +572,35 @@ class _OpenIndex:
             if self._columns is None:
                 self._columns = _Columns(self.searcher)
             return self._columns
+
+    def docsets(self) -> DocSets:
+        with self._lock:
+            if self._docsets is None:
+                self._docsets = DocSets(self.searcher, lambda name: self.columns().numbers[name])
+            return self._docsets
+
+    def matched(self, node) -> tuple[set[int], dict[str, Counter]]:
+        """The documents matching ``node`` and their facet counts, cached per index version
+        (paging, sorting and facet clicks re-run the same query)."""
+        key = repr(node)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        columns = self.columns()
+        docset = self.docsets().evaluate(node)
+        counts: dict[str, Counter] = {}
+        for name in FACETS:
+            col = columns.values[name]
+            c = Counter(map(col.__getitem__, docset))
+            c.pop(None, None)
+            counts[name] = c
+        with self._lock:
+            self._cache[key] = (docset, counts)
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return docset, counts
 
     def retire(self) -> None:
         """Old searchers are left to the garbage collector: a request may still be using one."""

@@ -266,7 +266,7 @@ def parse(q: str) -> Node | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# To whoosh
+# To whoosh (ranking) and to highlighting
 
 
 def query_words(text: str) -> list[str]:
@@ -274,58 +274,30 @@ def query_words(text: str) -> list[str]:
     return cut_words(text)
 
 
-def phrase_query(text: str) -> wq.Query | None:
-    """Exact-substring query over the bigram field (see schema.py)."""
-    if not text:
+def scoring_query(node: Node | None) -> wq.Query | None:
+    """What ranks the matched documents (BM25F): the positive words in the word fields and the
+    bigrams of the positive phrases. Matching itself is done by ``matching.DocSets``."""
+    terms: list[wq.Query] = []
+
+    def walk(n: Node, positive: bool) -> None:
+        if isinstance(n, Not):
+            walk(n.child, not positive)
+        elif isinstance(n, And | Or):
+            for c in n.children:
+                walk(c, positive)
+        elif positive and isinstance(n, Word):
+            for w in dict.fromkeys(query_words(normalise_query_phrase(n.text))):
+                terms.extend(wq.Term(f, w) for f in ("words", "title_words", "body_words"))
+        elif positive and isinstance(n, Phrase):
+            text = normalise_query_phrase(n.text)
+            if len(text) >= 2:
+                terms.extend(wq.Term("grams", g) for g in dict.fromkeys(bigrams(text)))
+
+    if node is not None:
+        walk(node, True)
+    if not terms:
         return None
-    grams = bigrams(text)
-    if len(text) == 1:
-        return wq.Prefix("grams", text)
-    if len(grams) == 1:
-        return wq.Term("grams", grams[0])
-    return wq.Phrase("grams", grams, slop=1)
-
-
-def to_whoosh(node: Node | None) -> wq.Query | None:
-    """The whoosh query for ``node``; None means "every report"."""
-    if node is None:
-        return None
-    q = _convert(node)
-    if isinstance(q, wq.Not):
-        return wq.And([wq.Every(), q])
-    return q
-
-
-def _convert(node: Node) -> wq.Query:
-    if isinstance(node, Phrase):
-        text = normalise_query_phrase(node.text)
-        pq = phrase_query(text)
-        return pq if pq is not None else wq.Every()
-    if isinstance(node, Word):
-        text = normalise_query_phrase(node.text)
-        if not text:
-            return wq.Every()
-        words = query_words(text)
-        options: list[wq.Query] = []
-        pq = phrase_query(text)
-        if pq is not None:
-            options.append(pq)
-        if words:
-            for fieldname in ("words", "title_words", "body_words"):
-                terms = [wq.Term(fieldname, w) for w in words]
-                options.append(terms[0] if len(terms) == 1 else wq.And(terms))
-        return options[0] if len(options) == 1 else wq.Or(options)
-    if isinstance(node, FieldTerm):
-        return wq.Term(node.field, node.value)
-    if isinstance(node, FieldRange):
-        return wq.NumericRange(node.field, node.low, node.high)
-    if isinstance(node, And):
-        return wq.And([_convert(c) for c in node.children])
-    if isinstance(node, Or):
-        return wq.Or([_convert(c) for c in node.children])
-    if isinstance(node, Not):
-        return wq.Not(_convert(node.child))
-    raise TypeError(node)
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
 def needles(node: Node | None) -> list[str]:

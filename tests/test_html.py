@@ -128,3 +128,24 @@ def test_read_source_uses_it(tmp_path: Path) -> None:
     f.write_bytes(PAGE.encode("gb18030"))
     src = read_source(f)
     assert src.is_html and src.text.splitlines()[1] == "张坊镇2020年政府信息公开工作年度报告"
+
+
+def test_a_sentence_listing_the_parts_is_not_the_report_and_the_title_is_kept() -> None:
+    parts = ("总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况，"
+             "政府信息公开行政复议、行政诉讼情况")
+    page = (
+        "<div class='crumbs'>当前位置：首页 &gt; 正文</div><div class='article'>"
+        "<h1>某区财政局 2022 年政府信息公开工作年度报告</h1>"
+        "<div class='info'>来源：某区人民政府办公室 时间：2023-01-23 10:29</div><div class='content'>"
+        f"<p>根据《中华人民共和国政府信息公开工作年度报告格式》要求编制。全文包括{parts}六个部分。"
+        "本报告在“某区门户网站”（http://www.example.gov.cn/）上全文公开。</p>"
+        "<h2>一、总体情况</h2><p>某区财政局2022年政府信息公开工作年度报告</p>"
+        "<h2>二、主动公开政府信息情况</h2><p>无。</p><h2>三、收到和处理政府信息公开申请情况</h2><p>无。</p>"
+        "</div><p>本页网址：http://www.example.gov.cn/art/1.html</p></div>"
+    )
+    text = html_to_text(page)
+    lines = text.splitlines()
+    assert lines[:2] == ["来源：某区人民政府办公室 时间：2023-01-23 10:29",
+                         "某区财政局 2022 年政府信息公开工作年度报告"]
+    assert "全文包括" in text and "本页网址：http://www.example.gov.cn/art/1.html" in lines
+    assert read_meta(text).source_url == "http://www.example.gov.cn/"

@@ -91,3 +91,54 @@ def test_title_split_over_two_lines_and_markup() -> None:
     title = "某镇人民政府2020年政府信息公开工作年度报告"
     assert find_title(f"<b>{title}</b>\n") == title
     assert find_title("没有标题的文本\n一、总体情况\n") is None
+
+
+# --- pages saved as one line, Chinese-numeral dates, page URLs ---------------------------------------
+
+CRUMB = "某县人民政府首页 政务公开 走进某县当前位置：首页 > 政务公开 > 政府信息公开年报 > 正文"
+BODY = ("本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
+        "编制。本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。一、总体情况 本年度工作平稳。"
+        "六、其他需要报告的事项 无。")
+
+
+def test_signature_date_in_chinese_numerals() -> None:
+    text = "某镇人民政府2023年政府信息公开工作年度报告" + REPORT + "某镇人民政府\n二〇二四年一月十五日\n"
+    assert read_meta(text).published == "2024-01-15"
+    text = "某镇人民政府2023年政府信息公开工作年度报告" + REPORT + "某镇人民政府\n二〇二三年十二月三十一日\n"
+    assert read_meta(text).published == "2023-12-31"
+    text = "某镇人民政府2023年政府信息公开工作年度报告" + REPORT + "某镇人民政府\n二〇二四年元月二十日\n"
+    assert read_meta(text).published == "2024-01-20"
+
+
+def test_title_and_date_inside_a_page_saved_as_one_line() -> None:
+    text = (CRUMB + "某县某镇人民政府2022年信息公开工作年度报告来源：某县人民政府办公室 "
+            "时间：2023-01-11 12:26 浏览次数：1751【字体：大 中 小】【打印】【关闭】"
+            + BODY + "分享到：微信 微博")
+    m = read_meta(text)
+    assert m.title == "某县某镇人民政府2022年信息公开工作年度报告"
+    assert (m.year, m.published) == (2022, "2023-01-11")
+
+
+def test_inline_title_of_the_guanyu_form_with_spaces() -> None:
+    text = (CRUMB + " 某镇人民政府关于2025年度政府信息公开工作的年度报告 来源：某县人民政府 "
+            "发布日期：2026年1月21日 " + BODY)
+    m = read_meta(text)
+    assert m.title == "某镇人民政府关于2025年度政府信息公开工作的年度报告"
+    assert m.published == "2026-01-21"
+    # 《…年度报告格式》 in the report's first sentence is never the title.
+    assert find_title("当前位置：首页 > 正文 " + BODY) is None
+
+
+def test_signature_inside_a_page_saved_as_one_line() -> None:
+    text = (CRUMB + " 某镇人民政府2021年政府信息公开工作年度报告 来源：某县人民政府 浏览次数：12 " + BODY
+            + " 某县某镇人民政府 2022年1月30日 分享到：微信 微博 【打印】【关闭】")
+    assert read_meta(text).published == "2022-01-30"
+
+
+def test_page_url_printed_by_the_page() -> None:
+    page_url = "本页网址：http://www.example.gov.cn/art/1.html 分享到：微信\n"
+    text = "某县2020年政府信息公开工作年度报告" + REPORT + page_url
+    assert read_meta(text).source_url == "http://www.example.gov.cn/art/1.html"
+    said = "本报告电子版可在某县政府门户网站(http://www.example.gov.cn/ndbg/)查阅。"
+    assert read_meta("某县2020年政府信息公开工作年度报告\n" + said + text).source_url == \
+        "http://www.example.gov.cn/ndbg/"  # what the report says beats the page's address

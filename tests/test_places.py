@@ -247,3 +247,38 @@ def test_area_code_table_resolves_completely() -> None:
 def test_code_does_not_name_the_samples(path: str) -> None:
     text = (ROOT / path).read_text(encoding="utf-8")
     assert not re.search(r"刘楼|穴坊|齐都|卜集|李楼|dcf4e469|dba21300|ef34a76a|89d79d27|a536c629", text)
+
+
+# --- one-line pages, wrapped PDF text, names inside names ----------------------------------------------
+
+
+def test_signature_inside_a_page_saved_as_one_line_completes_the_body() -> None:
+    text = ("当前位置：首页 > 政务公开 > 正文 转塘街道关于2021年度政府信息公开工作的年度报告 "
+            "来源：西湖区人民政府 一、总体情况 本年度工作平稳。六、其他需要报告的事项 无。 "
+            "杭州市西湖区转塘街道办事处 2022年1月30日 分享到：微信 微博 【打印】【关闭】")
+    p = _places(text)
+    assert _as_dict(p) == {"body": "杭州市西湖区转塘街道办事处", "town": "转塘街道", "county": "西湖区",
+                           "city": "杭州市", "province": "浙江省"}
+
+
+def test_name_wrapped_over_lines_in_pdf_text() -> None:
+    text = ("转塘街道2023年政府信息公开工作年度报告\n\n本报告根据《条例》的有关要求，由杭州市\n\n"
+            "西湖区转塘街道办事处编制。\n一、总体情况\n无。\n")
+    assert _places(text).body == "杭州市西湖区转塘街道办事处"
+
+
+def test_a_county_named_inside_a_longer_county_name_is_not_named() -> None:
+    # 新宁镇 is in 武宁县 (江西) and in 宁县 (甘肃): "武宁县委" names the first only.
+    text = ("新宁镇人民政府2022年政府信息公开工作年度报告\n一、总体情况\n"
+            "在武宁县委、武宁县政府的正确领导下，我镇政务公开工作有序推进。\n")
+    p = _places(text)
+    assert (p.town, p.county, p.city, p.province) == ("新宁镇", "武宁县", "九江市", "江西省")
+
+
+def test_rare_han_characters_and_chinese_numeral_dates_on_one_line_pages() -> None:
+    text = ("当前位置：首页 > 正文 㵲阳镇人民政府关于2023年度政府信息公开工作的年度报告 来源：镇远县人民政府 "
+            "一、总体情况 本年度工作平稳。六、其他需要报告的事项 无。 "
+            "黔东南苗族侗族自治州镇远县㵲阳镇人民政府 二〇二四年一月十八日 分享到：微信 微博")
+    p = _places(text)
+    assert (p.body, p.town, p.county) == ("黔东南苗族侗族自治州镇远县㵲阳镇人民政府", "㵲阳镇", "镇远县")
+    assert read_meta(nfkc(text).text).published == "2024-01-18"
