@@ -27,12 +27,13 @@ Reports before 2019 have no tables: their numbers come from :mod:`indexer.prose`
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer import prose, template
 from indexer.identities import (
@@ -47,7 +48,6 @@ from indexer.identities import (
     solve_joint,
     vec_ok,
 )
-from indexer.normalise import is_cjk
 from indexer.template import Edition
 
 __all__ = ["TableReading", "read_tables", "tokenize"]
@@ -63,6 +63,7 @@ _UNITS = set("年月日时号条件篇次个项人户家元万亿%‰页期届�
 # A cell holding only one of these is a blank (zero) cell.
 _PLACEHOLDER = re.compile(r"^(?:[-—–―/／\\~～]+|无|空|/)$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT = re.compile(r"\d")
 _PAREN = re.compile(r"[(\[【][^()\[\]【】]{0,80}[)\]】]")
 _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*$"
@@ -70,8 +71,16 @@ _PAGE_NUMBER_LINE = re.compile(
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
-@dataclass(frozen=True)
-class Token:
+# The characters of :func:`indexer.normalise.is_cjk`, as a regex class (the label stream's).
+_CJK = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def cjk_of(text: str) -> str:
+    """The CJK characters of a text (what the label stream keeps of it)."""
+    return "".join(_CJK.findall(text))
+
+
+class Token(NamedTuple):
     kind: str  # TEXT | NUM | EMPTY
     text: str
     line: int
@@ -79,10 +88,7 @@ class Token:
     value: int | float | None = None
     glued: bool = False  # NUM only: no space between it and the text before it in its cell
     blank_line: bool = False  # EMPTY only: the whole line was blank cells (whitespace)
-
-    @property
-    def cjk(self) -> str:
-        return "".join(ch for ch in self.text if is_cjk(ch))
+    cjk: str = ""  # TEXT only: its CJK characters (its part of the label stream)
 
 
 @dataclass
@@ -137,9 +143,11 @@ def strip_markup(text: str) -> str:
 
 def _protected_spans(s: str) -> list[tuple[int, int]]:
     """Parenthesised notes holding CJK text: digits inside them are not cell values."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "(" not in s and "[" not in s and "【" not in s:
+        return spans
     for m in _PAREN.finditer(s):
-        if any(is_cjk(c) for c in m.group()):
+        if _CJK.search(m.group()):
             spans.append((m.start(), m.end()))
     return spans
 
@@ -193,7 +201,7 @@ def _split_cell(s: str) -> list[tuple[str, str, int | float | None, bool]]:
             value_text = run[:-1]
         # sign (本年增/减)
         sa = a
-        if prev in "+-" and (a < 2 or not (s[a - 2].isalnum())):
+        if prev and prev in "+-" and (a < 2 or not (s[a - 2].isalnum())):
             sa = a - 1
         emit_text(pos, sa)
         glued = sa > 0 and not s[sa - 1].isspace()
@@ -205,45 +213,97 @@ def _split_cell(s: str) -> list[tuple[str, str, int | float | None, bool]]:
     return pieces
 
 
+_VALUE_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+
+
+def _is_text_cell(cell: str) -> bool:
+    c = cell.strip()
+    return bool(c) and not _VALUE_CELL.match(c) and not _PLACEHOLDER.match(c)
+
+
+def join_wrapped_cells(lines: list[str]) -> list[str]:
+    """Put text that a PDF wrapped onto the next line back into its cell.
+
+    A PDF prints a long cell over several lines, in the same column: ``（三）不予⇥1、属⇥1⇥0…`` then
+    ``⇥公开⇥于国家 秘密⇥⇥…`` (a header word may even stand one character per line).  Read line by
+    line, the pieces of two columns interleave (``不予 属 公开 于国家秘密``).  A line of text cells only
+    (no digit) is a wrap of the line above (at most one blank line between) when each of its cells
+    stands under a text cell there and some text cell of the line above stands to the right of one
+    of its cells (otherwise reading on does not interleave anything); its cells are appended to the
+    cells above and the line is left empty, so that line numbers stay as they were."""
+    out = list(lines)
+    prev = -1  # index of the last line with tab cells
+    blanks = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            blanks += 1
+            continue
+        if "\t" not in line:
+            prev, blanks = -1, 0
+            continue
+        if prev >= 0 and blanks <= 1 and not _DIGIT.search(line):
+            cells = line.split("\t")
+            above = out[prev].split("\t")
+            filled = [k for k, c in enumerate(cells) if c.strip()]
+            if (
+                len(above) > filled[-1]
+                and all(_is_text_cell(cells[k]) and _is_text_cell(above[k]) for k in filled)
+                and any(_is_text_cell(c) for c in above[filled[0] + 1 :])
+            ):
+                for k in filled:
+                    above[k] = above[k].rstrip() + cells[k].strip()
+                out[prev] = "\t".join(above)
+                out[i] = ""
+                blanks = 0
+                continue
+        prev, blanks = i, 0
+    return out
+
+
 def tokenize(text: str) -> Cells:
     """Tokens, cells and label stream of a report text (NFKC-folded)."""
     clean = strip_markup(text)
-    raw_lines = clean.split("\n")
+    raw_lines = join_wrapped_cells(clean.split("\n"))
     tokens: list[Token] = []
+    add = tokens.append
     lines: list[list[str]] = []
+    line_toks: dict[int, list[int]] = {}
+    line_nums: dict[int, int] = dict.fromkeys(range(len(raw_lines)), 0)
     for ln, line in enumerate(raw_lines):
         cells = [c.strip() for c in line.split("\t")]
         lines.append(cells)
+        first = len(tokens)
         if not line.strip():
             if line:  # whitespace only: a blank cell on its own line
-                tokens.append(Token(EMPTY, "", ln, 0, blank_line=True))
+                add(Token(EMPTY, "", ln, 0, blank_line=True))
+                line_toks[ln] = [first]
             continue
+        nums = 0
         for ci, cell in enumerate(cells):
             if not cell:
-                tokens.append(Token(EMPTY, "", ln, ci))
-                continue
-            if _PLACEHOLDER.match(cell):
-                tokens.append(Token(EMPTY, cell, ln, ci))
-                continue
-            for kind, t, v, g in _split_cell(cell):
-                tokens.append(Token(kind, t, ln, ci, v, g))
+                add(Token(EMPTY, "", ln, ci))
+            elif _PLACEHOLDER.match(cell):
+                add(Token(EMPTY, cell, ln, ci))
+            elif not _DIGIT.search(cell):  # text only
+                add(Token(TEXT, cell, ln, ci, cjk=cjk_of(cell)))
+            elif cell.isdigit() and cell.isascii():  # a number only
+                add(Token(NUM, cell, ln, ci, int(cell)))
+                nums += 1
+            else:
+                for kind, t, v, g in _split_cell(cell):
+                    if kind == TEXT:
+                        add(Token(TEXT, t, ln, ci, cjk=cjk_of(t)))
+                    else:
+                        add(Token(kind, t, ln, ci, v, g))
+                        nums += 1
+        line_toks[ln] = list(range(first, len(tokens)))
+        line_nums[ln] = nums
     stream_chars: list[str] = []
     stream_tok: list[int] = []
     for i, tok in enumerate(tokens):
-        if tok.kind != TEXT:
-            continue
-        for ch in tok.text:
-            if is_cjk(ch):
-                stream_chars.append(ch)
-                stream_tok.append(i)
-    line_toks: dict[int, list[int]] = {}
-    line_nums: dict[int, int] = {}
-    for i, tok in enumerate(tokens):
-        line_toks.setdefault(tok.line, []).append(i)
-        if tok.kind == NUM:
-            line_nums[tok.line] = line_nums.get(tok.line, 0) + 1
-    for ln in range(len(raw_lines)):
-        line_nums.setdefault(ln, 0)
+        if tok.cjk:
+            stream_chars.append(tok.cjk)
+            stream_tok.extend([i] * len(tok.cjk))
     return Cells(tokens, lines, raw_lines, "".join(stream_chars), stream_tok, line_toks, line_nums)
 
 
@@ -253,7 +313,7 @@ def tokenize(text: str) -> Cells:
 
 WINDOW = 320  # stream characters searched, after one row label, for the next
 MIN_ROWS_FOUND = 3  # a table is found when at least this many of its row labels are
-_P3_BARRIER = re.compile(template.PART_THREE_BARRIER + "|存在的主要问题|其他需要报告的事项")
+_P3_BARRIER = re.compile("|".join((template.PART_THREE_BARRIER, *template.NEXT_PART_HEADINGS)))
 _P4_COLUMN_WORDS = re.compile("|".join(template.PART_FOUR_HEADER_KEYWORDS))
 _P3_KNOWN = "|".join(template.PART_THREE_HEADER_WORDS)
 _P4_KNOWN = "|".join(template.PART_FOUR_HEADER_WORDS)
@@ -796,8 +856,14 @@ def _detect_edition(cells: Cells, text: str) -> Edition | None:
     return None
 
 
-def _specs_p3(edition: Edition) -> list[_Spec]:
-    return [_Spec(r.key, r.label, r.keywords) for r in edition.rows]
+@functools.cache
+def _specs_p3(edition: Edition) -> tuple[_Spec, ...]:
+    return tuple(_Spec(r.key, r.label, r.keywords) for r in edition.rows)
+
+
+@functools.cache
+def _specs_p2(edition: Edition) -> tuple[_Spec, ...]:
+    return tuple(_Spec(r.key, r.label, r.keywords) for r in edition.part_two_rows)
 
 
 def _part_four_anchors(cells: Cells, after: int) -> list[int]:
@@ -818,7 +884,8 @@ def _part_four_anchors(cells: Cells, after: int) -> list[int]:
     return out
 
 
-def _p3_equations(edition: Edition) -> list[Equation]:
+@functools.cache
+def _p3_equations(edition: Edition) -> tuple[Equation, ...]:
     eqs = []
     names = {
         "一+二 = 三（七）+四": ("一+二", "三（七）+四"),
@@ -833,16 +900,17 @@ def _p3_equations(edition: Edition) -> list[Equation]:
     for row in edition.rows:
         terms = (((row.key, P3_WIDTH - 1), 1), *(((row.key, i), -1) for i in range(P3_WIDTH - 1)))
         eqs.append(Equation(f"part 3 row {row.label}", "总计", "各申请人之和", terms))
-    return eqs
+    return tuple(eqs)
 
 
-def _p4_equations() -> list[Equation]:
+@functools.cache
+def _p4_equations() -> tuple[Equation, ...]:
     eqs = []
     for gi, g in enumerate(template.PART_FOUR_GROUPS):
         tot = gi * _G + _G - 1
         terms = ((("part4", tot), 1), *((("part4", gi * _G + i), -1) for i in range(_G - 1)))
         eqs.append(Equation(f"part 4 {g.label}", "总计", "维持+纠正+其他+尚未审结", terms))
-    return eqs
+    return tuple(eqs)
 
 
 def _cell_name(row: str, col: str) -> str:
@@ -942,21 +1010,29 @@ def _p4_header(cells: Cells, pos: int) -> RowMatch:
     return _row_match(cells, "part4", pos, max(end, pos + 1))
 
 
-def _blank_row_follows(cells: Cells, tok: int) -> bool:
-    """A row of blank cells right after the header: a line of tabs, or blank lines (one cell per
-    line), then text."""
+def _blank_row_follows(cells: Cells, header: RowMatch) -> bool:
+    """A row of blank cells (all zero) right after the part-four header: a line of tabs only
+    (trailing blank cells are often dropped, down to a single tab), blank lines (one cell per line),
+    or nothing at all before the next part's heading when the header names every outcome column
+    (the template's table always has its row: printed without a single cell, all of it is blank)."""
     toks = cells.tokens
+    tok = max(header.label_toks) + 1
     hdr_line = toks[tok - 1].line
     lines: set[int] = set()
     while tok < len(toks) and toks[tok].kind == EMPTY:
         if toks[tok].line != hdr_line:
             lines.add(toks[tok].line)
         tok += 1
-    tab_line = any(len(cells.lines[ln]) >= 5 for ln in lines)
-    return tab_line or len(lines) >= 5
+    if any(len(cells.lines[ln]) >= 2 for ln in lines) or len(lines) >= 5:
+        return True
+    if tok >= len(toks) or toks[tok].kind != TEXT or not _NEXT_PART.match(toks[tok].cjk):
+        return False
+    words = cells.stream[header.start : header.end]
+    return all(c.label in words for c in template.OUTCOME_COLUMNS)
 
 
-_P4_SEARCH_STOP = re.compile("存在的主要问题|其他需要报告的事项|改进情况")
+_NEXT_PART = re.compile(r"[五六]?(?:" + "|".join(template.NEXT_PART_HEADINGS) + ")")
+_P4_SEARCH_STOP = re.compile("|".join((*template.NEXT_PART_HEADINGS, "改进情况")))
 _P4_SEARCH_CHARS = 600
 
 
@@ -991,7 +1067,7 @@ def _read_part_four(cells: Cells, start_tok: int, reading: TableReading, header:
     toks = cells.tokens
     nums = _collect(cells, header, start_tok, len(toks), _P4_KNOWN, template.PART_FOUR_WIDTH)
     if not nums:
-        if header is not None and _blank_row_follows(cells, max(header.label_toks) + 1):
+        if header is not None and _blank_row_follows(cells, header):
             reading.part_four = [0] * template.PART_FOUR_WIDTH  # a row of blank cells
             return True
         return False
@@ -1038,8 +1114,7 @@ def _read_part_two(cells: Cells, edition: Edition | None, stop: int, reading: Ta
     editions = [edition] if edition else list(template.EDITIONS)
     best: tuple[list[RowMatch], Edition] | None = None
     for ed in editions:
-        specs = [_Spec(r.key, r.label, r.keywords) for r in ed.part_two_rows]
-        chain = _best_chain(cells, specs, None, 0, stop)
+        chain = _best_chain(cells, _specs_p2(ed), None, 0, stop)
         if best is None or len(chain) > len(best[0]):
             best = (chain, ed)
     if best is None or len(best[0]) < 2:

@@ -292,6 +292,8 @@ PART_FOUR_HEADER_WORDS: tuple[str, ...] = (
     "未经复议直接起诉",
     "复议后起诉",
 )
+# The headings of parts five and six: the tables end before them.
+NEXT_PART_HEADINGS: tuple[str, ...] = ("存在的主要问题", "其他需要报告的事项")
 # A part-three row search never crosses these: they belong to part four.
 PART_THREE_BARRIER = r"结果维持|结果纠正|尚未审结|直接起诉|复议后起诉|行政复议|行政诉讼"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.normalise import nfkc
-from indexer.tables import TableReading, read_tables
+from indexer.tables import TableReading, read_tables, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -425,3 +425,115 @@ def test_pre_2019_prose_counts_and_nothing_stated():
     empty = read("这是一段没有数字的文字。")
     assert empty.status == "no_tables" and empty.source is None
     assert empty.gold_facts()["applications"]["new"] is None
+
+
+# --------------------------------------------------------------------------- PDF wraps, blank part four
+
+# granted 1, partial 1, state secret 1, not held 1 (a company), petition 1: new 5, 1 carried over/forward
+WRAP_ROWS = (
+    [[4, 1, 0, 0, 0, 0, 5], [1, 0, 0, 0, 0, 0, 1], [1, 0, 0, 0, 0, 0, 1], [1, 0, 0, 0, 0, 0, 1]]
+    + [[1, 0, 0, 0, 0, 0, 1]]
+    + [ZERO] * 7
+    + [[0, 1, 0, 0, 0, 0, 1]]
+    + [ZERO] * 2
+    + [[1, 0, 0, 0, 0, 0, 1]]
+    + [ZERO] * 5
+    + [[4, 1, 0, 0, 0, 0, 5], [1, 0, 0, 0, 0, 0, 1]]
+)
+WRAP_APPS = {"new": 5, "carried_over": 1, "granted": 1, "handled_total": 5, "carried_forward": 1}
+
+
+def _tabs(row):
+    return "\t".join(str(v) for v in row)
+
+
+def test_pdf_group_label_wrapped_into_the_middle_of_a_row_label():
+    """A PDF wraps the group cell and the row cell of one row onto the next line, in their columns:
+    ``（三）不予⇥1. 属`` / ``公开⇥于国家 秘密``; read line by line, the group's piece stands inside
+    the row label (``属 公开 于国家秘密``), or cuts its keywords apart (``信访举报 处理 投诉类申请``)."""
+    text = tab_report(rows=WRAP_ROWS)
+    wraps = (
+        ("\t(三) 不予公开\t1. 属于国家秘密", "\t(三) 不予\t1. 属", "\t公开\t于国家 秘密", 4),
+        (
+            "\t(四) 无法提供\t1. 本机关不掌握相关政府信息",
+            "\t(四) 无\t1. 本",
+            "\t法提供\t机关 不掌 握相 关政 府信 息",
+            12,
+        ),
+        ("\t(五) 不予处理\t1. 信访举报投诉类申请", "\t(五) 不予\t1. 信访举报", "\t处理\t投诉类 申请", 15),
+    )
+    for whole, first, rest, i in wraps:
+        row = WRAP_ROWS[i]
+        old = f"{whole}\t{_tabs(row)}\n"
+        assert old in text
+        text = text.replace(old, f"{first}\t{_tabs(row)}\n\n{rest}\t\t\t\t\t\t\t\n")
+    r = read(text)
+    assert r.gold_facts()["applications"] == WRAP_APPS
+    assert r.applications["withheld_state_secret"] == [1, 0, 0, 0, 0, 0, 1]
+    assert r.applications["unable_not_held"] == [0, 1, 0, 0, 0, 0, 1]
+    assert r.applications["rejected_petition"] == [1, 0, 0, 0, 0, 0, 1]
+    assert r.status == "verified", r.problems
+
+
+def _p4_row_replaced(row_line: str) -> str:
+    text = tab_report(p4=[0] * 15, blank_zero=True)
+    blank = "\t" * 14 + "\n"
+    assert blank in text
+    return text.replace(blank, row_line)
+
+
+@pytest.mark.parametrize(
+    "row_line",
+    ["\t\n", "\t\t\t\t\n", "\n", "0\n", "\t\t\t\t0\n"],
+    ids=["one_tab", "some_tabs", "nothing", "lone_zero", "total_only"],
+)
+def test_part_four_row_of_blank_cells_cut_short_is_zero(row_line):
+    r = read(_p4_row_replaced(row_line))
+    assert r.part_four == [0] * 15
+    assert r.gold_facts()["litigation_total"] == 0
+    assert r.status == "verified", r.problems
+
+
+def test_part_four_header_without_row_and_without_next_part_is_not_read_as_zero():
+    text = _p4_row_replaced("\n").split("五、存在的主要问题")[0] + "附件：\n政策解读\n"
+    assert read(text).part_four is None
+
+
+def _vertical(words: list[str]) -> str:
+    height = max(len(w) for w in words)
+    return "".join("\t".join(w[j] if j < len(w) else "" for w in words) + "\n" for j in range(height))
+
+
+def test_sparse_part_four_row_under_a_header_in_single_characters():
+    """A PDF prints each header word one character per line, spread over its columns; the row below
+    leaves its zeros blank and drops its trailing blank cells."""
+    words = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    header = (
+        "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t\t\t\t\t行政诉讼\n"
+        + _vertical([*words, "未经复议直接起诉", "", "", "", "", "复议后起诉"])
+        + _vertical(["", "", "", "", "", *words, *words])
+    )
+    text = tab_report()
+    text = text.replace(P4_HEAD + _tabs(P4), header + "1\t\t\t1\t2\t\t1\t\t\t1")
+    r = read(text)
+    assert r.part_four == P4
+    assert r.gold_facts()["applications"] == WANT_APPS
+    assert r.status == "verified", r.problems
+
+
+def test_number_at_the_start_of_a_cell_keeps_its_digits():
+    cells = tokenize("350100238\t5 6 7\t-3\n")
+    assert [(t.text, t.value) for t in cells.tokens] == [
+        ("350100238", 350100238),
+        ("5", 5),
+        ("6", 6),
+        ("7", 7),
+        ("-3", -3),
+    ]
+
+
+def test_run_together_part_four_row_on_a_line_of_its_own_is_split():
+    text = tab_report().replace(_tabs(P4) + "\n", "".join(str(v) for v in P4) + "\n")
+    r = read(text)
+    assert r.part_four == P4
+    assert r.status == "verified", r.problems

@@ -106,6 +106,39 @@ P4_HEAD = [
 ]
 
 
+def _cut(text, rng):
+    """A PDF cell wrapped onto the next line: (first line, rest), the numbering never split."""
+    start = len(text) - len(text.lstrip("0123456789.、()一二三四五六七 "))
+    if len(text) - start < 3:
+        return text, ""
+    k = rng.randint(start + 1, len(text) - 2)
+    return text[:k], text[k:]
+
+
+def render_pdf_wrapped(edition, rows, p4, rng):
+    """PDF rows whose label cells (the group's and the row's) wrap onto a line of their own after
+    the numbers, each piece in its column: read line by line, the pieces interleave."""
+    out = ["一、总体情况", "本年度工作稳步推进。", "三、收到和处理政府信息公开申请情况"]
+    out += [HEADER3 + "\t申请人情况", "\t自然人\t法人或其他组织\t\t\t\t\t总计"]
+    out += ["\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"]
+    for r in edition.rows:
+        nums = "\t".join(str(v) for v in rows[r.key])
+        if r.key in ("new", "carried_over", "carried_forward"):
+            cells = [label_of(r), ""]
+        elif r.key in GROUP_BEFORE:
+            cells = [GROUP_BEFORE[r.key].replace(" ", ""), label_of(r)]
+        else:
+            cells = ["", label_of(r)]
+        firsts, rests = zip(*(_cut(c, rng) if rng.random() < 0.7 else (c, "") for c in cells), strict=True)
+        out.append("\t".join(firsts) + "\t" + nums)
+        if any(rests):
+            out += ["", "\t".join(rests) + "\t" * 7]
+    out += ["", "四、政府信息公开行政复议、行政诉讼情况", *P4_HEAD]
+    out.append("\t".join(str(v) for v in p4))
+    out += ["", "五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(out)
+
+
 def render_tab(edition, rows, p4, rng, blanks=False, split_at=None, total_only=False, pdf=False):
     out = ["一、总体情况", "本年度工作稳步推进。", "二、主动公开政府信息情况", *part_two(edition)]
     out += [
@@ -248,6 +281,7 @@ LAYOUTS = {
     "tab_page_break": lambda e, r, p, g: render_tab(e, r, p, g, split_at=g.randint(3, 15)),
     "tab_totals_only": lambda e, r, p, g: render_tab(e, r, p, g, total_only=True),
     "tab_pdf_labels": lambda e, r, p, g: render_tab(e, r, p, g, pdf=True),
+    "pdf_wrapped": render_pdf_wrapped,
     "cell_per_line": lambda e, r, p, g: render_lines(e, r, p, g),
     "cell_per_line_blank_zero": lambda e, r, p, g: render_lines(e, r, p, g, blanks=True),
     "markdown": render_markdown,
