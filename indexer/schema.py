@@ -139,7 +139,28 @@ class Postings(list):
 
     The build computes them in worker processes, so the single whoosh writer only adds postings
     (whoosh's own analysis of every character bigram is the slowest part of writing otherwise).
+    ``length`` (the field length, for BM25) and ``pool_size`` (whoosh's posting-pool size
+    estimate) are precomputed too, for the writer's bulk path (``build.add_prepared``).
     """
+
+    length: int = 0
+    pool_size: int = 0
+
+    def __reduce__(self):
+        return (_rebuild_postings, (list(self), self.length, self.pool_size))
+
+
+def _rebuild_postings(items: list, length: int, pool_size: int) -> Postings:
+    p = Postings(items)
+    p.length, p.pool_size = length, pool_size
+    return p
+
+
+def _finish(p: Postings, fieldname: str) -> Postings:
+    """Fill in ``length`` and ``pool_size`` as whoosh's PostingPool.add would count them."""
+    p.length = sum(item[1] for item in p)
+    p.pool_size = sum(130 + len(fieldname) + 2 * len(tb) + len(vb or b"") for tb, _f, _w, vb in p)
+    return p
 
 
 class PrecomputedText(TEXT):
@@ -151,7 +172,7 @@ class PrecomputedText(TEXT):
         return super().index(value, **kwargs)
 
 
-def field_postings(field: TEXT, value: str) -> Postings:
+def field_postings(field: TEXT, value: str, fieldname: str = "") -> Postings:
     """What ``field.index(value)`` would give, as a list that can cross processes.
 
     The bigram field takes a fast path equal to whoosh's (positions grouped per bigram)."""
@@ -166,8 +187,9 @@ def field_postings(field: TEXT, value: str) -> Postings:
                 lst.append(i)
         fmt = field.format
         fb = fmt.field_boost
-        return Postings((g.encode("utf-8"), len(p), len(p) * fb, fmt.encode(p)) for g, p in poses.items())
-    return Postings(field.index(value))
+        return _finish(Postings((g.encode("utf-8"), len(p), len(p) * fb, fmt.encode(p))
+                                for g, p in poses.items()), fieldname)
+    return _finish(Postings(field.index(value)), fieldname)
 
 
 def bigrams(phrase: str) -> list[str]:

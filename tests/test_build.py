@@ -112,3 +112,38 @@ def test_parallel_build_gives_the_same_index_as_serial(corpus_copy, tmp_path):
     qa = SearchIndex(tmp_path / "a").search(Query.from_args({"q": '"编号3" OR 齐都', "per_page": "50"}))
     qb = SearchIndex(tmp_path / "b").search(Query.from_args({"q": '"编号3" OR 齐都', "per_page": "50"}))
     assert {h.id for h in qa.hits} == {h.id for h in qb.hits}
+
+
+def test_bulk_posting_path_builds_the_same_index_as_whoosh_add_document(corpus_dir, tmp_path):
+    """build.add_prepared (the fast path) against whoosh's own add_document on the same documents."""
+    from whoosh import index as whoosh_index
+    from whoosh import query as wq
+
+    from indexer.build import add_prepared, prepare_document
+    from indexer.schema import make_schema
+
+    docs = [prepare_document((str(corpus_dir), p.name))[1] for p in sorted(corpus_dir.glob("*.txt"))]
+    readers = []
+    for name, add in (("slow", lambda w, d: w.add_document(**d)), ("fast", add_prepared)):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), make_schema())
+        writer = ix.writer()
+        for doc in docs:
+            add(writer, doc)
+        writer.commit()
+        readers.append(ix.searcher())
+    slow, fast = readers
+    for field in ("words", "grams", "title_words"):
+        assert list(slow.reader().all_terms()) == list(fast.reader().all_terms())
+        for docnum in range(len(docs)):
+            lengths = [r.reader().doc_field_length(docnum, field) for r in (slow, fast)]
+            assert lengths[0] == lengths[1]
+    for term in (("grams", "公众"), ("words", "政务"), ("grams", "信息")):
+        a, b = slow.postings(*term), fast.postings(*term)
+        assert list(a.items_as("positions" if term[0] == "grams" else "frequency")) == \
+            list(b.items_as("positions" if term[0] == "grams" else "frequency"))
+    q = wq.Or([wq.Term("words", "政务"), wq.Term("grams", "公众")])
+    assert [(h.docnum, round(h.score, 6)) for h in slow.search(q)] == \
+        [(h.docnum, round(h.score, 6)) for h in fast.search(q)]
+    for i in range(len(docs)):
+        assert slow.stored_fields(i) == fast.stored_fields(i)
