@@ -174,12 +174,17 @@ class _Parser:
             raise QueryError(f"无法理解 “{tok.value}”")
         return node
 
+    def expect_operand(self, op: str) -> None:
+        """An operator must be followed by something to apply it to."""
+        tok = self.peek()
+        if tok is None or tok.kind in ("RPAR", "OR", "AND"):
+            raise QueryError(f"{op} 后面缺少检索词（stray {op}）")
+
     def or_expr(self) -> Node:
         children = [self.and_expr()]
         while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
-            if self.peek() is None or self.peek().kind in ("RPAR", "OR", "AND"):
-                raise QueryError("OR 后面缺少检索词（stray OR）")
+            self.expect_operand("OR")
             children.append(self.and_expr())
         return children[0] if len(children) == 1 else Or(tuple(children))
 
@@ -188,8 +193,7 @@ class _Parser:
         while (tok := self.peek()) is not None and tok.kind not in ("OR", "RPAR"):
             if tok.kind == "AND":
                 self.take()
-                if self.peek() is None or self.peek().kind in ("RPAR", "OR", "AND"):
-                    raise QueryError("AND 后面缺少检索词（stray AND）")
+                self.expect_operand("AND")
             children.append(self.unary())
         return children[0] if len(children) == 1 else And(tuple(children))
 
@@ -199,8 +203,7 @@ class _Parser:
             raise QueryError("检索式不完整")
         if tok.kind in ("NOT", "NEG"):
             self.take()
-            if self.peek() is None or self.peek().kind in ("RPAR", "OR", "AND"):
-                raise QueryError("NOT 后面缺少检索词（stray NOT）")
+            self.expect_operand("NOT")
             return Not(self.unary())
         return self.primary()
 

@@ -27,72 +27,60 @@ SCHEMA_VERSION = "5"
 WORD_SEP = "\x1f"
 
 
-class PreTokenizedTokenizer(Tokenizer):
-    """Splits a string of words joined by ``WORD_SEP`` (cut by jieba at build time)."""
+class _TextTokenizer(Tokenizer):
+    """Shared by our tokenizers: equality by type (whoosh compares schemas) and the whole-value
+    token whoosh asks for with ``tokenize=False``. Subclasses yield (text, position offset)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     __hash__ = Tokenizer.__hash__
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = value
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            yield t
-            return
-        pos = start_pos
-        for word in value.split(WORD_SEP):
-            if not word:
-                continue
-            t.text = word
-            t.boost = 1.0
-            if keeporiginal:
-                t.original = word
-            t.stopped = False
-            if positions:
-                t.pos = pos
-            pos += 1
-            yield t
-
-
-class BigramTokenizer(Tokenizer):
-    """Every character position gives the bigram starting there; positions are consecutive."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    __hash__ = Tokenizer.__hash__
+    def _pieces(self, value: str):
+        raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
         if not tokenize:
             t.original = t.text = value
-            t.boost = 1.0
             if positions:
                 t.pos = start_pos
             if chars:
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        n = len(value)
-        for i in range(n):
-            t.text = value[i:i + 2]
-            t.boost = 1.0
-            t.stopped = False
+        for i, (text, start, end) in enumerate(self._pieces(value)):
+            t.text = text
             if keeporiginal:
-                t.original = t.text
+                t.original = text
             if positions:
                 t.pos = start_pos + i
             if chars:
-                t.startchar = start_char + i
-                t.endchar = start_char + min(i + 2, n)
+                t.startchar, t.endchar = start_char + start, start_char + end
             yield t
+
+
+class PreTokenizedTokenizer(_TextTokenizer):
+    """Splits a string of words joined by ``WORD_SEP`` (cut by jieba at build time)."""
+
+    def _pieces(self, value: str):
+        pos = 0
+        for word in value.split(WORD_SEP):
+            if word:
+                yield word, pos, pos + len(word)
+            pos += len(word) + 1
+
+
+class BigramTokenizer(_TextTokenizer):
+    """Every character position gives the bigram starting there; positions are consecutive."""
+
+    def _pieces(self, value: str):
+        n = len(value)
+        for i in range(n):
+            yield value[i:i + 2], i, min(i + 2, n)
 
 
 _FREQ = struct.Struct(">I")
