@@ -349,8 +349,9 @@ class SearchIndex:
                 self._state = new
                 return new
             if not state.searcher.up_to_date():
-                new_searcher = state.searcher.refresh()
-                self._state = _OpenIndex(state.gen, state.ix, new_searcher)
+                # a new searcher, not searcher.refresh(): whoosh's refresh reuses segment readers
+                # that keep the old deletion lists, so changed and deleted reports would linger
+                self._state = _OpenIndex(state.gen, state.ix, state.ix.searcher())
                 return self._state
             return state
 

@@ -147,3 +147,17 @@ def test_bulk_posting_path_builds_the_same_index_as_whoosh_add_document(corpus_d
         [(h.docnum, round(h.score, 6)) for h in fast.search(q)]
     for i in range(len(docs)):
         assert slow.stored_fields(i) == fast.stored_fields(i)
+
+
+def test_a_running_server_sees_incremental_changes_and_deletions(corpus_copy, tmp_path):
+    ix = tmp_path / "ix"
+    build_index(corpus_copy, ix, procs=1)
+    serving = SearchIndex(ix)
+    assert serving.search(Query.from_args({"q": '"洛龙区"'})).total == 1
+    (corpus_copy / "004_a536c6293abab9c6.txt").unlink()
+    changed = corpus_copy / "000_dcf4e469761e050f.txt"
+    changed.write_text(changed.read_text("utf-8").replace("微信公众号", "微博账号"), "utf-8")
+    build_index(corpus_copy, ix, procs=1)
+    assert serving.search(Query.from_args({"q": '"洛龙区"'})).total == 0
+    assert serving.search(Query.from_args({"q": '"微信公众号"'})).total == 2
+    assert serving.search(Query()).total == 4
