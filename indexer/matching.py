@@ -17,11 +17,13 @@ The set is then counted for facets and ranked separately (see ``query.py``).
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 
 from indexer.normalise import normalise_query_phrase
 from indexer.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
-from indexer.schema import bigrams, decode_positions
+from indexer.schema import bigrams, position_array
 
 
 class DocSets:
@@ -37,11 +39,9 @@ class DocSets:
     def term(self, field: str, text: str) -> set[int]:
         out: set[int] = set()
         for leaf, offset, _n in self.leaves:
-            if (field, text) not in leaf:
-                continue
-            ids = leaf.postings(field, text).all_ids()
-            out.update(ids if offset == 0 else (d + offset for d in ids))
-        return out & self.all if len(out) else out
+            for ids, _m in _blocks(leaf, field, text):
+                out.update(ids if offset == 0 else [d + offset for d in ids])
+        return out & self.all if out else out
 
     def prefix(self, field: str, prefix: str) -> set[int]:
         out: set[int] = set()
@@ -93,38 +93,29 @@ class DocSets:
             local = sorted(d - offset for d in docs if offset <= d < offset + n)
             if not local:
                 continue
-            positions: dict[str, dict[int, list[int]]] = {}
+            want = set(local)
+            raw: dict[str, dict[int, bytes]] = {}
             for g in offsets_of:
-                per_doc: dict[int, list[int]] = {}
-                m = leaf.postings("grams", g)
-                for d in local:
-                    if not m.is_active():
-                        break
-                    if m.id() < d:
-                        m.skip_to(d)
-                        if not m.is_active():
-                            break
-                    if m.id() == d:
-                        per_doc[d] = decode_positions(m.value())
-                positions[g] = per_doc
+                per_doc: dict[int, bytes] = {}
+                for ids, m in _blocks(leaf, "grams", g):
+                    if want.isdisjoint(ids):
+                        continue
+                    values = _block_values(m)
+                    for i, d in enumerate(ids):
+                        if d in want:
+                            per_doc[d] = values[i]
+                raw[g] = per_doc
+            grams_offs = list(offsets_of.items())
             for d in local:
-                lists = [(positions[g].get(d), offs) for g, offs in offsets_of.items()]
-                if any(pl is None for pl, _ in lists):
-                    continue
-                lists.sort(key=lambda x: len(x[0]))
-                anchor, anchor_offs = lists[0]
-                starts = {p - anchor_offs[0] for p in anchor}
-                for extra in anchor_offs[1:]:
-                    pset = set(anchor)
-                    starts = {s for s in starts if s + extra in pset}
-                for pl, offs in lists[1:]:
-                    if not starts:
+                arrays = []
+                for g, offs in grams_offs:
+                    v = raw[g].get(d)
+                    if v is None:
                         break
-                    pset = set(pl)
-                    for o in offs:
-                        starts = {s for s in starts if s + o in pset}
-                if starts:
-                    found.add(d + offset)
+                    arrays.append((position_array(v), offs))
+                else:
+                    if _consecutive(arrays):
+                        found.add(d + offset)
         return found
 
     # -- the tree --------------------------------------------------------------------------------
@@ -176,6 +167,65 @@ class DocSets:
                 by_words &= s
         rest = (self.all if within is None else within) - by_words
         return by_words | self.phrase(text, rest) if rest else by_words
+
+
+def _consecutive(arrays: list[tuple[array, list[int]]]) -> bool:
+    """True if some start s has, for every bigram, a position s + offset (offset = its place in the
+    phrase). Walks the rarest bigram's positions and stops at the first full match."""
+    arrays.sort(key=lambda a: len(a[0]))
+    anchor, anchor_offs = arrays[0]
+    first = anchor_offs[0]
+    for p in anchor:
+        s = p - first
+        for arr, offs in arrays:
+            for o in offs:
+                t = s + o
+                i = bisect_left(arr, t)
+                if i == len(arr) or arr[i] != t:
+                    break
+            else:
+                continue
+            break
+        else:
+            return True
+    return False
+
+
+def _blocks(leaf, field: str, text: str):
+    """(document ids, matcher) for each postings block of a term in one segment.
+
+    Reads whoosh3's W3 postings a block at a time (ids as an array, values as a list) through the
+    private API of the pinned whoosh3 version: the per-posting matcher API costs a Python call per
+    document, and counting or checking a common bigram visits every document. Deleted documents are
+    not filtered here (callers intersect with the live set). Other codecs: one posting at a time.
+    """
+    if (field, text) not in leaf:
+        return
+    try:
+        m = leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
+        m._read_ids  # noqa: B018 - the W3 block API this relies on
+    except AttributeError:
+        m = leaf.postings(field, text)
+        while m.is_active():
+            yield [m.id()], _OnePosting(m.value())
+            m.next()
+        return
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        yield m._ids, m
+        m._next_block()
+
+
+class _OnePosting:
+    def __init__(self, value: bytes) -> None:
+        self._values = [value]
+
+
+def _block_values(m) -> list:
+    if m._values is None:
+        m._read_values()
+    return m._values
 
 
 def _cost(node: Node) -> int:

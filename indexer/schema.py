@@ -115,11 +115,16 @@ class ArrayPositions(Positions):
         return self.encode(sorted(merged))
 
 
-def decode_positions(valuestring: bytes) -> list[int]:
-    """The positions of an :class:`ArrayPositions` posting value."""
+def position_array(valuestring: bytes) -> array:
+    """The positions of an :class:`ArrayPositions` posting value, as a sorted array."""
     arr = array("I")
     arr.frombytes(valuestring[_FREQ.size:])
-    return arr.tolist()
+    return arr
+
+
+def decode_positions(valuestring: bytes) -> list[int]:
+    """The positions of an :class:`ArrayPositions` posting value."""
+    return position_array(valuestring).tolist()
 
 
 class Postings(list):
