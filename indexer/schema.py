@@ -23,7 +23,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 WORD_SEP = "\x1f"
 
 
@@ -208,7 +208,7 @@ def make_schema() -> Schema:
     """The schema of a nianbao index (``SCHEMA_VERSION`` changes force a full rebuild)."""
     fields: dict[str, object] = {
         "id": ID(stored=True, unique=True),
-        "file": ID(stored=True),
+        "file": ID(stored=True, sortable=True),  # sortable: the column breaks ties in sorts
         "sha1": ID(stored=True),
         "title": STORED(),
         "title_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=3.0),

@@ -176,3 +176,9 @@ def test_raw_returns_the_original_bytes(index, corpus_dir):
     rid = next(iter(_ids(index, q="year:2021")))
     data, name = index.raw(rid)
     assert data == (corpus_dir / name).read_bytes()
+
+
+def test_sorts_break_ties_by_file_name(index):
+    hits = index.search(Query.from_args({"sort": "litigation", "per_page": "10"})).hits
+    tied = [h.file for h in hits if h.litigation_total == 0]
+    assert tied == sorted(tied) and len(tied) == 4
