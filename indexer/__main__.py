@@ -92,7 +92,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     try:
         query = Query.from_args(_query_args(args))
-        result = SearchIndex(args.index).search(query)
+        with SearchIndex(args.index) as index:
+            result = index.search(query)
     except QueryError as err:
         sys.stderr.write(f"query error: {err}\n")
         return 2
