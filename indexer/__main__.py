@@ -35,6 +35,7 @@ def _facts_of(path: Path, name: str) -> dict:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from indexer.read import ReadError
+    from indexer.report import GOLD_KEYS
 
     status = 0
     for f in args.files:
@@ -45,9 +46,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             sys.stderr.write(f"skipped {path}: {err}\n")
             status = 1
             continue
-        if not args.full:
-            facts.pop("tables", None)
-            facts.pop("parts", None)
+        if args.gold_only:
+            facts = {k: facts[k] for k in GOLD_KEYS}
         _print(json.dumps(facts, ensure_ascii=False))
     return status
 
@@ -175,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("extract", help="print the extracted facts of report files, one JSON per line")
     p.add_argument("files", nargs="+")
-    p.add_argument("--full", action="store_true", help="also print the complete tables and parts")
+    p.add_argument("--gold-only", action="store_true",
+                   help="only the keys of the gold file (default: also status, problems, every table cell "
+                        "read, the parts)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("build", help="build or update the index over a corpus folder")

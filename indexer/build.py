@@ -185,9 +185,10 @@ def _prepared(tasks: list[tuple[str, str]], procs: int) -> Iterable[tuple[str, d
 class Progress:
     """A progress bar on a terminal; a line per 10% otherwise (CI logs)."""
 
-    def __init__(self, total: int, stream=sys.stderr, enabled: bool = True) -> None:
-        self.total, self.stream, self.enabled = total, stream, enabled and total > 0
-        self.tty = getattr(stream, "isatty", lambda: False)()
+    def __init__(self, total: int, stream=None, enabled: bool = True) -> None:
+        self.stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced
+        self.total, self.enabled = total, enabled and total > 0
+        self.tty = self.enabled and getattr(self.stream, "isatty", lambda: False)()
         self.done = 0
         self.last_decile = -1
         self.start = time.perf_counter()

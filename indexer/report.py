@@ -35,7 +35,7 @@ def extract_facts(text: str, file: str) -> dict[str, Any]:
     places = resolve_places(norm, meta.title)
     tables = read_tables(norm)
     gold = tables.gold_facts()
-    notes = "; ".join(tables.problems) if tables.problems else None
+    notes = _notes(tables)
     facts: dict[str, Any] = {
         "file": file,
         "year": meta.year,
@@ -61,6 +61,19 @@ def extract_facts(text: str, file: str) -> dict[str, Any]:
         "tables": tables.to_json(),
     }
     return facts
+
+
+def _notes(tables) -> str | None:
+    """What a reader of the numbers should know: failed identities, missing tables, rows derived
+    from the identities rather than read, numbers taken from prose."""
+    parts = list(tables.problems)
+    derived = tables.to_json().get("derived") or {}
+    rows = list(dict.fromkeys(key.split(".")[0] for key in derived))
+    if rows:
+        parts.append("derived from the identities, not read: " + ", ".join(rows))
+    if getattr(tables, "source", None) == "prose":
+        parts.append("numbers from the prose (no tables)")
+    return "; ".join(parts) or None
 
 
 def has_value(n: int | None) -> str:
