@@ -286,7 +286,7 @@ SYNTAX_HELP: list[tuple[str, str]] = [
     ("微信 OR 微博", "OR：任一出现"),
     ("NOT 微博 / -微博", "NOT 或前缀 -：不出现"),
     ("(微信 OR 微博) 公开栏", "括号分组"),
-    ("year:2020  province:山东省  town:刘楼镇", "字段筛选：year, province, city, county, town, body, status"),
+    ("year:2020  province:山东省  town:城关镇", "字段筛选：year, province, city, county, town, body, status"),
     ("litigation_total:>=1  applications_new:[3 TO 10]", "数值筛选：applications_new, reconsideration_total, "
      "litigation_total, year（>, >=, <, <=, [a TO b]）"),
 ]

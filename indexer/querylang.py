@@ -8,7 +8,7 @@ Syntax (README and UI say the same)::
     a OR b                    either
     NOT a, -a                 not
     ( … )                     grouping
-    year:2020 town:刘楼镇     field filters (province, city, county, town, body, status, has_*)
+    year:2020 town:城关镇     field filters (province, city, county, town, body, status, has_*)
     litigation_total:>=1      numbers: >, >=, <, <=, =, [a TO b], [a TO], [TO b]
 
 A query that cannot be read raises :class:`QueryError` with a message for the user (never a 500).
