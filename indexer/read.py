@@ -8,6 +8,7 @@ a person can act on; the build reports it and goes on.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +35,17 @@ def discover(corpus: Path) -> list[Path]:
         return [corpus]
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    found = []
-    for p in corpus.rglob("*"):
-        rel = p.relative_to(corpus)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if p.suffix.lower() in SUFFIXES and p.is_file():
-            found.append(p)
-    return sorted(found, key=lambda p: p.relative_to(corpus).as_posix())
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(corpus):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, corpus)
+        for name in files:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
+                continue
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            found.append((rel.replace(os.sep, "/"), Path(folder, name)))
+    found.sort()
+    return [p for _rel, p in found]
 
 
 def decode(data: bytes) -> tuple[str, str]:
