@@ -277,27 +277,33 @@ def query_words(text: str) -> list[str]:
     return cut_words(text)
 
 
+def positive_leaves(node: Node | None):
+    """The words and phrases a matching report must contain (not under an odd number of NOTs)."""
+
+    def walk(n: Node, positive: bool):
+        if isinstance(n, Not):
+            yield from walk(n.child, not positive)
+        elif isinstance(n, And | Or):
+            for c in n.children:
+                yield from walk(c, positive)
+        elif positive and isinstance(n, Word | Phrase):
+            yield n
+
+    if node is not None:
+        yield from walk(node, True)
+
+
 def scoring_query(node: Node | None) -> wq.Query | None:
     """What ranks the matched documents (BM25F): the positive words in the word fields and the
     bigrams of the positive phrases. Matching itself is done by ``matching.DocSets``."""
     terms: list[wq.Query] = []
-
-    def walk(n: Node, positive: bool) -> None:
-        if isinstance(n, Not):
-            walk(n.child, not positive)
-        elif isinstance(n, And | Or):
-            for c in n.children:
-                walk(c, positive)
-        elif positive and isinstance(n, Word):
-            for w in dict.fromkeys(query_words(normalise_query_phrase(n.text))):
+    for leaf in positive_leaves(node):
+        text = normalise_query_phrase(leaf.text)
+        if isinstance(leaf, Word):
+            for w in dict.fromkeys(query_words(text)):
                 terms.extend(wq.Term(f, w) for f in ("words", "title_words", "body_words"))
-        elif positive and isinstance(n, Phrase):
-            text = normalise_query_phrase(n.text)
-            if len(text) >= 2:
-                terms.extend(wq.Term("grams", g) for g in dict.fromkeys(bigrams(text)))
-
-    if node is not None:
-        walk(node, True)
+        elif len(text) >= 2:
+            terms.extend(wq.Term("grams", g) for g in dict.fromkeys(bigrams(text)))
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.Or(terms)
@@ -306,21 +312,10 @@ def scoring_query(node: Node | None) -> wq.Query | None:
 def needles(node: Node | None) -> list[str]:
     """The strings to highlight: positive words and phrases (normalised), longest first."""
     out: list[str] = []
-
-    def walk(n: Node, positive: bool) -> None:
-        if isinstance(n, Not):
-            walk(n.child, not positive)
-        elif isinstance(n, And | Or):
-            for c in n.children:
-                walk(c, positive)
-        elif positive and isinstance(n, Phrase):
-            out.append(normalise_query_phrase(n.text))
-        elif positive and isinstance(n, Word):
-            text = normalise_query_phrase(n.text)
-            out.append(text)
+    for leaf in positive_leaves(node):
+        text = normalise_query_phrase(leaf.text)
+        out.append(text)
+        if isinstance(leaf, Word):
             out.extend(w for w in query_words(text) if len(w) >= 2)
-
-    if node is not None:
-        walk(node, True)
     uniq = [s for s in dict.fromkeys(out) if s]
     return sorted(uniq, key=len, reverse=True)
