@@ -3,7 +3,7 @@
 Layout of an index folder::
 
     INDEX_DIR/CURRENT          name of the generation being served (replaced atomically)
-    INDEX_DIR/gen-<stamp>/     a whoosh index + manifest.json {schema, files: {relpath: sha1}}
+    INDEX_DIR/gen-<stamp>/     a whoosh index + manifest.json + files.tsv (see ``manifest.py``)
 
 A full build writes a new generation and only then points ``CURRENT`` at it, so a server reading the
 old one never sees a half-built index, and a build that fails leaves the old one serving. An
@@ -27,9 +27,21 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
+from indexer.manifest import (
+    FILES,
+    FileRecord,
+    clear_pending,
+    read_files,
+    read_meta,
+    read_pending,
+    write_files,
+    write_meta,
+    write_pending,
+)
 from indexer.normalise import search_string
-from indexer.read import ReadError, discover, read_source
+from indexer.read import FileEntry, ReadError, read_source, scan
 from indexer.report import extract_facts, has_value, report_id
 from indexer.schema import SCHEMA_VERSION, WORD_SEP, Postings, field_postings, make_schema
 from indexer.words import cut_words, init_jieba
@@ -37,7 +49,6 @@ from indexer.words import cut_words, init_jieba
 CURRENT = "CURRENT"
 MAX_SEGMENTS = 40
 _SCHEMA = make_schema()  # for computing postings in workers
-MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -89,19 +100,6 @@ def _point_current_at(index_dir: Path, gen: Path) -> None:
     tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     tmp.write_text(gen.name + "\n", encoding="utf-8")
     os.replace(tmp, index_dir / CURRENT)
-
-
-def _read_manifest(gen: Path) -> dict[str, Any]:
-    try:
-        return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_manifest(gen: Path, manifest: dict[str, Any]) -> None:
-    tmp = gen / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, gen / MANIFEST)
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
@@ -169,6 +167,8 @@ def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None,
 
 
 def _prepared(tasks: list[tuple[str, str]], procs: int) -> Iterable[tuple[str, dict | None, str | None]]:
+    if not tasks:
+        return
     if procs <= 1 or len(tasks) < 8:
         _init_worker()
         yield from map(prepare_document, tasks)
@@ -231,49 +231,21 @@ def build_index(
     corpus = Path(corpus_dir).resolve()
     index_root = Path(index_dir)
     index_root.mkdir(parents=True, exist_ok=True)
-    files = discover(corpus)
-    rels = [p.relative_to(corpus).as_posix() if p != corpus else p.name for p in files]
+    entries = {e.rel: e for e in scan(corpus)}
     root = str(corpus if corpus.is_dir() else corpus.parent)
 
     gen = current_generation(index_root)
-    manifest = _read_manifest(gen) if gen else {}
+    meta = read_meta(gen) if gen else {}
     incremental = (
-        not full and gen is not None and manifest.get("schema") == SCHEMA_VERSION
-        and manifest.get("corpus") == str(corpus)
+        not full and gen is not None and meta.get("schema") == SCHEMA_VERSION
+        and meta.get("corpus") == str(corpus)
     )
     summary = BuildSummary(str(corpus), str(index_root), full=not incremental)
     procs = procs or os.cpu_count() or 1
 
     if incremental:
         assert gen is not None
-        known: dict[str, str] = manifest.get("files", {})
-        known_stats: dict[str, list[int]] = manifest.get("stats", {})
-        stats = {rel: _stat_of(Path(root) / rel) for rel in rels}
-        # a file whose size and modification time are unchanged keeps its recorded hash (as git
-        # does); the others are read and hashed
-        hashes = {rel: known[rel] if rel in known and stats[rel] is not None
-                  and known_stats.get(rel) == stats[rel] else _sha1_of(Path(root) / rel) for rel in rels}
-        todo = [rel for rel in rels if hashes[rel] is None or known.get(rel) != hashes[rel]]
-        gone = [rel for rel in known if rel not in hashes]
-        summary.unchanged = len(rels) - len(todo)
-        ix = whoosh_index.open_dir(str(gen))
-        writer = ix.writer()
-        new_files = {rel: h for rel, h in known.items() if rel not in gone}
-        try:
-            for rel in gone:
-                writer.delete_by_term("id", report_id(rel))
-                summary.deleted += 1
-            _write_docs(writer, root, todo, procs, progress, summary, new_files, fail_after, update=True)
-        except BaseException:
-            writer.cancel()
-            ix.close()
-            raise
-        # merging segments rewrites most of the index (27 s for one report at 100,000 reports):
-        # let whoosh merge only once small incremental segments have piled up
-        writer.commit(merge=len(list(gen.glob("*.seg"))) > MAX_SEGMENTS)
-        ix.close()
-        _write_manifest(gen, {**manifest, "files": new_files, "built": _now(),
-                              "stats": {rel: stats[rel] for rel in new_files if stats.get(rel)}})
+        _update_in_place(gen, root, entries, procs, progress, summary, fail_after)
         target = gen
     else:
         target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
@@ -281,28 +253,95 @@ def build_index(
         try:
             ix = whoosh_index.create_in(str(target), make_schema())
             writer = SegmentedWriter(ix, segment_docs)
-            new_files = {}
+            new_files: dict[str, FileRecord] = {}
             try:
-                _write_docs(writer, root, rels, procs, progress, summary, new_files, fail_after,
-                            update=False)
+                _write_docs(writer, root, list(entries), entries, set(), procs, progress, summary,
+                            new_files, fail_after)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
             ix.close()
-            stats = {rel: st for rel in new_files if (st := _stat_of(Path(root) / rel))}
-            _write_manifest(target, {"schema": SCHEMA_VERSION, "corpus": str(corpus),
-                                     "files": new_files, "stats": stats, "built": _now()})
+            write_files(target, new_files)
+            write_meta(target, {"schema": SCHEMA_VERSION, "corpus": str(corpus), "built": _now(),
+                                "reports": len(new_files)})
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
+        summary.total = len(new_files)
         _point_current_at(index_root, target)
         _remove_old_generations(index_root, keep={target.name, gen.name if gen else ""})
 
     summary.generation = target.name
-    summary.total = len(new_files)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _update_in_place(gen: Path, root: str, entries: dict[str, FileEntry], procs: int, progress: bool,
+                     summary: BuildSummary, fail_after: Callable[[int], None] | None) -> None:
+    """An incremental build: re-parse changed and new files, delete the gone ones, commit in place.
+
+    A file whose size and modification time match the list keeps its recorded hash (as git does);
+    the others are hashed, and only those whose content changed are parsed again. When nothing
+    changed, the index is not opened for writing at all.
+    """
+    known = read_files(gen)
+    pending = read_pending(gen)  # committed by a build that died before recording them
+    files: dict[str, FileRecord] = {}
+    todo: list[str] = []
+    touched = False
+    for rel, e in entries.items():
+        rec = known.get(rel)
+        if rec is not None and rel not in pending:
+            if rec.size == e.size and rec.mtime_ns == e.mtime_ns:
+                files[rel] = rec
+                continue
+            sha1 = _sha1_of(Path(root) / rel)
+            if sha1 == rec.sha1:
+                files[rel] = FileRecord(sha1, e.size, e.mtime_ns)
+                touched = True
+                continue
+        todo.append(rel)
+    gone = [rel for rel in known if rel not in entries]
+    summary.unchanged = len(entries) - len(todo)
+    if not todo and not gone and not pending:
+        if touched or not (gen / FILES).exists():  # the latter: a list kept in an older manifest
+            write_files(gen, files)
+            write_meta(gen, _slim(read_meta(gen), len(files)))
+        summary.total = len(files)
+        return
+
+    # without mmap: whoosh3 copies a mapped file into a BytesIO when it opens it, and the writer's
+    # lookup of the replaced reports opened every segment's terms file (5.6 s at 100,000 reports)
+    ix = FileStorage(str(gen), supports_mmap=False).open_index()
+    writer = ix.writer()
+    try:
+        for rel in gone:
+            writer.delete_by_term("id", report_id(rel))
+            summary.deleted += 1
+        for rel in pending - set(entries):
+            writer.delete_by_term("id", report_id(rel))
+        # files that may be in the index already are replaced, the others added without a lookup
+        existing = (set(known) | pending) & set(todo)
+        _write_docs(writer, root, todo, entries, existing, procs, progress, summary, files, fail_after)
+    except BaseException:
+        writer.cancel()
+        ix.close()
+        raise
+    write_pending(gen, set(todo))
+    # merging segments rewrites most of the index (27 s for one report at 100,000 reports):
+    # let whoosh merge only once small incremental segments have piled up
+    writer.commit(merge=len(list(gen.glob("*.seg"))) > MAX_SEGMENTS)
+    ix.close()
+    write_files(gen, files)
+    clear_pending(gen)
+    write_meta(gen, {**_slim(read_meta(gen), len(files)), "built": _now()})
+    summary.total = len(files)
+
+
+def _slim(meta: dict[str, Any], reports: int) -> dict[str, Any]:
+    """The metadata without the file lists older versions kept in it."""
+    return {**{k: v for k, v in meta.items() if k not in ("files", "stats")}, "reports": reports}
 
 
 def add_prepared(writer, fields: dict[str, Any]) -> None:
@@ -389,8 +428,11 @@ class SegmentedWriter:
         self.writer.cancel()
 
 
-def _write_docs(writer, root: str, rels: list[str], procs: int, progress: bool, summary: BuildSummary,
-                files_out: dict[str, str], fail_after: Callable[[int], None] | None, update: bool) -> None:
+def _write_docs(writer, root: str, rels: list[str], entries: dict[str, FileEntry], existing: set[str],
+                procs: int, progress: bool, summary: BuildSummary, files_out: dict[str, FileRecord],
+                fail_after: Callable[[int], None] | None) -> None:
+    """Parse ``rels`` in worker processes and write them; ``existing`` ones replace their old
+    version. ``files_out`` gets a record for each file written."""
     bar = Progress(len(rels), enabled=progress)
     written = 0
     for rel, doc, reason in _prepared([(root, r) for r in rels], procs):
@@ -398,27 +440,20 @@ def _write_docs(writer, root: str, rels: list[str], procs: int, progress: bool, 
         if doc is None:
             summary.skipped.append((rel, reason or "unknown error"))
             # a file that became unreadable leaves the index too
-            if rel in files_out:
+            if rel in existing:
                 writer.delete_by_term("id", report_id(rel))
-                files_out.pop(rel, None)
+            files_out.pop(rel, None)
             continue
-        if update and rel in files_out:
+        if rel in existing:
             writer.update_document(**doc)
         else:
             writer.add_document(**doc)
-        files_out[rel] = doc["sha1"]
+        e = entries.get(rel)
+        files_out[rel] = FileRecord(doc["sha1"], e.size if e else None, e.mtime_ns if e else None)
         summary.indexed += 1
         written += 1
         if fail_after is not None:
             fail_after(written)
-
-
-def _stat_of(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
 
 
 def _sha1_of(path: Path) -> str | None:

@@ -24,6 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer import highlight, querylang
 from indexer.errors import IndexMissing, QueryError
+from indexer.manifest import read_meta
 from indexer.matching import DocSets
 from indexer.normalise import search_text
 
@@ -333,10 +334,9 @@ class SearchIndex:
         gen = current_generation(self.index_dir)
         if gen is None:
             raise IndexMissing(f"no index in {self.index_dir}: run `python -m indexer build`")
-        from indexer.build import _read_manifest
         from indexer.schema import SCHEMA_VERSION
 
-        built_with = _read_manifest(gen).get("schema")
+        built_with = read_meta(gen).get("schema")
         if built_with != SCHEMA_VERSION:
             raise IndexMissing(f"the index in {self.index_dir} was built by another version of nianbao "
                                f"(schema {built_with}, this one reads {SCHEMA_VERSION}): rebuild it with "
@@ -383,9 +383,8 @@ class SearchIndex:
 
     def stats(self) -> dict:
         st = self._current()
-        from indexer.build import _read_manifest
 
-        manifest = _read_manifest(st.gen)
+        manifest = read_meta(st.gen)
         return {"reports": st.searcher.doc_count(), "built": manifest.get("built"),
                 "index_dir": str(self.index_dir), "generation": st.gen.name}
 
@@ -509,9 +508,8 @@ class SearchIndex:
         stored = self._stored_by_id(report_id)
         if stored is None:
             return None
-        from indexer.build import _read_manifest
 
-        corpus = _read_manifest(self._current().gen).get("corpus")
+        corpus = read_meta(self._current().gen).get("corpus")
         if not corpus:
             return None
         root = Path(corpus)

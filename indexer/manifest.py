@@ -1,0 +1,125 @@
+"""What a generation of the index records about how it was built.
+
+Two files in a generation folder:
+
+* ``manifest.json``: small metadata (schema version, corpus folder, build time, report count), read
+  by every server start and page that shows it;
+* ``files.tsv``: one line per indexed file, ``sha1 TAB size TAB mtime_ns TAB relpath``, for
+  incremental builds. At 100,000 reports this list as JSON took 1.1 s to read and write; as lines
+  it takes a fraction of that.
+
+``pending``: the files an incremental build is about to commit, written before the commit and
+removed once ``files.tsv`` names them. If the build dies in between, the next one finds these
+files in the index but not in the list; it replaces them instead of adding a second copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+MANIFEST = "manifest.json"
+FILES = "files.tsv"
+PENDING = "pending.txt"
+
+
+class FileRecord(NamedTuple):
+    """An indexed file's content hash and the size and mtime it had when hashed (a tuple: 100,000 of
+    them are read per incremental build)."""
+
+    sha1: str
+    size: int | None = None
+    mtime_ns: int | None = None
+
+
+def read_meta(gen: Path) -> dict[str, Any]:
+    """The generation's metadata ({} if missing or unreadable)."""
+    try:
+        data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_meta(gen: Path, meta: dict[str, Any]) -> None:
+    _replace(gen / MANIFEST, json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+_NEEDS_ESCAPE = re.compile(r"[\\\n\r]")
+
+
+def _escape(rel: str) -> str:
+    return rel.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _unescape(rel: str) -> str:
+    if "\\" not in rel:
+        return rel
+    out, i = [], 0
+    while i < len(rel):
+        ch = rel[i]
+        if ch == "\\" and i + 1 < len(rel):
+            nxt = rel[i + 1]
+            out.append({"n": "\n", "r": "\r"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def read_files(gen: Path) -> dict[str, FileRecord]:
+    """The indexed files of a generation (from ``files.tsv``, or an older manifest's lists)."""
+    try:
+        text = (gen / FILES).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        meta = read_meta(gen)
+        stats = meta.get("stats") or {}
+        return {rel: FileRecord(sha1, *(stats.get(rel) or (None, None)))
+                for rel, sha1 in (meta.get("files") or {}).items()}
+    out: dict[str, FileRecord] = {}
+    for line in text.splitlines():
+        parts = line.split("\t", 3)
+        if len(parts) != 4:
+            continue
+        sha1, size, mtime, rel = parts
+        out[_unescape(rel) if "\\" in rel else rel] = FileRecord(
+            sha1, int(size) if size else None, int(mtime) if mtime else None)
+    return out
+
+
+def write_files(gen: Path, files: dict[str, FileRecord]) -> None:
+    lines = []
+    for rel in sorted(files):
+        sha1, size, mtime = files[rel]
+        lines.append(f"{sha1}\t{'' if size is None else size}\t{'' if mtime is None else mtime}\t"
+                     f"{_escape(rel) if _NEEDS_ESCAPE.search(rel) else rel}\n")
+    _replace(gen / FILES, "".join(lines))
+
+
+def read_pending(gen: Path) -> set[str]:
+    try:
+        return {_unescape(line) for line in (gen / PENDING).read_text(encoding="utf-8").splitlines() if line}
+    except OSError:
+        return set()
+
+
+def write_pending(gen: Path, rels: set[str]) -> None:
+    _replace(gen / PENDING, "".join(f"{_escape(r)}\n" for r in sorted(rels)))
+
+
+def clear_pending(gen: Path) -> None:
+    (gen / PENDING).unlink(missing_ok=True)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (readers see the old file or the new one)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
