@@ -9,7 +9,6 @@ state, and every facet value carries the URL that toggles it (as Datasette does)
 from __future__ import annotations
 
 import contextlib
-import heapq
 import json
 import threading
 import time
@@ -18,8 +17,10 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
 from indexer import highlight, querylang
@@ -27,6 +28,7 @@ from indexer.errors import IndexMissing, QueryError
 from indexer.manifest import read_meta
 from indexer.matching import DocSets
 from indexer.normalise import search_text
+from indexer.ranking import Ranker
 
 __all__ = ["FACETS", "RANGES", "SORTS", "IndexMissing", "Query", "QueryError", "SearchIndex"]
 
@@ -397,49 +399,46 @@ class SearchIndex:
             querylang.And(filters) if filters else None)
         st = self._current()
         columns = st.columns()
-        docset, counts = st.matched(combined)
-        total = len(docset)
-        facets = self._facets(query, counts, base)
+        matched = st.matched_docs(combined)
+        total = len(matched.docset)
+        facets = self._facets(query, matched.counts, base)
 
         start = (query.page - 1) * query.per_page
         hit_docs: list[tuple[int, float | None]] = []
         if total and start < total:
-            hit_docs = self._rank(st.searcher, query, node, docset, columns, start)
+            hit_docs = self._rank(st, query, node, matched, columns, start)
         hay = querylang.needles(node)
         hits = [self._hit(st.searcher, docnum, score, hay, query) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay)
 
-    def _rank(self, searcher, query: Query, node, docset: set[int], columns: _Columns,
+    def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: _Columns,
               start: int) -> list[tuple[int, float | None]]:
         """The hits of one page: BM25 over the query's words and bigrams, or a column sort."""
         end = start + query.per_page
+        docs = matched.docs
         ranked: list[tuple[int, float | None]] = []
-        scoring = querylang.scoring_query(node) if query.sort == "relevance" else None
-        if scoring is not None:
-            scoring = _prune_common_terms(searcher, scoring)
-        if scoring is not None:
-            results = searcher.search(scoring, filter=docset, limit=end)
-            ranked = [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
-            if len(ranked) >= end or len(ranked) == len(docset):
-                return ranked[start:end]
-        key = {
+        if query.sort == "relevance":
+            ranker = st.ranker()
+            terms = ranker.ranking_terms(querylang.scoring_terms(node))
+            if terms:
+                ranked = list(ranker.top(terms, docs, end))
+                if len(ranked) >= end or len(ranked) == len(docs):
+                    return ranked[start:end]
+        name, descending = {
             "relevance": ("year", True), "year": ("year", True), "year_asc": ("year", False),
             "applications": ("applications_new", True), "litigation": ("litigation_total", True),
         }[query.sort]
-        values = columns.numbers[key[0]]
-        files = columns.values["file"]
-        missing = -1 if key[1] else 1 << 40
-
-        def sort_key(d: int):
-            v = values[d]
-            v = missing if v is None else v
-            return (-v if key[1] else v, files[d] or "")
-
-        # documents the scoring query did not reach (matched by filters or negation only) follow
-        seen = {d for d, _ in ranked}
-        rest = docset - seen if seen else docset
-        ordered = heapq.nsmallest(end - len(ranked), rest, key=sort_key)
-        return (ranked + [(d, None) for d in ordered])[start:end]
+        # documents the ranking terms did not reach (matched by filters or negation only) follow
+        if ranked:
+            docs = docs[~np.isin(docs, np.asarray([d for d, _ in ranked], dtype=np.int64))]
+        need = end - len(ranked)
+        rank = columns.rank(name, descending)[docs]
+        if len(rank) > need:
+            pick = np.argpartition(rank, need - 1)[:need]
+        else:
+            pick = np.arange(len(rank))
+        ordered = docs[pick[np.argsort(rank[pick])]]
+        return (ranked + [(int(d), None) for d in ordered])[start:end]
 
     def _facets(self, query: Query, all_counts: dict[str, Counter], base: str) -> dict:
         out: dict[str, list[FacetValue]] = {}
@@ -520,26 +519,6 @@ class SearchIndex:
             return None
 
 
-COMMON_TERM_SHARE = 0.5
-
-
-def _prune_common_terms(searcher, scoring):
-    """Drop ranking terms found in more than half of all reports.
-
-    Their BM25 weight (idf) is close to nothing, yet scoring them visits most of the index: at
-    10,000 reports ranking ``信息公开`` took longer than matching it. If every term is that common,
-    relevance cannot separate the reports and the caller orders them by year instead.
-    """
-    from whoosh import query as wq
-
-    terms = scoring.subqueries if isinstance(scoring, wq.Or) else [scoring]
-    limit = COMMON_TERM_SHARE * max(searcher.doc_count(), 1)
-    kept = [t for t in terms if searcher.doc_frequency(t.fieldname, t.text) <= limit]
-    if not kept:
-        return None
-    return kept[0] if len(kept) == 1 else wq.Or(kept)
-
-
 def _filter_nodes(query: Query) -> tuple:
     """The URL's facet selections and ranges as query-language nodes (ANDed with the text)."""
     nodes: list = []
@@ -560,17 +539,68 @@ def _filter_nodes(query: Query) -> tuple:
 
 
 class _Columns:
-    """Facet and sort values per document number, read once per index version (columnar)."""
+    """Facet and sort values per document number, read once per index version (columnar).
+
+    Beside the Python lists, each facet is kept as numpy integer codes (0 = no value), so counting a
+    facet over a matched set is one ``bincount``, and each sort order as a rank per document, so a
+    page of a column sort is an ``argpartition`` over the matched documents.
+    """
 
     def __init__(self, searcher) -> None:
         self.values: dict[str, list[str | None]] = {}
         self.numbers: dict[str, list[int | None]] = {}
-        n = searcher.reader().doc_count_all()
+        self.codes: dict[str, np.ndarray] = {}
+        self.labels: dict[str, list[str]] = {}
+        self.size = n = searcher.reader().doc_count_all()
         for name in (*FACETS, "file"):
             raw = self._column(searcher, name, n)
             self.values[name] = [None if v in (None, "", b"") else str(v) for v in raw]
+        for name in FACETS:
+            labels: dict[str | None, int] = {None: 0}
+            codes = [labels.setdefault(v, len(labels)) for v in self.values[name]]
+            self.codes[name] = np.asarray(codes, dtype=np.int32) if codes else np.zeros(0, np.int32)
+            self.labels[name] = [v or "" for v in labels]
         for name in ("year", "applications_new", "reconsideration_total", "litigation_total"):
             self.numbers[name] = self._column(searcher, name, n, numeric=True)
+        self._ranks: dict[tuple[str, bool], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def counts(self, docs: np.ndarray) -> dict[str, Counter]:
+        """Facet value → number of ``docs`` having it, for every facet."""
+        out: dict[str, Counter] = {}
+        for name in FACETS:
+            labels = self.labels[name]
+            per_code = np.bincount(self.codes[name][docs], minlength=len(labels))
+            out[name] = Counter({labels[i]: int(per_code[i]) for i in np.flatnonzero(per_code[1:]) + 1})
+        return out
+
+    def number_array(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(values, present) of a numeric column as arrays (a missing value reads as 0, not present)."""
+        col = self.numbers[name]
+        present = np.fromiter((v is not None for v in col), dtype=bool, count=len(col))
+        values = np.fromiter((0 if v is None else v for v in col), dtype=np.int64, count=len(col))
+        return values, present
+
+    def rank(self, name: str, descending: bool) -> np.ndarray:
+        """Each document's place in the order by column ``name`` (missing values last), then by
+        file name: the order of a column sort, computed once per index version."""
+        key = (name, descending)
+        with self._lock:
+            got = self._ranks.get(key)
+        if got is not None:
+            return got
+        values, present = self.number_array(name)
+        files = self.values["file"]
+        by_file = sorted(range(self.size), key=lambda d: files[d] or "")
+        file_rank = np.empty(self.size, dtype=np.int64)
+        file_rank[by_file] = np.arange(self.size)
+        primary = np.where(present, -values if descending else values, np.iinfo(np.int64).max)
+        order = np.lexsort((file_rank, primary))
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[order] = np.arange(self.size)
+        with self._lock:
+            self._ranks[key] = rank
+        return rank
 
     @staticmethod
     def _column(searcher, name: str, n: int, numeric: bool = False) -> list:
@@ -602,6 +632,14 @@ def _present_docs(reader, name: str) -> set[int]:
     return present
 
 
+class Matched(NamedTuple):
+    """A query's matched documents and their facet counts."""
+
+    docset: set[int]
+    docs: np.ndarray  # the same documents, for numpy
+    counts: dict[str, Counter]
+
+
 class _OpenIndex:
     """One index version: its searcher, value columns, and a small cache of matched sets."""
 
@@ -611,7 +649,8 @@ class _OpenIndex:
         self.gen, self.ix, self.searcher = gen, ix, searcher
         self._columns: _Columns | None = None
         self._docsets: DocSets | None = None
-        self._cache: OrderedDict[object, tuple[set[int], dict[str, Counter]]] = OrderedDict()
+        self._ranker: Ranker | None = None
+        self._cache: OrderedDict[object, Matched] = OrderedDict()
         self._lock = threading.Lock()
 
     def columns(self) -> _Columns:
@@ -620,15 +659,26 @@ class _OpenIndex:
                 self._columns = _Columns(self.searcher)
             return self._columns
 
+    def ranker(self) -> Ranker:
+        with self._lock:
+            if self._ranker is None:
+                self._ranker = Ranker(self.searcher.reader())
+            return self._ranker
+
     def docsets(self) -> DocSets:
         with self._lock:
             if self._docsets is None:
-                self._docsets = DocSets(self.searcher, lambda name: self.columns().numbers[name])
+                self._docsets = DocSets(self.searcher, lambda name: self.columns().number_array(name))
             return self._docsets
 
     def matched(self, node) -> tuple[set[int], dict[str, Counter]]:
-        """The documents matching ``node`` and their facet counts, cached per index version
-        (paging, sorting and facet clicks re-run the same query)."""
+        """The documents matching ``node`` and their facet counts."""
+        m = self.matched_docs(node)
+        return m.docset, m.counts
+
+    def matched_docs(self, node) -> Matched:
+        """The documents matching ``node`` (as a set and as an array) and their facet counts,
+        cached per index version (paging, sorting and facet clicks re-run the same query)."""
         key = repr(node)
         with self._lock:
             hit = self._cache.get(key)
@@ -637,17 +687,15 @@ class _OpenIndex:
                 return hit
         columns = self.columns()
         docset = self.docsets().evaluate(node)
-        counts: dict[str, Counter] = {}
-        for name in FACETS:
-            col = columns.values[name]
-            c = Counter(map(col.__getitem__, docset))
-            c.pop(None, None)
-            counts[name] = c
+        if not isinstance(docset, set):  # a cached term's frozenset
+            docset = set(docset)
+        docs = np.fromiter(docset, dtype=np.int64, count=len(docset))
+        out = Matched(docset, docs, columns.counts(docs))
         with self._lock:
-            self._cache[key] = (docset, counts)
+            self._cache[key] = out
             while len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return docset, counts
+        return out
 
     def retire(self) -> None:
         """Nothing to do now: a request may still be using this version. Its files are closed when

@@ -293,17 +293,24 @@ def positive_leaves(node: Node | None):
         yield from walk(node, True)
 
 
-def scoring_query(node: Node | None) -> wq.Query | None:
-    """What ranks the matched documents (BM25F): the positive words in the word fields and the
-    bigrams of the positive phrases. Matching itself is done by ``matching.DocSets``."""
-    terms: list[wq.Query] = []
+def scoring_terms(node: Node | None) -> list[tuple[str, str]]:
+    """What ranks the matched documents (BM25F), as (field, text) pairs: the positive words in the
+    word fields and the bigrams of the positive phrases. Matching itself is done by
+    ``matching.DocSets``."""
+    terms: list[tuple[str, str]] = []
     for leaf in positive_leaves(node):
         text = normalise_query_phrase(leaf.text)
         if isinstance(leaf, Word):
             for w in dict.fromkeys(query_words(text)):
-                terms.extend(wq.Term(f, w) for f in ("words", "title_words", "body_words"))
+                terms.extend((f, w) for f in ("words", "title_words", "body_words"))
         elif len(text) >= 2:
-            terms.extend(wq.Term("grams", g) for g in dict.fromkeys(bigrams(text)))
+            terms.extend(("grams", g) for g in dict.fromkeys(bigrams(text)))
+    return list(dict.fromkeys(terms))
+
+
+def scoring_query(node: Node | None) -> wq.Query | None:
+    """:func:`scoring_terms` as a whoosh query (for whoosh's own searcher)."""
+    terms = [wq.Term(f, t) for f, t in scoring_terms(node)]
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.Or(terms)
