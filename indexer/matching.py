@@ -20,6 +20,7 @@ import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -34,6 +35,8 @@ class DocSets:
 
     # term → documents sets kept, counted in documents (~60 bytes each: 1,000,000 is ~60 MB)
     TERM_CACHE_DOCS = 1_000_000
+    # positions of common bigrams kept, counted in positions (8 bytes each: 16,000,000 is 128 MB)
+    GRAM_CACHE_POSITIONS = 16_000_000
 
     def __init__(self, searcher, numbers: Callable[[str], tuple[np.ndarray, np.ndarray]]) -> None:
         self.reader = searcher.reader()
@@ -43,6 +46,8 @@ class DocSets:
         self._terms: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._terms_size = 0
         self._number_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._gram_keys: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._gram_keys_size = 0
         self._lock = threading.Lock()
 
     # -- primitives ------------------------------------------------------------------------------
@@ -120,8 +125,30 @@ class DocSets:
                 local = [d - base for d in ordered[bisect_left(ordered, base):bisect_left(ordered, base + n)]]
                 if not local:
                     continue
-            found.update(int(d) + base for d in _phrase_in_leaf(leaf, offsets, local))
+            found.update((_phrase_in_leaf(partial(self._keys, leaf), offsets, local) + base).tolist())
         return found & (self.all if within is None else within)
+
+    def _keys(self, leaf, gram: str, want: list[int] | None) -> np.ndarray:
+        """A bigram's position keys in one segment. Bigrams in over a quarter of the segment's
+        documents are read whole and cached (within a budget): the common ones (政府, 信息, 公开)
+        recur in most phrases and reading their positions is most of a phrase query's time."""
+        key = (id(leaf), gram)
+        with self._lock:
+            hit = self._gram_keys.get(key)
+            if hit is not None:
+                self._gram_keys.move_to_end(key)
+                return hit
+        if leaf.doc_frequency("grams", gram) * 4 < leaf.doc_count_all():
+            return position_keys(leaf, gram, want)
+        keys = position_keys(leaf, gram, None)
+        with self._lock:
+            if key not in self._gram_keys:
+                self._gram_keys[key] = keys
+                self._gram_keys_size += len(keys)
+            while self._gram_keys_size > self.GRAM_CACHE_POSITIONS and len(self._gram_keys) > 1:
+                _k, old = self._gram_keys.popitem(last=False)
+                self._gram_keys_size -= len(old)
+        return keys
 
     # -- the tree --------------------------------------------------------------------------------
     def evaluate(self, node: Node | None, within: set[int] | None = None) -> set[int]:
@@ -194,38 +221,42 @@ def cover(n_grams: int, anchor: int) -> set[int]:
     return out
 
 
-def _phrase_in_leaf(leaf, offsets: dict[str, list[int]], local: list[int] | None) -> np.ndarray:
+def _phrase_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray], offsets: dict[str, list[int]],
+                    local: list[int] | None) -> np.ndarray:
     """Local document numbers of one segment where every bigram of ``offsets`` stands at the start
     position plus each of its offsets. ``offsets`` is ordered rarest bigram first; ``local`` (sorted)
-    limits the documents considered.
+    limits the documents considered; ``keys_of(gram, want)`` gives a bigram's sorted
+    ``doc << 32 | position`` keys in the segment (at least for the documents of ``want``).
 
-    Each (bigram, offset) becomes one sorted array of keys ``doc << 32 | start`` built with numpy
-    from the packed posting values, and the arrays are intersected with ``searchsorted``: the
-    position check runs in C for all documents at once (in a Python loop it cost ~20 µs a document,
-    two seconds for a phrase found in all of 100,000 reports). After the rarest bigram, the others
-    are read only in the postings blocks that hold a remaining candidate.
+    Each (bigram, offset) becomes one sorted array of start keys, and the arrays are intersected
+    with ``searchsorted``: the position check runs in C for all documents at once (in a Python loop
+    it cost ~20 µs a document, two seconds for a phrase found in all of 100,000 reports). After the
+    rarest bigram, the others are read only in the postings blocks that hold a remaining candidate.
     """
     starts: np.ndarray | None = None
     want = local
     for gram, offs in offsets.items():
-        docs, pos = _positions(leaf, gram, want)
-        if not len(docs):
+        keys = keys_of(gram, want)
+        if not len(keys):
             return _EMPTY
+        pos = keys & _LOW32
         for o in offs:
-            ok = pos >= o
-            keys = (docs[ok] << 32) | (pos[ok] - o)
-            if not len(keys):
+            shifted = keys[pos >= o] - o if o else keys
+            if not len(shifted):
                 return _EMPTY
             if starts is None:
-                starts = keys
+                starts = shifted
             else:
-                idx = np.searchsorted(keys, starts)
-                idx[idx == len(keys)] = 0  # past the end: keys[0] is smaller, so no match
-                starts = starts[keys[idx] == starts]
+                idx = np.searchsorted(shifted, starts)
+                idx[idx == len(shifted)] = 0  # past the end: shifted[0] is smaller, so no match
+                starts = starts[shifted[idx] == starts]
             if not len(starts):
                 return _EMPTY
         want = _distinct_docs(starts).tolist()
     return _EMPTY if starts is None else _distinct_docs(starts)
+
+
+_LOW32 = np.int64(0xFFFFFFFF)
 
 
 def _distinct_docs(starts: np.ndarray) -> np.ndarray:
@@ -242,22 +273,20 @@ def _distinct_docs(starts: np.ndarray) -> np.ndarray:
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def _positions(leaf, gram: str, want: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
-    """(document, position) pairs of ``gram`` in one segment, as two int64 arrays sorted by both,
-    from the postings blocks that may hold a document of ``want`` (all blocks if None)."""
-    doc_parts: list[np.ndarray] = []
-    pos_parts: list[np.ndarray] = []
+def position_keys(leaf, gram: str, want: list[int] | None) -> np.ndarray:
+    """Sorted ``doc << 32 | position`` keys of ``gram`` in one segment, from the postings blocks
+    that may hold a document of ``want`` (all blocks if None)."""
+    parts: list[np.ndarray] = []
     for ids, values, _w in blocks(leaf, "grams", gram, want, values=True):
         words = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) >> 2
-        flat = np.frombuffer(b"".join(values), dtype="<u4")
-        heads = np.cumsum(words) - words  # each value starts with its frequency (4 bytes)
+        # ArrayPositions: a 4-byte frequency, then the positions as native uint32
+        flat = np.frombuffer(b"".join(values), dtype=np.uint32)
+        heads = np.cumsum(words) - words
         keep = np.ones(len(flat), dtype=bool)
         keep[heads] = False
-        doc_parts.append(np.repeat(np.asarray(ids, dtype=np.int64), words - 1))
-        pos_parts.append(flat[keep].astype(np.int64))
-    if not doc_parts:
-        return _EMPTY, _EMPTY
-    return np.concatenate(doc_parts), np.concatenate(pos_parts)
+        docs = np.repeat(np.asarray(ids, dtype=np.int64), words - 1)
+        parts.append((docs << 32) | flat[keep].astype(np.int64))
+    return np.concatenate(parts) if parts else _EMPTY
 
 
 def _cost(node: Node) -> int:
