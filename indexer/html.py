@@ -174,11 +174,19 @@ _NUMBERING = re.compile(r"^[\s(（]*(?:[一二三四五六七八九十]+|\d+)[�
 def _n_headings(text: str) -> int:
     """How many of the six part headings start a line of ``text`` ("一、总体情况", "总体情况"). A
     sentence that lists the parts ("全文包括总体情况，主动公开…六个部分") is not a heading."""
+    squeezed = _SPACES.sub("", text)
+    if not any(p in squeezed for p in _PARTS):  # most elements: no part name at all
+        return 0
     found = set()
     for line in text.split("\n"):
-        line = _NUMBERING.sub("", re.sub(r"\s+", "", line))
-        found.update(p for p in _PARTS if line.startswith(p))
+        line = _SPACES.sub("", line)
+        if any(p in line for p in _PARTS):
+            line = _NUMBERING.sub("", line)
+            found.update(p for p in _PARTS if line.startswith(p))
     return len(found)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _has_title_line(text: str) -> bool:
@@ -198,12 +206,10 @@ def _main_block(root: _Node) -> _Node:
     elements = [e for e in _elements(root) if e.tag not in ("a", "span", "b", "strong", "font", "em", "i")]
     texts = {id(e): _text(e) for e in elements}
 
-    def n_parts(e: _Node) -> int:
-        return _n_headings(texts[id(e)])
-
-    best = max((n_parts(e) for e in elements), default=0)
+    parts = {id(e): _n_headings(texts[id(e)]) for e in elements}
+    best = max(parts.values(), default=0)
     if best >= 3:
-        holders = [e for e in elements if n_parts(e) == best]
+        holders = [e for e in elements if parts[id(e)] == best]
         block = max(holders, key=_depth)  # the smallest element holding them all
         # Climb to include the title when it sits just outside (an <h1> beside the content <div>),
         # but not into the page: stop when the climb would add more link text than report text.

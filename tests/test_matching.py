@@ -122,3 +122,20 @@ def test_numeric_range_leaves_out_deleted_reports(corpus_copy, tmp_path):
 
 def test_bigrams_of_a_phrase_are_its_overlapping_pairs():
     assert bigrams("政府信息") == ["政府", "府信", "信息"]
+
+
+def test_fast_postings_of_word_and_bigram_fields_equal_whoosh_index():
+    from whoosh.fields import TEXT
+
+    from indexer.schema import WORD_SEP, Postings, field_postings, make_schema
+
+    schema = make_schema()
+    words = WORD_SEP.join(["政府", "信息", "公开", "", "政府", "微信公众号", "政府"])
+    text = "政府信息公开政府信息公开微信公众号号"
+    for name, value in (("words", words), ("grams", text)):
+        field = schema[name]
+        fast = field_postings(field, value, name)
+        slow = list(TEXT.index(field, value))
+        assert isinstance(fast, Postings)
+        assert sorted(fast) == sorted(slow)
+        assert fast.length == sum(f for _t, f, _w, _v in slow)
