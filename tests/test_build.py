@@ -161,3 +161,64 @@ def test_a_running_server_sees_incremental_changes_and_deletions(corpus_copy, tm
     assert serving.search(Query.from_args({"q": '"洛龙区"'})).total == 0
     assert serving.search(Query.from_args({"q": '"微信公众号"'})).total == 2
     assert serving.search(Query()).total == 4
+
+
+def _block_dump(reader, field: str, text: str) -> list[tuple]:
+    """Every postings block of a term as stored: header statistics, ids, weights, values."""
+    out = []
+    for leaf, _offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        m = leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            m._read_values()
+            out.append((m._blocklength, m._maxid, round(m._maxweight, 5), m._minlength, m._maxlength,
+                        list(m._ids), [round(w, 5) for w in m._weights], list(m._values)))
+            m._next_block()
+    return out
+
+
+def test_segment_flush_fast_path_writes_the_blocks_whoosh_writes(tmp_path):
+    """SegmentedWriter (in-memory field lengths, postings added a block at a time) against whoosh's
+    own writer on 160 generated reports: common terms span several 128-posting blocks."""
+    import sys
+    from pathlib import Path
+
+    from whoosh import index as whoosh_index
+
+    from indexer.build import SegmentedWriter, prepare_document
+    from indexer.schema import make_schema
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from make_corpus import write_corpus
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 160, seed=5)
+    docs = [d for _r, d, _e in (prepare_document((str(corpus), p.name))
+                                for p in sorted(corpus.iterdir()) if p.suffix != ".json") if d]
+    searchers = []
+    for name in ("whoosh", "fast"):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), make_schema())
+        if name == "whoosh":
+            writer = ix.writer()
+            for doc in docs:
+                writer.add_document(**doc)
+            writer.commit()
+        else:
+            seg = SegmentedWriter(ix, segment_docs=10_000)
+            for doc in docs:
+                seg.add_document(**doc)
+            seg.commit()
+        searchers.append(ix.searcher())
+    slow, fast = (s.reader() for s in searchers)
+    assert list(slow.all_terms()) == list(fast.all_terms())
+    multi_block = 0
+    fields = ("words", "grams", "title_words", "year")
+    for field, text in [t for t in slow.all_terms() if t[0] in fields][::7]:
+        a, b = _block_dump(slow, field, text), _block_dump(fast, field, text)
+        assert a == b, (field, text)
+        multi_block += len(a) > 1
+    assert multi_block > 20
