@@ -19,6 +19,7 @@ from __future__ import annotations
 import struct
 from array import array
 from collections import Counter
+from operator import itemgetter
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
@@ -153,8 +154,9 @@ def _rebuild_postings(items: list, length: int, pool_size: int) -> Postings:
 
 def _finish(p: Postings, fieldname: str) -> Postings:
     """Fill in ``length`` and ``pool_size`` as whoosh's PostingPool.add would count them."""
-    p.length = sum(item[1] for item in p)
-    p.pool_size = sum(130 + len(fieldname) + 2 * len(tb) + len(vb or b"") for tb, _f, _w, vb in p)
+    p.length = sum(map(itemgetter(1), p))
+    p.pool_size = ((130 + len(fieldname)) * len(p) + 2 * sum(len(item[0]) for item in p)
+                   + sum(len(item[3] or b"") for item in p))
     return p
 
 

@@ -24,8 +24,12 @@ def cut_words(text: str) -> list[str]:
 
     init_jieba()
     out = []
+    append = out.append
     for w in jieba.cut_for_search(text):
+        if w.isalnum():  # nearly every word: nothing to strip, something to keep
+            append(w.lower())
+            continue
         w = w.strip().lower()
         if w and any(ch.isalnum() for ch in w):
-            out.append(w)
+            append(w)
     return out
