@@ -86,6 +86,7 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    expand: tuple[str, ...] = ()  # facets listed in full (up to FACET_MAX values), not the top ones
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -118,7 +119,12 @@ class Query:
             raise QueryError("page 必须 ≥ 1")
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page 必须在 1 到 {MAX_PER_PAGE} 之间")
-        return cls(q, tuple(filters), tuple(ranges), sort, page, per_page)
+        expand = tuple(dict.fromkeys(v for v in _as_list(args, "expand") if v))
+        unknown = [v for v in expand if v not in FACETS]
+        if unknown:
+            raise QueryError(f"未知的分面 expand={unknown[0]!r}；可用：{', '.join(FACETS)}")
+        expand = tuple(sorted(expand, key=FACETS.index))
+        return cls(q, tuple(filters), tuple(ranges), sort, page, per_page, expand)
 
     # -- URL state ---------------------------------------------------------------------------
     def to_args(self) -> list[tuple[str, str]]:
@@ -139,6 +145,7 @@ class Query:
             out.append(("page", str(self.page)))
         if self.per_page != 20:
             out.append(("per_page", str(self.per_page)))
+        out.extend(("expand", name) for name in self.expand)
         return out
 
     def url(self, base: str = "/") -> str:
@@ -166,6 +173,11 @@ class Query:
             filters.append((name, new_vals))
         filters.sort(key=lambda f: FACETS.index(f[0]))
         return replace(self, filters=tuple(filters), page=1)
+
+    def expand_toggled(self, name: str) -> Query:
+        """This query with facet ``name`` listed in full, or back to its top values."""
+        names = tuple(n for n in self.expand if n != name) if name in self.expand else (*self.expand, name)
+        return replace(self, expand=tuple(sorted(names, key=FACETS.index)))
 
     def without_range(self, name: str) -> Query:
         return replace(self, ranges=tuple(r for r in self.ranges if r[0] != name), page=1)
@@ -236,6 +248,17 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     took_ms: float
     needles: list[str] = field(default_factory=list)  # what was highlighted
+    facet_totals: dict[str, int] = field(default_factory=dict)  # distinct values of each facet
+
+    def facet_more(self, name: str, base: str = "/") -> tuple[str, str] | None:
+        """(label, URL) of the link that lists facet ``name`` in full or folds it back; None when
+        every value is already shown."""
+        total = self.facet_totals.get(name, 0)
+        if name in self.query.expand:
+            return ("收起 fewer", self.query.expand_toggled(name).url(base)) if total > FACET_SIZE else None
+        if total > len(self.facets.get(name, [])):
+            return f"全部 {total} 个 all", self.query.expand_toggled(name).url(base)
+        return None
 
     @property
     def pages(self) -> int:
@@ -253,6 +276,9 @@ class SearchResult:
             "took_ms": round(self.took_ms, 2),
             "hits": [h.to_json() for h in self.hits],
             "facets": {name: [v.to_json() for v in vals] for name, vals in self.facets.items()},
+            "facet_totals": self.facet_totals,
+            "facet_more": {name: {"label": more[0], "url": more[1]} for name in self.facets
+                           if (more := self.facet_more(name, base))},
         }
 
 
@@ -307,7 +333,8 @@ VALUE_LABELS: dict[str, str] = {
     "yes": "有", "no": "无", "unknown": "未知",
     "verified": "已核验", "inconsistent": "不一致", "partial": "部分", "no_tables": "无表格",
 }
-FACET_SIZE = 30
+FACET_SIZE = 30  # values listed per facet, most frequent first (selected ones always)
+FACET_MAX = 2000  # values listed when a facet is expanded
 
 
 def warm_up() -> None:
@@ -402,6 +429,7 @@ class SearchIndex:
         matched = st.matched_docs(combined)
         total = len(matched.docset)
         facets = self._facets(query, matched.counts, base)
+        totals = {name: len(matched.counts[name]) for name in FACETS}
 
         start = (query.page - 1) * query.per_page
         hit_docs: list[tuple[int, float | None]] = []
@@ -409,7 +437,7 @@ class SearchIndex:
             hit_docs = self._rank(st, query, node, matched, columns, start)
         hay = querylang.needles(node)
         hits = [self._hit(st.searcher, docnum, score, hay, query) for docnum, score in hit_docs]
-        return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay)
+        return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: _Columns,
               start: int) -> list[tuple[int, float | None]]:
@@ -452,7 +480,7 @@ class SearchIndex:
                 items = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
             else:
                 items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            shown = items[:FACET_SIZE]
+            shown = items[:FACET_MAX if name in query.expand else FACET_SIZE]
             shown_vals = {v for v, _ in shown}
             shown += [(v, counts.get(v, 0)) for v in selected if v not in shown_vals]
             out[name] = [

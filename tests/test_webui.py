@@ -231,7 +231,7 @@ def test_range_filter_inputs_keep_state(client):
     # submitting the form (what a browser sends) reproduces the same state
     fields = submitted(page)
     sent = {k: v for k, v in fields if v}
-    assert sent == args
+    assert sent == {**args, "per_page": "20"}  # the page-size selector sends its value too
     again = client.get("/?" + urlencode(fields))
     assert hit_blocks(text_of(again)) == hit_blocks(page)
     # the range shows as a chip whose link removes only the range
@@ -441,3 +441,46 @@ def test_report_page_shows_status_problems_so_numbers_can_be_judged():
     quality = re.search(r'<section class="quality[^"]*">(.*?)</section>', page, re.S).group(1)
     assert "不一致" in quality and "合计对不上" in quality
     assert "行政复议：总计 5 ≠ 各项之和 4 &lt;b&gt;" in quality
+
+
+def test_facet_with_more_values_than_shown_links_to_its_full_list_and_back(client, monkeypatch):
+    import indexer.query as query_module
+
+    monkeypatch.setattr(query_module, "FACET_SIZE", 2)
+    page = text_of(client.get("/"))
+    town = re.search(r'data-facet="town".*?</section>', page, re.S).group(0)
+    assert town.count("<li") == 2
+    more = re.search(r'<a class="more" href="([^"]+)">全部 5 个', town)
+    assert more and "expand=town" in more.group(1)
+    full = text_of(client.get(html.unescape(more.group(1))))
+    town = re.search(r'data-facet="town".*?</section>', full, re.S).group(0)
+    assert town.count("<li") == 5
+    back = re.search(r'<a class="more" href="([^"]+)">收起', town).group(1)
+    assert "expand" not in back
+    # the expansion is kept by the facet links and the search form
+    assert 'name="expand" value="town"' in full
+    assert "expand=town" in re.search(r'data-facet="year".*?href="([^"]+)"', full, re.S).group(1)
+
+
+def test_api_reports_facet_totals_and_the_url_that_lists_a_facet_in_full(client, monkeypatch):
+    import indexer.query as query_module
+
+    monkeypatch.setattr(query_module, "FACET_SIZE", 2)
+    body = client.get("/api/search").get_json()
+    assert body["facet_totals"]["town"] == 5 and len(body["facets"]["town"]) == 2
+    url = body["facet_more"]["town"]["url"]
+    assert url.startswith("/api/search?") and "expand=town" in url
+    full = client.get(url).get_json()
+    assert len(full["facets"]["town"]) == 5
+
+
+def test_unknown_facet_to_expand_is_a_readable_400(client):
+    resp = client.get("/api/search?expand=nonsense")
+    assert resp.status_code == 400
+    assert "expand" in resp.get_json()["error"]
+
+
+def test_per_page_selector_keeps_the_choice(client):
+    page = text_of(client.get("/?per_page=50"))
+    assert re.search(r'<option value="50" selected>50</option>', page)
+    assert 'name="per_page"' in page

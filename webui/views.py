@@ -104,11 +104,11 @@ def _pages(query: Query, pages: int) -> list[PageLink]:
 
 
 def _hidden_state(query: Query) -> list[tuple[str, str]]:
-    """Arguments the search form carries as hidden inputs: the facet filters and per_page.
+    """Arguments the search form carries as hidden inputs: the facet filters and expanded facets.
 
-    q, sort and the ranges are visible inputs of the same form; page is dropped on purpose (a new
-    search starts on page 1)."""
-    keep = set(FACETS) | {"per_page"}
+    q, sort, per_page and the ranges are visible inputs of the same form; page is dropped on purpose
+    (a new search starts on page 1)."""
+    keep = set(FACETS) | {"expand"}
     return [(k, v) for k, v in query.to_args() if k in keep]
 
 
@@ -138,6 +138,7 @@ def search():
         chips=_chips(query, facets),
         ranges=[(name, RANGE_LABELS.get(name, name), *query.range_of(name)) for name in RANGES],
         sorts=SORTS,
+        per_page_choices=sorted({10, 20, 50, 100, query.per_page}),
         syntax_help=SYNTAX_HELP,
         hidden=_hidden_state(query),
         pages=_pages(query, result.pages) if result else [],
