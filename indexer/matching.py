@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 
 import numpy as np
 
+from indexer.cache import SizedLRU
 from indexer.normalise import normalise_query_phrase
 from indexer.postings import blocks
 from indexer.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
@@ -43,36 +43,24 @@ class DocSets:
         self.leaves = [(leaf, offset, leaf.doc_count_all()) for leaf, offset in self.reader.leaf_readers()]
         self.all: frozenset[int] = frozenset(self.reader.all_doc_ids())
         self._numbers = numbers
-        self._terms: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
-        self._terms_size = 0
+        self._terms: SizedLRU[frozenset[int]] = SizedLRU(self.TERM_CACHE_DOCS, len)
         self._number_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._gram_keys: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
-        self._gram_keys_size = 0
+        self._gram_keys: SizedLRU[np.ndarray] = SizedLRU(self.GRAM_CACHE_POSITIONS, len)
         self._lock = threading.Lock()
 
     # -- primitives ------------------------------------------------------------------------------
     def term(self, field: str, text: str) -> frozenset[int]:
         """Documents whose ``field`` holds ``text`` (cached: queries share words and filters)."""
         key = (field, text)
-        with self._lock:
-            hit = self._terms.get(key)
-            if hit is not None:
-                self._terms.move_to_end(key)
-                return hit
+        hit = self._terms.get(key)
+        if hit is not None:
+            return hit
         out: set[int] = set()
         for leaf, offset, _n in self.leaves:
             for block in blocks(leaf, field, text):
                 ids = block.ids
                 out.update(ids if offset == 0 else [d + offset for d in ids])
-        found = frozenset(out & self.all if out else out)
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = found
-                self._terms_size += len(found)
-            while self._terms_size > self.TERM_CACHE_DOCS and len(self._terms) > 1:
-                _k, old = self._terms.popitem(last=False)
-                self._terms_size -= len(old)
-        return found
+        return self._terms.put(key, frozenset(out & self.all if out else out))
 
     def prefix(self, field: str, prefix: str) -> set[int]:
         out: set[int] = set()
@@ -133,22 +121,12 @@ class DocSets:
         documents are read whole and cached (within a budget): the common ones (政府, 信息, 公开)
         recur in most phrases and reading their positions is most of a phrase query's time."""
         key = (id(leaf), gram)
-        with self._lock:
-            hit = self._gram_keys.get(key)
-            if hit is not None:
-                self._gram_keys.move_to_end(key)
-                return hit
+        hit = self._gram_keys.get(key)
+        if hit is not None:
+            return hit
         if leaf.doc_frequency("grams", gram) * 4 < leaf.doc_count_all():
             return position_keys(leaf, gram, want)
-        keys = position_keys(leaf, gram, None)
-        with self._lock:
-            if key not in self._gram_keys:
-                self._gram_keys[key] = keys
-                self._gram_keys_size += len(keys)
-            while self._gram_keys_size > self.GRAM_CACHE_POSITIONS and len(self._gram_keys) > 1:
-                _k, old = self._gram_keys.popitem(last=False)
-                self._gram_keys_size -= len(old)
-        return keys
+        return self._gram_keys.put(key, position_keys(leaf, gram, None))
 
     # -- the tree --------------------------------------------------------------------------------
     def evaluate(self, node: Node | None, within: set[int] | None = None) -> set[int]:

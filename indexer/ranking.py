@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
 
 import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
+from indexer.cache import SizedLRU
 from indexer.postings import blocks
 
 K1, B = 1.2, 0.75
@@ -42,8 +42,8 @@ class Ranker:
         self.size = reader.doc_count_all()
         self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         self._lengths: dict[str, np.ndarray] = {}
-        self._cache: OrderedDict[Term, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached = 0
+        self._cache: SizedLRU[tuple[np.ndarray, np.ndarray]] = SizedLRU(
+            self.CACHE_POSTINGS, lambda postings: len(postings[0]))
         self._lock = threading.Lock()
 
     def ranking_terms(self, terms: list[Term]) -> list[Term]:
@@ -84,11 +84,9 @@ class Ranker:
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(global document numbers, weights) of a term, cached."""
         key = (field, text)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         id_parts: list[np.ndarray] = []
         w_parts: list[np.ndarray] = []
         for leaf, offset in self.leaves:
@@ -96,14 +94,7 @@ class Ranker:
                 id_parts.append(np.asarray(ids, dtype=np.int64) + offset)
                 w_parts.append(np.asarray(weights, dtype=np.float64))
         out = (np.concatenate(id_parts), np.concatenate(w_parts)) if id_parts else (_EMPTY_IDS, _EMPTY_W)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = out
-                self._cached += len(out[0])
-            while self._cached > self.CACHE_POSTINGS and len(self._cache) > 1:
-                _k, old = self._cache.popitem(last=False)
-                self._cached -= len(old[0])
-        return out
+        return self._cache.put(key, out)
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in ``field`` (whoosh stores it as a one-byte approximation)."""

@@ -139,3 +139,18 @@ def test_fast_postings_of_word_and_bigram_fields_equal_whoosh_index():
         assert isinstance(fast, Postings)
         assert sorted(fast) == sorted(slow)
         assert fast.length == sum(f for _t, f, _w, _v in slow)
+
+
+def test_sized_cache_keeps_recent_entries_within_budget_and_the_newest_alone():
+    from indexer.cache import SizedLRU
+
+    cache: SizedLRU[list[int]] = SizedLRU(10, len)
+    cache.put("a", [1] * 4)
+    cache.put("b", [1] * 4)
+    assert cache.get("a") is not None  # a is now the most recent
+    cache.put("c", [1] * 4)  # 12 > 10: the least recent (b) goes
+    assert cache.get("b") is None and cache.get("a") is not None and cache.size == 8
+    first = cache.put("a", [2])
+    assert first == [1] * 4  # an entry already there is kept
+    cache.put("big", [1] * 50)
+    assert len(cache) == 1 and cache.get("big") is not None
