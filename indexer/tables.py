@@ -505,17 +505,27 @@ def _offsets(
     return preferred, others
 
 
-def _positional(
-    cells: Cells,
-    nums: list[int],
-    m: RowMatch | None,
-    start_tok: int,
-    end_tok: int,
-    ncols: int,
-    groups: Sequence[Group],
-    abs_start: int | None,
-) -> tuple[list[Vec], list[Vec]]:
+@dataclass(frozen=True)
+class RowSpan:
+    """One table row's stretch of the token stream, as the number readers see it: the number tokens
+    (``nums``) between ``start_tok`` and ``end_tok``, the row's label match (None for a row found
+    by position only), its column count and groups, and the column the table's numbers start at
+    (``abs_start``, when the layout shows one)."""
+
+    cells: Cells
+    nums: list[int]
+    m: RowMatch | None
+    start_tok: int
+    end_tok: int
+    ncols: int
+    groups: Sequence[Group]
+    abs_start: int | None = None
+
+
+def _positional(row: RowSpan) -> tuple[list[Vec], list[Vec]]:
     """Readings from where the numbers stand: tab cells of the row's line, or one cell per line."""
+    cells, nums, m, start_tok, end_tok = row.cells, row.nums, row.m, row.start_tok, row.end_tok
+    ncols, groups, abs_start = row.ncols, row.groups, row.abs_start
     toks = cells.tokens
     num_lines = {toks[i].line for i in nums}
     end_line = toks[end_tok].line if end_tok < len(toks) else -1
@@ -673,16 +683,10 @@ def _splits(chunks: list[str], ncols: int, groups: Sequence[Group], limit: int =
     return list(from_group(0, 0))
 
 
-def _read_numbers(
-    cells: Cells,
-    nums: list[int],
-    m: RowMatch | None,
-    start_tok: int,
-    end_tok: int,
-    ncols: int,
-    groups: Sequence[Group],
-    abs_start: int | None = None,
-) -> RowReading:
+def _read_numbers(row: RowSpan) -> RowReading:
+    """The readings of one row's numbers: by position (cells, lines) and, for run-together digits,
+    by the splits the row's identities allow."""
+    cells, nums, ncols, groups = row.cells, row.nums, row.ncols, row.groups
     toks = [cells.tokens[i] for i in nums]
     values: list[Value] = [t.value for t in toks]
     k = len(values)
@@ -690,7 +694,7 @@ def _read_numbers(
         z = _vec({}, ncols, groups)
         return RowReading([z], [z], z)
     note = None
-    preferred, others = _positional(cells, nums, m, start_tok, end_tok, ncols, groups, abs_start)
+    preferred, others = _positional(row)
     positional = preferred + others
     pref_ok = [v for v in preferred if vec_ok(v, groups)]
     pos_ok = pref_ok or [v for v in others if vec_ok(v, groups)]
@@ -948,7 +952,8 @@ def _read_part_three(
         spans.append((m, row_end, _collect(cells, m, m.first_tok, row_end, _P3_KNOWN, ncols)))
     abs_start = _column_start(cells, [nums for _, _, nums in spans], ncols)
     for m, row_end, nums in spans:
-        readings[m.key] = _read_numbers(cells, nums, m, m.first_tok, row_end, ncols, P3_GROUPS, abs_start)
+        readings[m.key] = _read_numbers(RowSpan(cells, nums, m, m.first_tok, row_end, ncols, P3_GROUPS,
+                                                abs_start))
         if readings[m.key].note:
             reading.problems.append(f"part 3 row {edition.row(m.key).label}: {readings[m.key].note}")
         last_end = max(nums[-1] + 1 if nums else 0, max(m.label_toks) + 1)
@@ -1092,7 +1097,7 @@ def _read_part_four(cells: Cells, start_tok: int, reading: TableReading, header:
             break
         last_line = ln
         end_tok += 1
-    r = _read_numbers(cells, nums, None, data_start, end_tok, template.PART_FOUR_WIDTH, P4_GROUPS)
+    r = _read_numbers(RowSpan(cells, nums, None, data_start, end_tok, template.PART_FOUR_WIDTH, P4_GROUPS))
     cands = r.candidates or r.relaxed
     if cands:
         merged, differ = merge_readings(cands)
@@ -1133,7 +1138,7 @@ def _read_part_two(cells: Cells, edition: Edition | None, stop: int, reading: Ta
     abs_start = max(set(starts), key=starts.count) if starts else None
     for m, row_end, ncols, nums in spans:
         row = rows[m.key]
-        r = _read_numbers(cells, nums, m, m.first_tok, row_end, ncols, (), abs_start)
+        r = _read_numbers(RowSpan(cells, nums, m, m.first_tok, row_end, ncols, (), abs_start))
         cands = r.candidates or [r.fallback]
         merged, differ = merge_readings(cands)
         for ci, seen in differ.items():
