@@ -1,4 +1,5 @@
-"""``python -m webui [--index DIR] [--host H] [--port P] [--corpus DIR]``: serve the UI and the API."""
+"""``python -m webui [--index DIR] [--host H] [--port P] [--corpus DIR] [--threads N] [--dev]``: serve
+the UI and the API with waitress (a production WSGI server), or Flask's development server."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--corpus", default=None, help="corpus folder, for original files the index lacks")
+    parser.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
+    parser.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
     args = parser.parse_args(argv)
 
     app = create_app({"INDEX_DIR": args.index, "CORPUS_DIR": args.corpus})
@@ -29,7 +32,12 @@ def main(argv: list[str] | None = None) -> int:
                   "(the server starts anyway and picks it up once built)", file=sys.stderr, flush=True)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"年报检索 nianbao: http://{host}:{args.port}/", flush=True)
-    app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
+    if args.dev:
+        app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
+        return 0
+    from waitress import serve
+
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="nianbao")
     return 0
 
 
