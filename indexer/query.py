@@ -425,18 +425,19 @@ class SearchIndex:
         combined = querylang.And((*filters, node)) if node is not None else (
             querylang.And(filters) if filters else None)
         st = self._current()
-        columns = st.columns()
-        matched = st.matched_docs(combined)
-        total = len(matched.docset)
-        facets = self._facets(query, matched.counts, base)
-        totals = {name: len(matched.counts[name]) for name in FACETS}
+        with st.reading:
+            columns = st.columns()
+            matched = st.matched_docs(combined)
+            total = len(matched.docset)
+            facets = self._facets(query, matched.counts, base)
+            totals = {name: len(matched.counts[name]) for name in FACETS}
 
-        start = (query.page - 1) * query.per_page
-        hit_docs: list[tuple[int, float | None]] = []
-        if total and start < total:
-            hit_docs = self._rank(st, query, node, matched, columns, start)
-        hay = querylang.needles(node)
-        hits = [self._hit(st.searcher, docnum, score, hay, query) for docnum, score in hit_docs]
+            start = (query.page - 1) * query.per_page
+            hit_docs: list[tuple[int, float | None]] = []
+            if total and start < total:
+                hit_docs = self._rank(st, query, node, matched, columns, start)
+            hay = querylang.needles(node)
+            hits = [self._hit(st.searcher, docnum, score, hay, query) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: _Columns,
@@ -515,9 +516,10 @@ class SearchIndex:
 
     # -- one report ----------------------------------------------------------------------------
     def _stored_by_id(self, report_id: str) -> dict | None:
-        searcher = self._current().searcher
-        docnum = searcher.document_number(id=report_id)
-        return None if docnum is None else searcher.stored_fields(docnum)
+        st = self._current()
+        with st.reading:
+            docnum = st.searcher.document_number(id=report_id)
+            return None if docnum is None else st.searcher.stored_fields(docnum)
 
     def report(self, report_id: str, q: str = "") -> ReportView | None:
         stored = self._stored_by_id(report_id)
@@ -680,6 +682,10 @@ class _OpenIndex:
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[object, Matched] = OrderedDict()
         self._lock = threading.Lock()
+        # whoosh reads a segment's files through one shared file object (seek, then read): two
+        # threads reading at once can read each other's bytes. Requests on one index version take
+        # turns on its files; a new version has its own.
+        self.reading = threading.RLock()
 
     def columns(self) -> _Columns:
         with self._lock:

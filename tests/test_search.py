@@ -182,3 +182,19 @@ def test_sorts_break_ties_by_file_name(index):
     hits = index.search(Query.from_args({"sort": "litigation", "per_page": "10"})).hits
     tied = [h.file for h in hits if h.litigation_total == 0]
     assert tied == sorted(tied) and len(tied) == 4
+
+
+def test_concurrent_searches_give_the_same_answers_as_one_at_a_time(sample_index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ['"微信公众号"', "行政复议", '"政府信息公开"', "公开 -微博", "镇", '"依申请公开"', "year:2020",
+               "政务公开 OR 微信"]
+    with SearchIndex(sample_index) as one:
+        expected = {q: [(h.id, h.score) for h in one.search(Query.from_args({"q": q})).hits] for q in queries}
+    for _round in range(3):
+        with SearchIndex(sample_index) as shared, ThreadPoolExecutor(8) as pool:  # nothing cached yet
+            results = list(pool.map(lambda q, idx=shared: (q, [(h.id, h.score) for h in
+                                                               idx.search(Query.from_args({"q": q})).hits]),
+                                    queries * 6))
+        for q, got in results:
+            assert got == expected[q], q
