@@ -248,7 +248,7 @@ def build_index(
 
     if incremental:
         assert gen is not None
-        _update_in_place(gen, root, entries, procs, progress, summary, fail_after)
+        _update_in_place(gen, meta, root, entries, procs, progress, summary, fail_after)
         target = gen
     else:
         target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
@@ -280,8 +280,8 @@ def build_index(
     return summary
 
 
-def _update_in_place(gen: Path, root: str, entries: dict[str, FileEntry], procs: int, progress: bool,
-                     summary: BuildSummary, fail_after: Callable[[int], None] | None) -> None:
+def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[str, FileEntry], procs: int,
+                     progress: bool, summary: BuildSummary, fail_after: Callable[[int], None] | None) -> None:
     """An incremental build: re-parse changed and new files, delete the gone ones, commit in place.
 
     A file whose size and modification time match the list keeps its recorded hash (as git does);
@@ -310,7 +310,7 @@ def _update_in_place(gen: Path, root: str, entries: dict[str, FileEntry], procs:
     if not todo and not gone and not pending:
         if touched or not (gen / FILES).exists():  # the latter: a list kept in an older manifest
             write_files(gen, files)
-            write_meta(gen, _slim(read_meta(gen), len(files)))
+            write_meta(gen, _slim(meta, len(files)))
         summary.total = len(files)
         return
 
@@ -325,7 +325,7 @@ def _update_in_place(gen: Path, root: str, entries: dict[str, FileEntry], procs:
         for rel in pending - set(entries):
             writer.delete_by_term("id", report_id(rel))
         # files that may be in the index already are replaced, the others added without a lookup
-        existing = (set(known) | pending) & set(todo)
+        existing = {rel for rel in todo if rel in known or rel in pending}
         _write_docs(writer, root, todo, entries, existing, procs, progress, summary, files, fail_after)
     except BaseException:
         writer.cancel()
@@ -338,7 +338,7 @@ def _update_in_place(gen: Path, root: str, entries: dict[str, FileEntry], procs:
     ix.close()
     write_files(gen, files)
     clear_pending(gen)
-    write_meta(gen, {**_slim(read_meta(gen), len(files)), "built": _now()})
+    write_meta(gen, {**_slim(meta, len(files)), "built": _now()})
     summary.total = len(files)
 
 
@@ -418,9 +418,6 @@ class FieldLengths:
     def doc_field_length_reader(self, fieldname: str, default=0):
         get = self._by_field.get(fieldname, {}).get
         return lambda docnum: get(docnum, default)
-
-    def doc_field_length(self, docnum: int, fieldname: str, default=0):
-        return self._by_field.get(fieldname, {}).get(docnum, default)
 
     def close(self) -> None:
         self._by_field.clear()

@@ -48,27 +48,18 @@ def write_meta(gen: Path, meta: dict[str, Any]) -> None:
     _replace(gen / MANIFEST, json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
 
 
-_NEEDS_ESCAPE = re.compile(r"[\\\n\r]")
+_ESCAPE = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r"})
+_ESCAPED = re.compile(r"\\(.)", re.S)
+_UNESCAPE = {"n": "\n", "r": "\r"}
 
 
 def _escape(rel: str) -> str:
-    return rel.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    """A path as one line of a list (backslashes and line breaks escaped)."""
+    return rel.translate(_ESCAPE)
 
 
 def _unescape(rel: str) -> str:
-    if "\\" not in rel:
-        return rel
-    out, i = [], 0
-    while i < len(rel):
-        ch = rel[i]
-        if ch == "\\" and i + 1 < len(rel):
-            nxt = rel[i + 1]
-            out.append({"n": "\n", "r": "\r"}.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    return _ESCAPED.sub(lambda m: _UNESCAPE.get(m[1], m[1]), rel) if "\\" in rel else rel
 
 
 def read_files(gen: Path) -> dict[str, FileRecord]:
@@ -86,7 +77,7 @@ def read_files(gen: Path) -> dict[str, FileRecord]:
         if len(parts) != 4:
             continue
         sha1, size, mtime, rel = parts
-        out[_unescape(rel) if "\\" in rel else rel] = FileRecord(
+        out[_unescape(rel)] = FileRecord(
             sha1, int(size) if size else None, int(mtime) if mtime else None)
     return out
 
@@ -96,7 +87,7 @@ def write_files(gen: Path, files: dict[str, FileRecord]) -> None:
     for rel in sorted(files):
         sha1, size, mtime = files[rel]
         lines.append(f"{sha1}\t{'' if size is None else size}\t{'' if mtime is None else mtime}\t"
-                     f"{_escape(rel) if _NEEDS_ESCAPE.search(rel) else rel}\n")
+                     f"{_escape(rel)}\n")
     _replace(gen / FILES, "".join(lines))
 
 

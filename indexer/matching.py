@@ -16,7 +16,6 @@ The set is then counted for facets and ranked separately (see ``query.py``).
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
@@ -44,9 +43,7 @@ class DocSets:
         self.all: frozenset[int] = frozenset(self.reader.all_doc_ids())
         self._numbers = numbers
         self._terms: SizedLRU[frozenset[int]] = SizedLRU(self.TERM_CACHE_DOCS, len)
-        self._number_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._gram_keys: SizedLRU[np.ndarray] = SizedLRU(self.GRAM_CACHE_POSITIONS, len)
-        self._lock = threading.Lock()
 
     # -- primitives ------------------------------------------------------------------------------
     def term(self, field: str, text: str) -> frozenset[int]:
@@ -57,28 +54,19 @@ class DocSets:
             return hit
         out: set[int] = set()
         for leaf, offset, _n in self.leaves:
-            for block in blocks(leaf, field, text):
-                ids = block.ids
-                out.update(ids if offset == 0 else [d + offset for d in ids])
+            _add_ids(out, leaf, offset, field, text)
         return self._terms.put(key, frozenset(out & self.all if out else out))
 
     def prefix(self, field: str, prefix: str) -> set[int]:
+        """Documents holding any term of ``field`` that starts with ``prefix`` (not cached)."""
         out: set[int] = set()
         for leaf, offset, _n in self.leaves:
             for term in leaf.expand_prefix(field, prefix):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                ids = leaf.postings(field, text).all_ids()
-                out.update(ids if offset == 0 else (d + offset for d in ids))
+                _add_ids(out, leaf, offset, field, term.decode("utf-8") if isinstance(term, bytes) else term)
         return out & self.all
 
     def numeric(self, field: str, low: int | None, high: int | None, within: set[int] | None) -> set[int]:
-        with self._lock:
-            arrays = self._number_arrays.get(field)
-        if arrays is None:
-            arrays = self._numbers(field)
-            with self._lock:
-                self._number_arrays[field] = arrays
-        values, present = arrays
+        values, present = self._numbers(field)
         ok = present.copy()
         if low is not None:
             ok &= values >= low
@@ -177,6 +165,12 @@ class DocSets:
                 by_words &= s
         rest = (self.all if within is None else within) - by_words
         return by_words | self.phrase(text, rest) if rest else by_words
+
+
+def _add_ids(out: set[int], leaf, offset: int, field: str, text: str) -> None:
+    """Add the (global) document numbers of a term's postings in one segment to ``out``."""
+    for block in blocks(leaf, field, text):
+        out.update(block.ids if offset == 0 else [d + offset for d in block.ids])
 
 
 def cover(n_grams: int, anchor: int) -> set[int]:

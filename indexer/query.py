@@ -15,6 +15,7 @@ import time
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -571,27 +572,28 @@ def _filter_nodes(query: Query) -> tuple:
 class _Columns:
     """Facet and sort values per document number, read once per index version (columnar).
 
-    Beside the Python lists, each facet is kept as numpy integer codes (0 = no value), so counting a
-    facet over a matched set is one ``bincount``, and each sort order as a rank per document, so a
-    page of a column sort is an ``argpartition`` over the matched documents.
+    Each facet is kept as numpy integer codes (0 = no value), so counting a facet over a matched set
+    is one ``bincount``; each number as (values, present) arrays, for ranges and sorts; each sort
+    order as a rank per document, so a page of a column sort is an ``argpartition`` over the matched
+    documents.
     """
 
     def __init__(self, searcher) -> None:
-        self.values: dict[str, list[str | None]] = {}
-        self.numbers: dict[str, list[int | None]] = {}
+        self.size = n = searcher.reader().doc_count_all()
         self.codes: dict[str, np.ndarray] = {}
         self.labels: dict[str, list[str]] = {}
-        self.size = n = searcher.reader().doc_count_all()
-        for name in (*FACETS, "file"):
-            raw = self._column(searcher, name, n)
-            self.values[name] = [None if v in (None, "", b"") else str(v) for v in raw]
         for name in FACETS:
             labels: dict[str | None, int] = {None: 0}
-            codes = [labels.setdefault(v, len(labels)) for v in self.values[name]]
+            codes = [labels.setdefault(_text_value(v), len(labels)) for v in self._column(searcher, name, n)]
             self.codes[name] = np.asarray(codes, dtype=np.int32) if codes else np.zeros(0, np.int32)
             self.labels[name] = [v or "" for v in labels]
+        self.files = [_text_value(v) or "" for v in self._column(searcher, "file", n)]
+        self.numbers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name in ("year", "applications_new", "reconsideration_total", "litigation_total"):
-            self.numbers[name] = self._column(searcher, name, n, numeric=True)
+            col = self._column(searcher, name, n, numeric=True)
+            present = np.fromiter((v is not None for v in col), dtype=bool, count=len(col))
+            values = np.fromiter((0 if v is None else v for v in col), dtype=np.int64, count=len(col))
+            self.numbers[name] = (values, present)  # a missing value reads as 0, not present
         self._ranks: dict[tuple[str, bool], np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -604,13 +606,6 @@ class _Columns:
             out[name] = Counter({labels[i]: int(per_code[i]) for i in np.flatnonzero(per_code[1:]) + 1})
         return out
 
-    def number_array(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(values, present) of a numeric column as arrays (a missing value reads as 0, not present)."""
-        col = self.numbers[name]
-        present = np.fromiter((v is not None for v in col), dtype=bool, count=len(col))
-        values = np.fromiter((0 if v is None else v for v in col), dtype=np.int64, count=len(col))
-        return values, present
-
     def rank(self, name: str, descending: bool) -> np.ndarray:
         """Each document's place in the order by column ``name`` (missing values last), then by
         file name: the order of a column sort, computed once per index version."""
@@ -619,9 +614,9 @@ class _Columns:
             got = self._ranks.get(key)
         if got is not None:
             return got
-        values, present = self.number_array(name)
-        files = self.values["file"]
-        by_file = sorted(range(self.size), key=lambda d: files[d] or "")
+        values, present = self.numbers[name]
+        files = self.files
+        by_file = sorted(range(self.size), key=files.__getitem__)
         file_rank = np.empty(self.size, dtype=np.int64)
         file_rank[by_file] = np.arange(self.size)
         primary = np.where(present, -values if descending else values, np.iinfo(np.int64).max)
@@ -649,6 +644,11 @@ class _Columns:
         return out[:n] + [None] * (n - len(out))
 
 
+def _text_value(v) -> str | None:
+    """A stored column value as text (None for no value)."""
+    return None if v in (None, "", b"") else str(v)
+
+
 def _present_docs(reader, name: str) -> set[int]:
     """Docs of a segment that have a value in numeric field ``name`` (via its postings)."""
     present: set[int] = set()
@@ -665,7 +665,7 @@ def _present_docs(reader, name: str) -> set[int]:
 class Matched(NamedTuple):
     """A query's matched documents and their facet counts."""
 
-    docset: set[int]
+    docset: AbstractSet[int]  # a set, or a cached term's frozenset
     docs: np.ndarray  # the same documents, for numpy
     counts: dict[str, Counter]
 
@@ -702,10 +702,10 @@ class _OpenIndex:
     def docsets(self) -> DocSets:
         with self._lock:
             if self._docsets is None:
-                self._docsets = DocSets(self.searcher, lambda name: self.columns().number_array(name))
+                self._docsets = DocSets(self.searcher, lambda name: self.columns().numbers[name])
             return self._docsets
 
-    def matched(self, node) -> tuple[set[int], dict[str, Counter]]:
+    def matched(self, node) -> tuple[AbstractSet[int], dict[str, Counter]]:
         """The documents matching ``node`` and their facet counts."""
         m = self.matched_docs(node)
         return m.docset, m.counts
@@ -721,8 +721,6 @@ class _OpenIndex:
                 return hit
         columns = self.columns()
         docset = self.docsets().evaluate(node)
-        if not isinstance(docset, set):  # a cached term's frozenset
-            docset = set(docset)
         docs = np.fromiter(docset, dtype=np.int64, count=len(docset))
         out = Matched(docset, docs, columns.counts(docs))
         with self._lock:

@@ -83,7 +83,7 @@ def test_numpy_ranking_gives_whoosh_bm25f_scores_and_order(sample_index, q):
              if st.searcher.doc_frequency(*t)] or terms
     ours = ranker.top(terms, np.asarray(sorted(docset), dtype=np.int64), 10)
     whoosh_q = wq.Or([wq.Term(f, t) for f, t in terms])
-    res = st.searcher.search(whoosh_q, filter=docset, limit=10)
+    res = st.searcher.search(whoosh_q, filter=set(docset), limit=10)  # whoosh takes a set
     theirs = [(res.docnum(i), res.score(i)) for i in range(len(res.top_n))]
     assert [d for d, _ in ours] == [d for d, _ in theirs]
     assert [round(s, 4) for _, s in ours] == [round(s, 4) for _, s in theirs]

@@ -49,21 +49,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return render_template("no_index.html", error=str(err),
                                index_dir=str(app.config["INDEX_DIR"])), 503
 
-    @app.errorhandler(404)
-    def not_found(err):
-        if _wants_json():
-            return {"error": "not found"}, 404
-        return render_template("error.html", code=404, title="找不到该页面 Not found",
-                               message="这个地址没有内容。"), 404
-
-    @app.errorhandler(405)
-    def bad_method(err):
-        if _wants_json():
-            return {"error": "method not allowed"}, 405
-        return render_template("error.html", code=405, title="不支持的请求方式",
-                               message="只支持 GET。"), 405
+    for code, api_message, title, message in (
+        (404, "not found", "找不到该页面 Not found", "这个地址没有内容。"),
+        (405, "method not allowed", "不支持的请求方式", "只支持 GET。"),
+    ):
+        app.register_error_handler(code, _error_page(code, api_message, title, message))
 
     return app
+
+
+def _error_page(code: int, api_message: str, title: str, message: str):
+    """An HTTP error as JSON under /api/, as a page elsewhere."""
+
+    def handler(err):
+        if _wants_json():
+            return {"error": api_message}, code
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    return handler
 
 
 def _wants_json() -> bool:
