@@ -1,7 +1,7 @@
 """Command line: ``python -m indexer {extract,build,search,check}``.
 
-The same core as the web UI: ``extract`` and ``check`` call :func:`indexer.report.extract_facts`,
-``search`` builds a :class:`indexer.query.Query` from its options exactly as the web UI does from
+The same core as the web UI: ``extract`` and ``check`` call :func:`indexer.extract.report.extract_facts`,
+``search`` builds a :class:`indexer.engine.query.Query` from its options exactly as the web UI does from
 URL arguments.
 """
 
@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from indexer.errors import IndexMissing, QueryError
+from indexer.engine.errors import IndexMissing, QueryError
 
 DEFAULT_INDEX = os.environ.get("NIANBAO_INDEX", "index")
 DEFAULT_CORPUS = os.environ.get("NIANBAO_CORPUS", "corpus")
@@ -24,8 +24,8 @@ def _print(line: str = "") -> None:
 
 
 def _facts_of(path: Path, name: str) -> dict:
-    from indexer.read import read_source
-    from indexer.report import extract_facts
+    from indexer.extract.read import read_source
+    from indexer.extract.report import extract_facts
 
     source = read_source(path)
     facts = extract_facts(source.text, name)
@@ -34,8 +34,8 @@ def _facts_of(path: Path, name: str) -> dict:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from indexer.read import ReadError
-    from indexer.report import GOLD_KEYS
+    from indexer.extract.read import ReadError
+    from indexer.extract.report import GOLD_KEYS
 
     status = 0
     for f in args.files:
@@ -53,7 +53,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from indexer.build import build_index
+    from indexer.engine.build import build_index
 
     try:
         summary = build_index(args.corpus, args.index, full=args.full, procs=args.procs,
@@ -67,7 +67,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
-    from indexer.query import FACETS, RANGES
+    from indexer.engine.query import FACETS, RANGES
 
     out: dict[str, list[str]] = {"q": [" ".join(args.query)]}
     for name in FACETS:
@@ -88,7 +88,7 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
 def cmd_search(args: argparse.Namespace) -> int:
     import re
 
-    from indexer.query import FACET_LABELS, Query, SearchIndex
+    from indexer.engine.query import FACET_LABELS, Query, SearchIndex
 
     try:
         query = Query.from_args(_query_args(args))
@@ -135,7 +135,7 @@ def _unescape(s: str) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from indexer.read import ReadError, discover
+    from indexer.extract.read import ReadError, discover
 
     corpus = Path(args.corpus)
     try:
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
 
-    from indexer.query import FACETS, RANGES, SORTS
+    from indexer.engine.query import FACETS, RANGES, SORTS
 
     p = sub.add_parser("search", help="search the index; prints hits, snippets and facet counts")
     p.add_argument("query", nargs="*", default=[])

@@ -21,8 +21,8 @@ for p in (ROOT, ROOT / "scripts"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from indexer.read import ReadError, source_from_bytes  # noqa: E402
-from indexer.report import GOLD_KEYS, extract_facts  # noqa: E402
+from indexer.extract.read import ReadError, source_from_bytes  # noqa: E402
+from indexer.extract.report import GOLD_KEYS, extract_facts  # noqa: E402
 
 COMPARED = [k for k in GOLD_KEYS if k not in ("file", "notes")]
 

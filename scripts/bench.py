@@ -55,7 +55,7 @@ from benchlib import mix as bmix  # noqa: E402
 from benchlib import peers, steps  # noqa: E402
 from benchlib.measure import RSS_METHOD, jieba_floor, percentile  # noqa: E402
 
-from indexer.query import Query, SearchIndex  # noqa: E402
+from indexer.engine.query import Query, SearchIndex  # noqa: E402
 
 TARGETS = {"build_over_floor": 1.3, "query_p95_ms": 100.0, "incremental_seconds": 2.0,
            "serve_rss_bytes": 1 << 30}

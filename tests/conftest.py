@@ -10,7 +10,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-SHARED_GOLD = ROOT.parent / "shared" / "corpus" / "gold.json"
 GOLD = ROOT / "tests" / "data" / "gold.json"
 
 
@@ -21,15 +20,14 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def gold() -> list[dict]:
-    """The gold facts of the five samples (a copy ships in tests/data; shared/ is preferred)."""
-    path = SHARED_GOLD if SHARED_GOLD.exists() else GOLD
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The gold facts of the five samples (tests/data/gold.json, a copy of the hand-checked gold)."""
+    return json.loads(GOLD.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index over the five sample reports, built once."""
-    from indexer.build import build_index
+    from indexer.engine.build import build_index
 
     index_dir = tmp_path_factory.mktemp("index")
     build_index(CORPUS, index_dir, procs=1)

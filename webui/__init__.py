@@ -2,7 +2,7 @@
 
 ``create_app`` is the application factory (as in Flask's tutorial): the search page and the report
 pages live in :mod:`webui.views`, their JSON twins in :mod:`webui.api`. Both call the one query core
-(:mod:`indexer.query`), so the page and the API cannot disagree.
+(:mod:`indexer.engine.query`), so the page and the API cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, current_app, render_template, request
 
-from indexer.query import IndexMissing
+from indexer.engine.query import IndexMissing
 
 __all__ = ["create_app", "get_index"]
 
@@ -74,7 +74,7 @@ def _wants_json() -> bool:
 
 
 def get_index():
-    """The app's one :class:`indexer.query.SearchIndex`, opened on first use.
+    """The app's one :class:`indexer.engine.query.SearchIndex`, opened on first use.
 
     Raises :class:`IndexMissing` while there is no index; a later request tries again, so building
     the index while the server runs needs no restart. The SearchIndex itself reopens when the index
@@ -86,7 +86,7 @@ def get_index():
         return index
     with state["lock"]:
         if state["index"] is None:
-            from indexer.query import SearchIndex
+            from indexer.engine.query import SearchIndex
 
             state["index"] = SearchIndex(Path(current_app.config["INDEX_DIR"]))
         return state["index"]

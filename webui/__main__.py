@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexer.query import IndexMissing
+from indexer.engine.query import IndexMissing
 
 from . import create_app, get_index
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from indexer.query import Query, QueryError
+from indexer.engine.query import Query, QueryError
 
 from . import get_index
 

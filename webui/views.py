@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from indexer.query import FACET_LABELS, FACETS, RANGES, SORTS, SYNTAX_HELP, Query, QueryError
+from indexer.engine.query import FACET_LABELS, FACETS, RANGES, SORTS, SYNTAX_HELP, Query, QueryError
 
 from . import get_index
 

@@ -14,8 +14,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.normalise import search_text
-from indexer.read import ReadError, discover, read_source
+from indexer.extract.normalise import search_text
+from indexer.extract.read import ReadError, discover, read_source
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "corpus"

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.words import cut_words, init_jieba
+from indexer.engine.words import cut_words, init_jieba
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where ``indexer`` was imported from (bench.py imports a snapshot of it); subprocesses use the same.

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import random
 
-from indexer.query import Query, SearchIndex
-from indexer.words import cut_words
+from indexer.engine.query import Query, SearchIndex
+from indexer.engine.words import cut_words
 
 # Share of each kind in the mix (every kind appears at least once).
 WEIGHTS: dict[str, float] = {

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.build import current_generation
-from indexer.normalise import normalise_query_phrase
-from indexer.query import FACETS, Query
-from indexer.words import cut_words
+from indexer.engine.build import current_generation
+from indexer.engine.query import FACETS, Query
+from indexer.engine.words import cut_words
+from indexer.extract.normalise import normalise_query_phrase
 
 NUMBERS = ("year", "applications_new", "reconsideration_total", "litigation_total")
 INDEXED = ("year", "province", "city", "has_litigation", "applications_new", "litigation_total")

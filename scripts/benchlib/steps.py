@@ -9,15 +9,15 @@ import time
 from pathlib import Path
 
 from benchlib.measure import dir_bytes, run_python
-from indexer import querylang
-from indexer.build import build_index
-from indexer.query import Query, SearchIndex
-from indexer.read import discover, read_source
-from indexer.report import report_id
+from indexer.engine import querylang
+from indexer.engine.build import build_index
+from indexer.engine.query import Query, SearchIndex
+from indexer.extract.read import discover, read_source
+from indexer.extract.report import report_id
 
 BUILD_CODE = """
 import json, sys, time
-from indexer.build import build_index
+from indexer.engine.build import build_index
 t0 = time.perf_counter()
 s = build_index(sys.argv[1], sys.argv[2], full=True, procs=int(sys.argv[3]))
 print(json.dumps({"seconds": s.seconds, "wall": time.perf_counter() - t0, "indexed": s.indexed,
@@ -26,7 +26,7 @@ print(json.dumps({"seconds": s.seconds, "wall": time.perf_counter() - t0, "index
 
 SERVE_CODE = """
 import json, sys, time
-from indexer.query import Query, SearchIndex
+from indexer.engine.query import Query, SearchIndex
 mix = json.load(open(sys.argv[2], encoding="utf-8"))
 t0 = time.perf_counter()
 idx = SearchIndex(sys.argv[1])

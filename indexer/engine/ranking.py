@@ -1,0 +1,127 @@
+"""Relevance: BM25 over whole postings lists with numpy, per index version.
+
+whoosh scores a document at a time in Python (a call per posting per term); ranking the 30,000
+reports that contain ``"微信公众号"`` took 600 ms at 100,000 reports. Here each ranking term's
+postings (document ids and weights) are read a block at a time, kept in a small cache, and scored
+for all documents at once. The formula is whoosh's BM25F (B 0.75, K1 1.2, its idf
+``log(N / (df + 1)) + 1``) so scores stay what they were.
+
+Terms found in more than half of all reports are left out of ranking: their idf is close to
+nothing, and scoring them reads most of the index. If every term is that common, relevance cannot
+separate the reports and the caller orders them by year instead.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+from whoosh.util.numeric import _length_byte_cache
+
+from indexer.engine.cache import SizedLRU
+from indexer.engine.postings import blocks
+
+K1, B = 1.2, 0.75
+COMMON_TERM_SHARE = 0.5
+_BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_W = np.zeros(0, dtype=np.float64)
+
+Term = tuple[str, str]  # (field, text)
+
+
+class Ranker:
+    """Scores documents of one reader (index version) for a list of terms."""
+
+    # postings kept in the cache, counted in postings (16 bytes each: 4,000,000 is ~64 MB)
+    CACHE_POSTINGS = 4_000_000
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+        self.size = reader.doc_count_all()
+        self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
+        self._lengths: dict[str, np.ndarray] = {}
+        self._cache: SizedLRU[tuple[np.ndarray, np.ndarray]] = SizedLRU(
+            self.CACHE_POSTINGS, lambda postings: len(postings[0]))
+        self._lock = threading.Lock()
+
+    def ranking_terms(self, terms: list[Term]) -> list[Term]:
+        """``terms`` without those found in more than half of the reports."""
+        limit = COMMON_TERM_SHARE * max(self.reader.doc_count(), 1)
+        return [t for t in dict.fromkeys(terms) if 0 < self.reader.doc_frequency(*t) <= limit]
+
+    def scores(self, terms: list[Term]) -> np.ndarray:
+        """BM25 score of every document number (0 where no term occurs)."""
+        total = np.zeros(self.size, dtype=np.float64)
+        for field, text in terms:
+            ids, tf = self.postings(field, text)
+            if not len(ids):
+                continue
+            df = self.reader.doc_frequency(field, text)
+            idf = math.log(self.size / (df + 1)) + 1
+            avgfl = (self.reader.field_length(field) / max(self.reader.doc_count(), 1)) or 1
+            fl = self.lengths(field)[ids]
+            total[ids] += idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
+        return total
+
+    def top(self, terms: list[Term], docs: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best of ``docs`` that have a positive score, best first (ties: lower docnum)."""
+        if not terms or not len(docs) or k <= 0:
+            return []
+        s = self.scores(terms)[docs]
+        pos = s > 0
+        docs, s = docs[pos], s[pos]
+        if len(docs) > k:
+            # everything scoring at least the k-th best, so ties at the cut are broken by docnum
+            cut = np.partition(s, len(s) - k)[len(s) - k]
+            keep = s >= cut
+            docs, s = docs[keep], s[keep]
+        order = np.lexsort((docs, -s))[:k]
+        return [(int(docs[i]), float(s[i])) for i in order]
+
+    # -- data, read once per index version ------------------------------------------------------
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(global document numbers, weights) of a term, cached."""
+        key = (field, text)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        id_parts: list[np.ndarray] = []
+        w_parts: list[np.ndarray] = []
+        for leaf, offset in self.leaves:
+            for ids, _values, weights in blocks(leaf, field, text, weights=True):
+                id_parts.append(np.asarray(ids, dtype=np.int64) + offset)
+                w_parts.append(np.asarray(weights, dtype=np.float64))
+        out = (np.concatenate(id_parts), np.concatenate(w_parts)) if id_parts else (_EMPTY_IDS, _EMPTY_W)
+        return self._cache.put(key, out)
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length in ``field`` (whoosh stores it as a one-byte approximation)."""
+        with self._lock:
+            got = self._lengths.get(field)
+        if got is not None:
+            return got
+        parts = []
+        for leaf, _offset in self.leaves:
+            n = leaf.doc_count_all()
+            try:
+                col = leaf._perdoc._cached_reader(f"_{field}_len", _lengths_column())
+                raw = np.fromiter((col[d] for d in range(n)), dtype=np.int64, count=n) if col else None
+            except AttributeError:
+                raw = None
+            if raw is None:
+                parts.append(np.asarray([leaf.doc_field_length(d, field) or 0 for d in range(n)],
+                                        dtype=np.float64))
+            else:
+                parts.append(_BYTE_TO_LENGTH[raw])
+        out = np.concatenate(parts) if parts else np.zeros(0)
+        with self._lock:
+            self._lengths[field] = out
+        return out
+
+
+def _lengths_column():
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+    return LENGTHS_COLUMN

@@ -1,0 +1,471 @@
+"""Who published a report, and where that is: body, town, county, city, province.
+
+``resolve_places(text, title)`` is pure: report text in, :class:`Places` out.
+
+1. **Body**, the issuing organ as the report names itself. Sources, best first: the title
+   ("莱阳市X镇人民政府 2020年…年度报告"), "由…编制", the report's own name in 《…年度报告》, the
+   signature at the end. A shorter form is completed when the text confirms the longer one: a title
+   naming only a place ("X镇 2020 年…") or "X镇政府" becomes "X镇人民政府" when the text writes that; a
+   candidate that is the same organ with more of its administrative chain in front ("金乡县X镇人民政府"
+   for "X镇人民政府") is preferred. Nothing confirmed → ``body`` None (the places are still resolved).
+2. **The chain** inside the body ("某市 / 某区 / X镇 / 人民政府") is read against the gazetteer,
+   each unit filtered to those inside the unit before it. Township names are also matched by stem,
+   because towns are renamed (镇 → 街道, 乡 → 镇): the town is reported as the text writes it. When
+   context leaves both a unit with exactly the written name and units sharing only its stem, the exact
+   one wins (the others go to ``alternatives``); a renamed town is therefore found through its stem
+   only when the context (its county, prefecture, area code…) points to it, or when no unit carries the
+   written name any more.
+3. **Town** is set when the body is the government (人民政府, 政府, 办事处) of a 镇/乡/街道/苏木.
+   County and departmental bodies (…县人民政府, …区教育局) have ``town`` None.
+4. **County and above**: what the body states is kept; the rest is looked up from the gazetteer
+   candidates of the innermost unit, narrowed by context in this order: county-level units named in
+   the text ("汶上县人民政府"), prefectures named in the text or given by a landline area code
+   (0537-…), provinces named in the text ("山东省政府信息公开办法"), and last the kind of county
+   government the text refers to ("县政府" vs "区政府"). A step that would leave no candidate is
+   skipped. If more than one candidate is left, the levels where they disagree stay None and
+   ``ambiguous`` lists them (province/prefecture/county/town paths): never a guess.
+
+Rules for the levels that skip (documented here because the facets depend on them):
+
+* 直辖市 (北京/天津/上海/重庆): ``province`` = the municipality ("北京市"), ``city`` None (the table
+  has no prefecture level there, and the project's gold files follow the table), ``county`` = the
+  district.
+* 省直辖 county-level units (仙桃市, 济源市, 石河子市, 海南's counties): ``county`` = the unit,
+  ``city`` None, ``province`` set.
+* Towns of prefectures without counties (东莞市, 中山市, 儋州市): ``county`` None, ``city`` = the
+  prefecture.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from indexer.extract.gazetteer import Division, Gazetteer, gazetteer
+from indexer.extract.meta import clean_line, find_title
+
+__all__ = ["Places", "resolve_places"]
+
+
+@dataclass(frozen=True)
+class Places:
+    """The issuing body and its places. ``ambiguous`` lists the candidate chains left when the
+    text did not settle between them; ``alternatives`` the units that only share the town's stem and
+    were set aside for the one with exactly the name written; ``evidence`` says where each fact came
+    from (for people)."""
+
+    body: str | None = None
+    town: str | None = None
+    county: str | None = None
+    city: str | None = None
+    province: str | None = None
+    ambiguous: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)  # stem-only matches set aside
+    evidence: list[str] = field(default_factory=list)
+
+
+# --- finding the body -------------------------------------------------------------------------------
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"  # Han, extensions too (㵲阳镇)
+_GOV = ("人民政府", "政府", "街道办事处", "办事处")
+# What an organ's name ends with. Longest first: the first that matches wins.
+_ORGAN_END = re.compile(
+    r"(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|政府|街道办事处|办事处|管理委员会|管委会|"
+    r"委员会|办公室|办公厅|局|厅|委|办|署|中心|院|所|站|队|处|会)$"
+)
+_ADMIN_END = ("自治区", "省", "自治州", "地区", "盟", "市", "州", "自治县", "县", "自治旗", "旗", "林区",
+              "特区", "新区", "区", *(("街道", "苏木", "镇", "乡")))
+_REPORT_TAIL = re.compile(
+    r"(?:关于)?\s*(?:(?:19|20)\d{2}\s*年度?|年度)?\s*(?:的)?\s*(?:政府)?\s*(?:信息公开|政务公开)"
+)
+_YEAR_IN_TITLE = re.compile(r"(?:关于)?\s*(?:19|20)\d{2}\s*年度?")
+
+
+def _squash(s: str) -> str:
+    """NFKC, markup dropped, and whitespace removed between Chinese characters (PDF text splits names)."""
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"</?[a-zA-Z][^>]*>|\*\*", "", s)
+    return re.sub(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])", "", s)
+
+
+def _is_organ(name: str) -> bool:
+    return bool(_ORGAN_END.search(name)) and 3 <= len(name) <= 40
+
+
+def _ends_in_admin_unit(name: str) -> bool:
+    return name.endswith(_ADMIN_END)
+
+
+def _title_subject(title: str) -> str | None:
+    """The body (or bare place) a title names: before the year ("X镇人民政府2020年…"), or between
+    the year and 政府信息公开 ("2020年X区人民政府信息公开工作年度报告")."""
+    t = re.sub(r"\s+", "", _squash(clean_line(title)))
+    m = re.search(r"(?:19|20)\d{2}年度?", t)
+    if m and m.start() > 0:
+        pre = re.sub(r"关于$", "", t[: m.start()])
+        return pre or None
+    rest = t[m.end():] if m else t
+    m2 = re.search(r"(政府)?(?:信息公开|政务公开)", rest)
+    if not m2 or m2.start() == 0:
+        return None
+    subject = rest[: m2.start()]
+    if m2.group(1) and (subject.endswith("人民") or _ends_in_admin_unit(subject)):
+        subject += "政府"  # "2020年X区人民政府信息公开…": 政府 belongs to the body
+    return subject or None
+
+
+_ORGAN = (
+    r"(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|街道办事处|办事处|管理委员会|管委会|委员会|"
+    r"办公室|局|政府)"
+)
+
+
+def _candidates_in_text(text: str) -> list[tuple[str, str]]:
+    """(source, name) for the other places a report names its author, best first."""
+    out: list[tuple[str, str]] = []
+    by = rf"由([{_CJK}]{{2,30}}?{_ORGAN})(?=按照|根据|依据|依照|结合|负责|组织|编制|[,，(])"
+    # PDF text wraps lines (even across a blank line) inside a name: "由六安市\n\n金安区X镇人民政府编制".
+    unwrapped = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", text)
+    for m in re.finditer(by, unwrapped):
+        out.append(("由…编制", m.group(1)))
+    own = rf"《([{_CJK}]{{2,30}}?{_ORGAN})(?:关于)?(?:19|20)\d{{2}}年度?[^》]{{0,20}}报告》"
+    for m in re.finditer(own, text):
+        out.append(("《…年度报告》", m.group(1)))
+    lines = [clean_line(ln) for ln in text.splitlines()]
+    tail = [ln for ln in lines if ln][-4:]
+    for ln in tail:
+        ln = re.sub(r"\s+", "", ln)
+        ln = re.sub(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$", "", ln)
+        if _is_organ(ln) and re.fullmatch(rf"[{_CJK}()]+", ln):
+            out.append(("signature", ln))
+    if not any(src == "signature" for src, _ in out):
+        inline = _inline_signature(text)
+        if inline:
+            out.append(("signature", inline))
+    return out
+
+
+_SIGNED = re.compile(
+    rf"(?:^|[。；;\s])\s*([{_CJK}()]{{2,40}}?{_ORGAN})\s*(?:(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})\s*年"
+    r"\s*[\d一二三四五六七八九十元]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+)
+
+
+def _inline_signature(text: str) -> str | None:
+    """The signature of a page saved as one line: the last "organ + date" near the end, standing
+    after a full stop or a space ("…无其他需要报告的事项。 X镇人民政府 2022年1月30日 分享到：…")."""
+    found = [m.group(1) for m in _SIGNED.finditer(text[-600:])]
+    return found[-1] if found and _is_organ(found[-1]) else None
+
+
+def _expand(name: str, text: str) -> str | None:
+    """Complete a bare place or a "X政府" short form with the organ name the text confirms."""
+    base = name[:-2] if name.endswith("政府") and not name.endswith("人民政府") else name
+    if base.endswith("政府") or (_is_organ(name) and not name.endswith("政府")):
+        return name
+    tries = [base + "人民政府"]
+    if base.endswith("街道"):
+        tries = [base + "办事处", *tries]
+    for full in tries:
+        if full in text:
+            return full
+    return name if name.endswith("政府") else None
+
+
+_LEVEL_CHARS = "省市州盟县区旗镇乡"
+
+
+def _is_generic(name: str) -> bool:
+    """A self-name without its place: "县教育局", "区政府", "镇人民政府" (what a body calls itself)."""
+    if len(name) < 3 or name[0] not in _LEVEL_CHARS or not _is_organ(name):
+        return False
+    return _known_unit_at(name, 0, gazetteer()) is None  # 市中区…, 乡宁县… are places
+
+
+def _is_fuller(name: str, body: str) -> bool:
+    """Is ``name`` the same organ as ``body`` with more of its chain in front? ("金乡县X镇人民政府" for
+    "X镇人民政府"; "汶上县教育局" for the generic "县教育局")."""
+    if len(name) <= len(body) or not name.endswith(body):
+        return False
+    head = name[: -len(body)]
+    if _is_generic(body):
+        head += body[0]
+    return _ends_in_admin_unit(head)
+
+
+def _pick_body(text: str, title: str | None) -> tuple[str | None, str | None, list[str]]:
+    """(body, subject, evidence): ``subject`` is the best name to read places from, even when the body
+    itself is not confirmed (a title naming just "X镇")."""
+    evidence: list[str] = []
+    subject = _title_subject(title) if title else None
+    others = _candidates_in_text(text)
+    body: str | None = None
+    if subject and _is_generic(subject):
+        fuller = [n for _, n in others if _is_fuller(n, subject)]
+        evidence.append(f"title names {subject!r} (no place)")
+        subject = fuller[0] if fuller else None
+    if subject:
+        body = _expand(subject, text)
+        completed = f" → body {body!r}" if body and body != subject else ""
+        evidence.append(f"title names {subject!r}{completed}")
+    if body is None:
+        named = [(src, n) for src, n in others if not _is_generic(n)]
+        if named:
+            src, body = named[0]
+            evidence.append(f"body from {src}")
+            subject = body
+    if body:
+        # The same organ written with more of its administrative chain in front wins.
+        for src, name in others:
+            if _is_fuller(name, body):
+                evidence.append(f"fuller name from {src}")
+                body = name
+    return body, subject or body, evidence
+
+
+# --- reading the chain of places in a name ---------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    surface: str  # as written
+    kind: int  # 1 province … 4 town (what the suffix and gazetteer say)
+    cands: list[Division]
+
+
+def _kind(surface: str, cands: list[Division]) -> int:
+    levels = {d.level for d in cands}
+    if len(levels) == 1:
+        return levels.pop()
+    if surface.endswith(("街道", "苏木", "镇", "乡")):
+        return 4
+    if surface.endswith(("省", "自治区")):
+        return 1
+    if surface.endswith(("州", "盟", "地区")):
+        return 2
+    return 3
+
+
+def _known_unit_at(name: str, i: int, g: Gazetteer) -> _Unit | None:
+    """The longest gazetteer unit starting at ``name[i]`` (townships also by stem)."""
+    for j in range(min(len(name), i + 16), i + 1, -1):
+        s = name[i:j]
+        if not _ends_in_admin_unit(s):
+            continue
+        cands = list(g.lookup(s))
+        if s.endswith(("街道", "苏木", "镇", "乡")):
+            cands = list(dict.fromkeys([*cands, *g.lookup_town(s)]))
+        if cands:
+            return _Unit(s, _kind(s, cands), cands)
+    return None
+
+
+_UNIT_SUFFIX = (
+    "自治区", "省", "自治州", "地区", "盟", "街道", "苏木", "镇", "乡", "自治县", "县", "旗", "区", "市",
+)
+
+
+def _unknown_unit_at(name: str, i: int, g: Gazetteer) -> _Unit | None:
+    """A unit the gazetteer does not know (an old or a new name), shortest reading first, accepted
+    only when what follows is a known unit or the government itself ("人民政府", "办事处"), so that a
+    department ("…市场监督管理局") is never read as a place."""
+    for j in range(i + 2, min(len(name), i + 10) + 1):
+        s, rest = name[i:j], name[j:]
+        if not s.endswith(_UNIT_SUFFIX) or not re.fullmatch(rf"[{_CJK}]+", s):
+            continue
+        nxt = _known_unit_at(name, j, g)
+        if nxt is None and rest and not rest.startswith(("人民政府", "政府", "办事处")):
+            continue
+        kind = _kind(s, [])
+        if s.endswith("市"):
+            kind = 2 if nxt is not None and nxt.kind == 3 else 3
+        return _Unit(s, kind, [])
+    return None
+
+
+def _read_chain(name: str, g: Gazetteer) -> tuple[list[_Unit], str]:
+    """Split "洛阳市洛龙区X镇人民政府" into its units (gazetteer units, longest match first; else an
+    unknown unit by its suffix) and the organ that remains ("人民政府", "教育局")."""
+    units: list[_Unit] = []
+    i = 0
+    while i < len(name):
+        unit = _known_unit_at(name, i, g) or _unknown_unit_at(name, i, g)
+        if unit is None:
+            break
+        units.append(unit)
+        i += len(unit.surface)
+    return units, name[i:]
+
+
+def _narrow_chain(units: list[_Unit], g: Gazetteer) -> None:
+    """Keep, for each unit, the candidates inside the unit before it, and the other way round."""
+    for a, b in itertools.pairwise(units):
+        if a.cands and b.cands:
+            inside = [d for d in b.cands if any(g.is_within(d, p) for p in a.cands)]
+            if inside:
+                b.cands = inside
+    for a, b in zip(reversed(units[:-1]), reversed(units[1:]), strict=False):
+        if a.cands and b.cands:
+            outer = [p for p in a.cands if any(g.is_within(d, p) for d in b.cands)]
+            if outer:
+                a.cands = outer
+
+
+# --- context ----------------------------------------------------------------------------------------
+
+_PHONE = re.compile(r"(?<![\d])(0\d{2,3})\s*[-—–)\]]?\s*(\d{7,8})(?!\d)")
+_PAREN_CODE = re.compile(r"\((0\d{2,3})\)")
+
+
+def _area_codes(text: str) -> list[str]:
+    """Landline area codes in phone numbers ("0535-7580196", "(0537)8031001", "05378031001")."""
+    codes: list[str] = []
+    for m in _PHONE.finditer(text):
+        raw = m.group(1) + m.group(2)
+        code = raw[:3] if raw.startswith(("01", "02")) else raw[:4]
+        codes.append(code)
+    codes.extend(m.group(1) for m in _PAREN_CODE.finditer(text))
+    return list(dict.fromkeys(codes))
+
+
+def _short(name: str) -> str:
+    """山东省 → 山东, 广西壮族自治区 → 广西: provinces are often named short ("鲁" is not attempted)."""
+    for suf in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+def _mentioned(name: str, text: str) -> bool:
+    """Is this unit named in the text? Two-character names (城区, 郊区, 矿区) are common words, so they
+    count only where they stand as a government ("城区人民政府", "郊区政府")."""
+    if len(name) >= 3:
+        return name in text
+    return re.search(re.escape(name) + r"(?:人民政府|政府|委|党委)", text) is not None
+
+
+def _mask(text: str, name: str, names: set[str]) -> str:
+    """``text`` with the longer names that contain ``name`` blotted out: 宁县 is not named by
+    "武宁县委" when both are candidates."""
+    for longer in sorted((n for n in names if name in n and n != name), key=len, reverse=True):
+        text = text.replace(longer, "□" * len(longer))
+    return text
+
+
+# "在县委、县政府的领导下", "区政府": a county-level government named by its kind alone.
+_GENERIC_GOV = {
+    k: re.compile(rf"(?:^|[^{_CJK}]|[在的和及与由向经据按报受从对为是被将全]){k}(?:委|人民政府|政府)", re.M)
+    for k in ("县", "区", "旗")
+}
+
+
+def _filter(cands: list[Division], keep, why: str, evidence: list[str]) -> list[Division]:
+    kept = [d for d in cands if keep(d)]
+    if kept and len(kept) < len(cands):
+        evidence.append(why)
+        return kept
+    return cands
+
+
+def _by_context(cands: list[Division], text: str, g: Gazetteer, skip: set[str],
+                evidence: list[str]) -> list[Division]:
+    """Narrow same-named candidates with what the text says about its surroundings."""
+    if len(cands) <= 1:
+        return cands
+
+    def named_at(level: int):
+        units = {u.name for d in cands if (u := g.at_level(d, level)) is not None}
+
+        def keep(d: Division) -> bool:
+            u = g.at_level(d, level)
+            return u is not None and u.name not in skip and _mentioned(u.name, _mask(text, u.name, units))
+        return keep
+
+    cands = _filter(cands, named_at(3), "county named in the text", evidence)
+    cands = _filter(cands, named_at(2), "prefecture named in the text", evidence)
+    codes = [c for c in _area_codes(text) if g.area_code_units(c)]
+    if codes:
+        served = [u for c in codes for u in g.area_code_units(c)]
+        cands = _filter(cands, lambda d: any(g.is_within(d, u) for u in served),
+                        f"area code {'/'.join(codes)}", evidence)
+    cands = _filter(cands, named_at(1), "province named in the text", evidence)
+
+    def short_province(d: Division) -> bool:
+        p = g.at_level(d, 1)
+        return p is not None and _short(p.name) != p.name and _short(p.name) in text
+    cands = _filter(cands, short_province, "province named (short) in the text", evidence)
+
+    kinds = {k for k in ("县", "区", "旗") if _GENERIC_GOV[k].search(text)}
+    if len(kinds) == 1:
+        (k,) = kinds
+
+        def of_kind(d: Division) -> bool:
+            c = g.at_level(d, 3)
+            return c is not None and c.name.endswith(k)
+        cands = _filter(cands, of_kind, f"the text speaks of the {k}政府", evidence)
+    return cands
+
+
+# --- assembling -------------------------------------------------------------------------------------
+
+
+def _chain_names(d: Division, g: Gazetteer) -> dict[int, str]:
+    return {u.level: u.name for u in g.path(d)}
+
+
+def _describe(d: Division, g: Gazetteer) -> str:
+    return "/".join(u.name for u in g.path(d))
+
+
+def resolve_places(text: str, title: str | None = None) -> Places:
+    """The issuing body and its town, county, city and province (see the module docstring)."""
+    g = gazetteer()
+    flat = _squash(text)
+    if title is None:
+        title = find_title(flat)
+    body, subject, evidence = _pick_body(flat, title)
+    if not subject:
+        return Places(evidence=[*evidence, "no body found"])
+
+    units, organ = _read_chain(subject if body is None else body, g)
+    _narrow_chain(units, g)
+    if not units:
+        return Places(body=body, evidence=[*evidence, f"no place in {subject!r}"])
+
+    stated = {u.kind: u.surface for u in reversed(units)}  # the first unit of a level wins
+    inner = units[-1]
+    is_gov = organ == "" or organ.startswith(("人民政府", "政府", "办事处"))
+    town = inner.surface if inner.kind == 4 and is_gov else None
+
+    cands = _by_context(list(inner.cands), flat, g, {u.surface for u in units}, evidence)
+    alternatives: list[str] = []
+    exact = [d for d in cands if d.name == inner.surface]
+    if exact and len(exact) < len(cands):
+        # A unit with exactly the name written beats one that only shares its stem (X乡 vs X镇/X街道).
+        alternatives = [_describe(d, g) for d in cands if d not in exact]
+        evidence.append(f"{inner.surface}: exact name preferred to {len(alternatives)} stem match(es)")
+        cands = exact
+    names: dict[int, str | None] = {1: None, 2: None, 3: None}
+    ambiguous: list[str] = []
+    if cands:
+        chains = [_chain_names(d, g) for d in cands]
+        for level in (1, 2, 3):
+            values = {c.get(level) for c in chains}
+            if len(values) == 1:
+                names[level] = values.pop()
+        if len(cands) > 1:
+            ambiguous = [_describe(d, g) for d in cands]
+            evidence.append(f"{inner.surface}: {len(cands)} candidates left")
+    else:
+        evidence.append(f"{inner.surface} not in the gazetteer")
+    # What the text states wins over what is looked up.
+    for level in (1, 2, 3):
+        if level in stated:
+            names[level] = stated[level]
+    province, city, county = names[1], names[2], names[3]
+    return Places(
+        body=body, town=town, county=county, city=city, province=province,
+        ambiguous=ambiguous, alternatives=alternatives, evidence=evidence,
+    )

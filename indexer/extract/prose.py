@@ -1,0 +1,194 @@
+"""Numbers stated in the prose of a report.
+
+Reports for 2008-2018 have no tables: what they say about applications, reconsideration and
+litigation stands in sentences ("共受理政府信息公开申请3件，已办结2件，1件正在办理中",
+"未发生行政复议、行政诉讼", "未收到…申请", "行政复议1件，其中维持1件"…).  Reports of every year
+state the number of items proactively disclosed ("主动公开政府信息 60 条",
+"全年累计报送业务信息176条").
+
+Only what a sentence states is taken, plus what follows from it with numbers being non-negative
+(a reconsideration total of 0 makes every reconsideration outcome 0; "维持2件，纠正1件" of a total
+of 3 leaves 0 for the other outcomes).  A litigation count is kept as the report's litigation
+total only: the prose does not say how it splits between direct suits and suits after
+reconsideration.  A count and a "none" sentence that disagree leave the fact unknown (``None``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.extract.normalise import search_text
+
+_N = r"\s*(\d+)\s*"
+_PIECE = r"(?:件|起|个|次|份|宗)"
+_SENT = r"[^。；;！!？?\n]"  # inside one sentence
+_OUTCOMES = ("maintained", "corrected", "other", "pending", "total")
+
+# Applications received.
+_APP_NEW = [
+    re.compile(
+        r"(?:受理|收到|接到|接收|办理)(?:了)?(?:各类)?(?:政府信息公开|依申请公开(?:政府信息)?|信息公开)(?:的)?申请(?:事项)?"
+        r"\s*(?:共|总计|合计|累计)?" + _N + _PIECE
+    ),
+    re.compile(
+        r"(?:受理|收到|接到|接收|办理)(?:了)?(?:各类)?依申请公开(?:政府信息)?(?:事项)?\s*(?:共)?"
+        + _N
+        + _PIECE
+    ),
+    re.compile(
+        r"(?:受理|收到|接到|接收|办理)(?:了)?" + _N + r"(?:件|起|个|份)(?:政府信息公开|依申请公开|信息公开)"
+    ),
+    re.compile(r"(?:政府信息公开|依申请公开)申请(?:数量|数)?(?:为|是)" + _N + _PIECE),
+]
+_APP_NONE = re.compile(
+    r"(?:未|没有)(?:收到|受理|接到|接收|发生|出现)"
+    + _SENT
+    + r"{0,30}?(?:公开申请|依申请公开|信息的申请|公开的申请)"
+)
+_APP_CARRIED_OVER = re.compile(r"上年(?:度)?结转" + _N + _PIECE)
+_APP_HANDLED = re.compile(r"(?:已|共)?办结" + _N + _PIECE)
+_APP_ALL_HANDLED = re.compile(
+    r"均已(?:按时)?(?:答复|办结|处理)|(?:已)?全部(?:按时)?(?:答复|办结)|全部予以公开"
+)
+_APP_GRANTED = re.compile(r"(?:同意公开|(?<!部分)予以公开)" + _N + _PIECE)
+_APP_ALL_GRANTED = re.compile(r"全部予以公开|均予以公开|全部同意公开")
+_APP_FORWARD = [
+    re.compile(r"结转下(?:一)?年度?(?:继续办理)?" + _N + _PIECE),
+    re.compile(_N + _PIECE + r"(?:正在|尚在|仍在)办理"),
+]
+
+# Reconsideration and litigation.
+_RECON = re.compile(r"行政复议(?:案件|案|申请)?(?:共)?" + _N + _PIECE)
+_RECON_SPLIT = re.compile(r"其中(?:结果)?维持" + _N + _PIECE + r"[,，、]\s*(?:结果)?纠正" + _N + _PIECE)
+_LIT = re.compile(r"行政诉讼(?:案件|案)?(?:共)?" + _N + _PIECE)
+_NEITHER = re.compile(r"(?:未|没有|无)" + _SENT + r"{0,40}?行政复议" + _SENT + r"{0,6}?行政诉讼")
+_RECON_NONE = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|产生|接到|涉及)" + _SENT + r"{0,30}?行政复议")
+_LIT_NONE = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|产生|接到|涉及)" + _SENT + r"{0,30}?行政诉讼")
+
+_PROACTIVE = [
+    re.compile(r"主动公开(?:各类)?(?:政府)?信息(?:共|总计|合计|累计)?" + _N + r"(?:条|件|篇)"),
+    re.compile(
+        r"(?:累计|共|全年)(?:报送|发布|公开|主动公开)(?:各类)?(?:业务|政务|政府)?信息(?:共)?"
+        + _N
+        + r"(?:条|件|篇)"
+    ),
+    re.compile(r"主动公开(?:各类)?(?:政府)?信息(?:数量|数)?(?:为|是)" + _N + r"(?:条|件|篇)"),
+]
+
+
+def _empty_group() -> dict[str, int | None]:
+    return dict.fromkeys(_OUTCOMES)
+
+
+@dataclass
+class ProseFacts:
+    applications: dict[str, int | None] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("new", "carried_over", "granted", "handled_total", "carried_forward")
+        )
+    )
+    reconsideration: dict[str, int | None] = field(default_factory=_empty_group)
+    litigation_direct: dict[str, int | None] = field(default_factory=_empty_group)
+    litigation_after_reconsideration: dict[str, int | None] = field(default_factory=_empty_group)
+    litigation_total: int | None = None
+    proactive_total: int | None = None
+
+    @property
+    def applications_new(self) -> int | None:
+        return self.applications["new"]
+
+    @property
+    def reconsideration_total(self) -> int | None:
+        return self.reconsideration["total"]
+
+    def any(self) -> bool:
+        """Does the prose state any application or case number?"""
+        groups = (self.applications, self.reconsideration)
+        return self.litigation_total is not None or any(v is not None for g in groups for v in g.values())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "applications": dict(self.applications),
+            "reconsideration": dict(self.reconsideration),
+            "litigation_direct": dict(self.litigation_direct),
+            "litigation_after_reconsideration": dict(self.litigation_after_reconsideration),
+            "litigation_total": self.litigation_total,
+            "proactive_total": self.proactive_total,
+        }
+
+
+def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
+    best: re.Match[str] | None = None
+    for pat in patterns:
+        m = pat.search(text)
+        if m and (best is None or m.start() < best.start()):
+            best = m
+    return best
+
+
+def _sentence(text: str, pos: int) -> str:
+    """The sentence around ``pos``."""
+    a = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。；;\n") if i >= 0]
+    return text[a : min(ends) if ends else len(text)]
+
+
+def read_prose(text: str) -> ProseFacts:
+    """The facts the prose states (``text`` NFKC-folded; whitespace between CJK is ignored)."""
+    t = search_text(text).text
+    f = ProseFacts()
+    apps = f.applications
+
+    m = _first(_APP_NEW, t)
+    none_said = bool(_APP_NONE.search(t))
+    if m:
+        n = int(m.group(1))
+        if not (none_said and n != 0):
+            apps["new"] = n
+            sent = _sentence(t, m.start())
+            if (x := _APP_CARRIED_OVER.search(sent)) is not None:
+                apps["carried_over"] = int(x.group(1))
+            if (x := _APP_HANDLED.search(sent)) is not None:
+                apps["handled_total"] = int(x.group(1))
+            elif _APP_ALL_HANDLED.search(sent) and apps["carried_over"] in (None, 0):
+                apps["handled_total"] = n
+            if (x := _APP_GRANTED.search(sent)) is not None:
+                apps["granted"] = int(x.group(1))
+            elif _APP_ALL_GRANTED.search(sent):
+                apps["granted"] = n
+            if (x := _first(_APP_FORWARD, sent)) is not None:
+                apps["carried_forward"] = int(x.group(1))
+    elif none_said:
+        apps["new"] = 0
+
+    if _NEITHER.search(t):
+        for g in (f.reconsideration, f.litigation_direct, f.litigation_after_reconsideration):
+            g.update(dict.fromkeys(_OUTCOMES, 0))
+        f.litigation_total = 0
+    else:
+        r = _RECON.search(t)
+        if r:
+            total = int(r.group(1))
+            if not (_RECON_NONE.search(t) and total != 0):
+                f.reconsideration["total"] = total
+                split = _RECON_SPLIT.search(_sentence(t, r.start()))
+                if total == 0:
+                    f.reconsideration.update(dict.fromkeys(_OUTCOMES, 0))
+                elif split and int(split.group(1)) + int(split.group(2)) == total:
+                    f.reconsideration.update(
+                        maintained=int(split.group(1)), corrected=int(split.group(2)), other=0, pending=0
+                    )
+        elif _RECON_NONE.search(t):
+            f.reconsideration.update(dict.fromkeys(_OUTCOMES, 0))
+        lit = _LIT.search(t)
+        if lit:
+            n = int(lit.group(1))
+            if not (_LIT_NONE.search(t) and n != 0):
+                f.litigation_total = n
+        elif _LIT_NONE.search(t):
+            f.litigation_total = 0
+
+    pm = _first(_PROACTIVE, t)
+    f.proactive_total = int(pm.group(1)) if pm else None
+    return f

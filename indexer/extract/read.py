@@ -1,0 +1,147 @@
+"""Finding report files and turning their bytes into text.
+
+Government files come as UTF-8 (with or without BOM), GB18030/GBK, sometimes UTF-16; .html pages
+are reduced to their report text. A file that cannot be read raises :class:`ReadError` with a reason
+a person can act on; the build reports it and goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+class ReadError(Exception):
+    """A file that cannot be used as a report; ``str(err)`` says why."""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A report file's text as written (for .html: the report text extracted from the page)."""
+
+    text: str
+    encoding: str
+    sha1: str  # of the file's bytes: unchanged files are not parsed again
+    is_html: bool
+
+
+class FileEntry(NamedTuple):
+    """A report file found by :func:`scan`: its path relative to the corpus (``/``-separated), size
+    and modification time (what an incremental build compares before hashing)."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+
+
+def scan(corpus: Path) -> list[FileEntry]:
+    """Report files under ``corpus`` (recursively), sorted by path, hidden files and folders left out.
+
+    ``os.scandir`` with string paths: at 100,000 files, walking with ``os.walk`` and ``pathlib`` and
+    then calling ``stat`` on each took 4 s of an incremental build; this takes a fraction of a second.
+    """
+    if corpus.is_file():
+        st = corpus.stat()
+        return [FileEntry(corpus.name, st.st_size, st.st_mtime_ns)]
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    found: list[FileEntry] = []
+    stack: list[tuple[str, str]] = [(str(corpus), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # an unreadable folder: its files cannot be indexed either
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{name}/"))
+                    continue
+                dot = name.rfind(".")
+                if dot < 0 or name[dot:].lower() not in SUFFIXES or not entry.is_file():
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue  # vanished or a broken link between listing and stat
+            found.append(FileEntry(prefix + name, st.st_size, st.st_mtime_ns))
+    found.sort()  # by path: tuples compare their first item, and paths are unique
+    return found
+
+
+def discover(corpus: Path) -> list[Path]:
+    """Report files under ``corpus`` (recursively), sorted, hidden files and folders left out."""
+    if corpus.is_file():
+        return [corpus]
+    return [corpus / e.rel for e in scan(corpus)]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes → (text, encoding name). Tries BOMs, then strict UTF-8, then strict GB18030."""
+    if not data.strip():
+        raise ReadError("empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16"), "utf-16"
+    if b"\x00" in data:
+        raise ReadError("binary file (contains NUL bytes), not a text report")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as err:
+        raise ReadError(
+            f"cannot decode: neither UTF-8 nor GB18030 ({err.reason} at byte {err.start})"
+        ) from None
+    if not _looks_like_text(text):
+        raise ReadError("cannot decode: bytes are neither UTF-8 nor plausible GB18030 text")
+    return text, "gb18030"
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise ReadError(f"cannot decode as {encoding}: {err.reason} at byte {err.start}") from None
+
+
+def _looks_like_text(text: str) -> bool:
+    """GB18030 decodes almost any byte string: reject results full of control or private-use chars."""
+    if not text:
+        return False
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return bad / len(text) < 0.01
+
+
+def source_from_bytes(data: bytes, suffix: str) -> SourceText:
+    """A report's text from its file's bytes and suffix (pure: tests and tools call it directly)."""
+    text, encoding = decode(data)
+    is_html = suffix.lower() in (".html", ".htm")
+    if is_html:
+        from indexer.extract.html import html_to_text
+
+        text = html_to_text(text)
+        if not text.strip():
+            raise ReadError("HTML page holds no report text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(text, encoding, hashlib.sha1(data).hexdigest(), is_html)
+
+
+def read_source(path: Path) -> SourceText:
+    """Read one report file. Raises :class:`ReadError` when it cannot be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReadError(f"cannot read file: {err.strerror or err}") from None
+    return source_from_bytes(data, path.suffix)

@@ -1,0 +1,284 @@
+"""Places: the issuing body and its town/county/city/province, on the samples and generated cases."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer.extract.gazetteer import build_gazetteer, gazetteer, stems
+from indexer.extract.meta import read_meta
+from indexer.extract.normalise import nfkc
+from indexer.extract.places import Places, resolve_places
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+PLACE_KEYS = ("body", "town", "county", "city", "province")
+
+
+def _places(text: str) -> Places:
+    norm = nfkc(text).text
+    return resolve_places(norm, read_meta(norm).title)
+
+
+def _as_dict(p: Places) -> dict:
+    return {k: getattr(p, k) for k in PLACE_KEYS}
+
+
+# --- the five samples --------------------------------------------------------------------------------
+
+
+def test_samples_match_gold(gold: list[dict]) -> None:
+    for g in gold:
+        text = (CORPUS / g["file"]).read_text(encoding="utf-8")
+        got = _as_dict(_places(text))
+        assert got == {k: g[k] for k in PLACE_KEYS}, g["file"]
+
+
+def test_samples_work_without_nfkc_and_without_title(gold: list[dict]) -> None:
+    for g in gold:
+        text = (CORPUS / g["file"]).read_text(encoding="utf-8")
+        assert _as_dict(resolve_places(text)) == {k: g[k] for k in PLACE_KEYS}, g["file"]
+
+
+def test_sample_places_are_unambiguous(gold: list[dict]) -> None:
+    for g in gold:
+        p = _places((CORPUS / g["file"]).read_text(encoding="utf-8"))
+        assert p.ambiguous == []
+        assert p.evidence  # says where the facts came from
+
+
+# --- generated cases ---------------------------------------------------------------------------------
+
+PARTS = "\n一、总体情况\n{body}\n二、主动公开政府信息情况\n六、其他需要报告的事项\n无。\n"
+
+
+R = "年政府信息公开工作年度报告"  # a title's tail, after the year
+
+
+def doc(title: str, body: str = "", tail: str = "") -> str:
+    return title + "\n" + PARTS.format(body=body) + tail
+
+
+def test_county_department_has_no_town() -> None:
+    p = resolve_places(doc("汶上县教育局2020" + R))
+    assert _as_dict(p) == {"body": "汶上县教育局", "town": None, "county": "汶上县", "city": "济宁市",
+                           "province": "山东省"}
+
+
+def test_county_government() -> None:
+    p = resolve_places(doc("金乡县人民政府2021" + R))
+    assert _as_dict(p) == {"body": "金乡县人民政府", "town": None, "county": "金乡县", "city": "济宁市",
+                           "province": "山东省"}
+
+
+def test_generic_title_takes_the_full_name_from_the_text() -> None:
+    p = resolve_places(doc("县教育局2020" + R, "本报告由汶上县教育局按照要求编制。"))
+    assert (p.body, p.county, p.city) == ("汶上县教育局", "汶上县", "济宁市")
+
+
+def test_ambiguous_district_without_context_is_not_guessed() -> None:
+    p = resolve_places(doc("鼓楼区人民政府2020" + R))
+    assert (p.body, p.town, p.county, p.city, p.province) == ("鼓楼区人民政府", None, "鼓楼区", None, None)
+    assert sorted(p.ambiguous) == sorted([
+        "江苏省/南京市/鼓楼区", "江苏省/徐州市/鼓楼区", "福建省/福州市/鼓楼区", "河南省/开封市/鼓楼区",
+    ])
+
+
+def test_ambiguous_district_with_city_in_text() -> None:
+    p = resolve_places(doc("鼓楼区人民政府2020" + R, "在徐州市委、市政府的领导下"))
+    assert (p.county, p.city, p.province, p.ambiguous) == ("鼓楼区", "徐州市", "江苏省", [])
+
+
+def test_ambiguous_district_with_city_in_body() -> None:
+    p = resolve_places(doc("南京市鼓楼区人民政府2020" + R))
+    assert (p.body, p.county, p.city, p.province) == ("南京市鼓楼区人民政府", "鼓楼区", "南京市", "江苏省")
+
+
+def test_province_alone_narrows_but_does_not_decide() -> None:
+    p = resolve_places(doc("鼓楼区人民政府2020" + R, "根据《江苏省政府信息公开条例实施办法》"))
+    assert (p.county, p.city, p.province) == ("鼓楼区", None, "江苏省")
+    assert sorted(p.ambiguous) == ["江苏省/南京市/鼓楼区", "江苏省/徐州市/鼓楼区"]
+
+
+def test_area_code_disambiguates() -> None:
+    p = resolve_places(doc("鼓楼区人民政府2020" + R, "联系电话：0591-87654321"))
+    assert (p.county, p.city, p.province) == ("鼓楼区", "福州市", "福建省")
+
+
+def test_municipality_district() -> None:
+    p = resolve_places(doc("北京市朝阳区人民政府2020" + R))
+    assert _as_dict(p) == {"body": "北京市朝阳区人民政府", "town": None, "county": "朝阳区", "city": None,
+                           "province": "北京市"}
+
+
+def test_municipality_district_bare_name_needs_context() -> None:
+    bare = resolve_places(doc("朝阳区人民政府2020" + R))
+    assert (bare.city, bare.province) == (None, None) and len(bare.ambiguous) == 2
+    p = resolve_places(doc("朝阳区人民政府2020" + R, "联系电话：010-65099999"))
+    assert (p.county, p.city, p.province) == ("朝阳区", None, "北京市")
+
+
+def test_street_office_in_a_municipality() -> None:
+    p = resolve_places(doc("建外街道2020" + R, "本报告由北京市朝阳区建外街道办事处编制。"))
+    assert _as_dict(p) == {"body": "北京市朝阳区建外街道办事处", "town": "建外街道", "county": "朝阳区",
+                           "city": None, "province": "北京市"}
+
+
+def test_renamed_town_found_by_stem_with_context() -> None:
+    # 李楼镇 of 洛龙区 is 李楼街道 in the 2025 table; an exact-name lookup finds only 老河口市's 李楼镇.
+    p = resolve_places(doc("李楼镇人民政府2019" + R, "在洛龙区委、区政府的正确领导下"))
+    assert _as_dict(p) == {"body": "李楼镇人民政府", "town": "李楼镇", "county": "洛龙区", "city": "洛阳市",
+                           "province": "河南省"}
+
+
+def test_renamed_town_without_context_takes_the_unit_with_the_written_name() -> None:
+    # Nothing in the text points at 洛龙区: the unit still called 李楼镇 wins, the stem matches
+    # (李楼街道, 李楼乡) are kept as alternatives, not as a guess.
+    p = resolve_places(doc("李楼镇人民政府2019" + R))
+    assert (p.town, p.county, p.city, p.province) == ("李楼镇", "老河口市", "襄阳市", "湖北省")
+    assert p.ambiguous == []
+    assert "河南省/洛阳市/洛龙区/李楼街道" in p.alternatives
+
+
+def test_renamed_town_with_weak_context_stays_ambiguous() -> None:
+    # "区政府" rules out 老河口市 (a 县级市) but not the two districts holding a 李楼.
+    p = resolve_places(doc("李楼镇人民政府2019" + R, "在区委、区政府的正确领导下"))
+    assert (p.town, p.county, p.city, p.province) == ("李楼镇", None, None, None)
+    assert "河南省/洛阳市/洛龙区/李楼街道" in p.ambiguous
+    assert all("老河口市" not in c for c in p.ambiguous)
+
+
+def test_exact_town_name_beats_stem_siblings() -> None:
+    p = resolve_places(doc("于家镇人民政府2021" + R))
+    assert (p.town, p.county, p.city, p.province) == ("于家镇", "榆树市", "长春市", "吉林省")
+    p = resolve_places(doc("茅兰沟满族蒙古族乡2015" + R, "本报告由平泉市茅兰沟满族蒙古族乡人民政府编制。"))
+    assert (p.body, p.town, p.county) == ("平泉市茅兰沟满族蒙古族乡人民政府", "茅兰沟满族蒙古族乡", "平泉市")
+
+
+def test_shared_town_name_settled_by_county_mention() -> None:
+    text = doc("刘楼镇 2020 " + R, "在东明县人民政府门户网站设刘楼镇人民政府信息公开专栏。")
+    p = resolve_places(text)
+    assert (p.body, p.town, p.county, p.city) == ("刘楼镇人民政府", "刘楼镇", "东明县", "菏泽市")
+
+
+def test_bare_place_title_without_confirmation_has_no_body() -> None:
+    p = resolve_places(doc("穴坊镇2020" + R))
+    assert (p.body, p.town, p.county, p.city) == (None, "穴坊镇", "莱阳市", "烟台市")
+
+
+def test_short_government_name_is_completed_when_confirmed() -> None:
+    own = "我镇编制了《齐都镇人民政府2020年政府信息公开工作年度报告》"
+    p = resolve_places(doc("2020年齐都镇政府信息公开工作年度报告", own))
+    assert (p.body, p.town, p.county) == ("齐都镇人民政府", "齐都镇", "临淄区")
+
+
+def test_body_from_signature_when_title_has_none() -> None:
+    p = resolve_places(doc("2020年度政府信息公开工作年度报告", tail="\n金乡县人民政府\n2021年1月20日\n"))
+    assert (p.body, p.county, p.city) == ("金乡县人民政府", "金乡县", "济宁市")
+
+
+def test_fuller_name_from_signature_wins() -> None:
+    p = resolve_places(doc("卜集镇人民政府2021" + R, tail="\n金乡县卜集镇人民政府\n2022年1月20日\n"))
+    assert p.body == "金乡县卜集镇人民政府"
+
+
+def test_provincial_county_level_unit_has_no_city() -> None:
+    p = resolve_places(doc("仙桃市人民政府2020" + R))
+    assert (p.county, p.city, p.province) == ("仙桃市", None, "湖北省")
+
+
+def test_town_of_a_prefecture_without_counties() -> None:
+    p = resolve_places(doc("虎门镇人民政府2020" + R))
+    assert (p.town, p.county, p.city, p.province) == ("虎门镇", None, "东莞市", "广东省")
+
+
+def test_old_city_name_stated_is_kept() -> None:
+    p = resolve_places(doc("莱芜市钢城区人民政府2018" + R))
+    assert (p.county, p.city, p.province) == ("钢城区", "莱芜市", "山东省")
+
+
+def test_place_names_that_start_with_a_level_character() -> None:
+    p = resolve_places(doc("市中区人民政府2020" + R, "联系电话：0632-1234567"))
+    assert (p.body, p.county, p.city) == ("市中区人民政府", "市中区", "枣庄市")
+
+
+def test_no_body_at_all() -> None:
+    p = resolve_places("政府信息公开工作年度报告\n一、总体情况\n本年度未收到申请。\n")
+    assert _as_dict(p) == dict.fromkeys(PLACE_KEYS)
+
+
+# --- the gazetteer -----------------------------------------------------------------------------------
+
+
+def test_gazetteer_is_cached_and_deterministic() -> None:
+    # (its build time is a benchmark figure, not a unit-test assertion)
+    assert gazetteer() is gazetteer()
+    assert build_gazetteer().area_codes == gazetteer().area_codes
+
+
+def test_gazetteer_levels_and_stems() -> None:
+    g = gazetteer()
+    assert stems("李楼街道") == ("李楼",)
+    assert stems("大河回族乡") == ("大河", "大河回族")
+    assert [d.name for d in g.lookup_town("李楼镇")].count("李楼街道") == 1
+    (xiantao,) = g.lookup("仙桃市")
+    assert [d.name for d in g.path(xiantao)] == ["湖北省", "仙桃市"]
+
+
+def test_area_code_table_resolves_completely() -> None:
+    g = gazetteer()
+    path = ROOT / "indexer" / "extract" / "data" / "area_codes.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [ln for ln in lines if ln.strip() and not ln.startswith("#")]
+    assert sum(len(v) for v in g.area_codes.values()) == len(rows)  # every row names a real unit
+    assert [d.name for d in g.area_code_units("0537")] == ["济宁市"]
+    assert {d.name for d in g.area_code_units("0558")} == {"阜阳市", "亳州市"}
+    assert [d.name for d in g.area_code_units("010")] == ["北京市"]
+    prefectures = {d.code for d in g.by_code.values() if d.level == 2}
+    covered = {d.code for units in g.area_codes.values() for d in units}
+    whole = {d.code[:2] for d in g.by_code.values() if d.code in covered and d.level == 1}
+    assert {c for c in prefectures if c not in covered and c[:2] not in whole} == set()
+
+
+@pytest.mark.parametrize("path", ["indexer/extract/gazetteer.py", "indexer/extract/places.py",
+                                  "indexer/extract/meta.py", "indexer/extract/html.py"])
+def test_code_does_not_name_the_samples(path: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert not re.search(r"刘楼|穴坊|齐都|卜集|李楼|dcf4e469|dba21300|ef34a76a|89d79d27|a536c629", text)
+
+
+# --- one-line pages, wrapped PDF text, names inside names ----------------------------------------------
+
+
+def test_signature_inside_a_page_saved_as_one_line_completes_the_body() -> None:
+    text = ("当前位置：首页 > 政务公开 > 正文 转塘街道关于2021年度政府信息公开工作的年度报告 "
+            "来源：西湖区人民政府 一、总体情况 本年度工作平稳。六、其他需要报告的事项 无。 "
+            "杭州市西湖区转塘街道办事处 2022年1月30日 分享到：微信 微博 【打印】【关闭】")
+    p = _places(text)
+    assert _as_dict(p) == {"body": "杭州市西湖区转塘街道办事处", "town": "转塘街道", "county": "西湖区",
+                           "city": "杭州市", "province": "浙江省"}
+
+
+def test_name_wrapped_over_lines_in_pdf_text() -> None:
+    text = ("转塘街道2023年政府信息公开工作年度报告\n\n本报告根据《条例》的有关要求，由杭州市\n\n"
+            "西湖区转塘街道办事处编制。\n一、总体情况\n无。\n")
+    assert _places(text).body == "杭州市西湖区转塘街道办事处"
+
+
+def test_a_county_named_inside_a_longer_county_name_is_not_named() -> None:
+    # 新宁镇 is in 武宁县 (江西) and in 宁县 (甘肃): "武宁县委" names the first only.
+    text = ("新宁镇人民政府2022年政府信息公开工作年度报告\n一、总体情况\n"
+            "在武宁县委、武宁县政府的正确领导下，我镇政务公开工作有序推进。\n")
+    p = _places(text)
+    assert (p.town, p.county, p.city, p.province) == ("新宁镇", "武宁县", "九江市", "江西省")
+
+
+def test_rare_han_characters_and_chinese_numeral_dates_on_one_line_pages() -> None:
+    text = ("当前位置：首页 > 正文 㵲阳镇人民政府关于2023年度政府信息公开工作的年度报告 来源：镇远县人民政府 "
+            "一、总体情况 本年度工作平稳。六、其他需要报告的事项 无。 "
+            "黔东南苗族侗族自治州镇远县㵲阳镇人民政府 二〇二四年一月十八日 分享到：微信 微博")
+    p = _places(text)
+    assert (p.body, p.town, p.county) == ("黔东南苗族侗族自治州镇远县㵲阳镇人民政府", "㵲阳镇", "镇远县")
+    assert read_meta(nfkc(text).text).published == "2024-01-18"
