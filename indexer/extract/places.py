@@ -39,6 +39,7 @@ Rules for the levels that skip (documented here because the facets depend on the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import re
@@ -457,9 +458,9 @@ def _cited_provinces(text: str, g: Gazetteer) -> set[str]:
             if any(d.level == 1 for d in g.lookup(m.group(1)))}
 
 
-def _supported(d: Division, text: str, g: Gazetteer, outer: list[_Unit]) -> bool:
-    """Does the rest of the text place a corrected unit where it is: its prefecture or province named
-    (or a stated unit above it containing it), or one of its area codes given?"""
+def _placed(d: Division, text: str, g: Gazetteer, outer: list[_Unit]) -> bool:
+    """Does the text place ``d`` where it is: a stated unit above containing it, its prefecture or
+    province named, or an area code serving it?"""
     if any(u.cands and any(g.is_within(d, p) for p in u.cands) for u in outer):
         return True
     for level in (1, 2):
@@ -471,18 +472,39 @@ def _supported(d: Division, text: str, g: Gazetteer, outer: list[_Unit]) -> bool
     return any(g.is_within(d, u) for u in served)
 
 
+@functools.lru_cache(maxsize=1)
+def _children() -> dict[str, tuple[Division, ...]]:
+    out: dict[str, list[Division]] = {}
+    for d in gazetteer().by_code.values():
+        out.setdefault(d.parent_code, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _named_itself(d: Division, text: str) -> bool:
+    """The text writes the real unit elsewhere: its name, its name without the suffix ("沭阳"), or a
+    township of it."""
+    stem = d.name[:-1]
+    if d.name in text or (len(stem) >= 2 and stem in text):
+        return True
+    return any(len(t.name) >= 3 and t.name in text for t in _children().get(d.code, ()))
+
+
 def _correct_typo(unit: _Unit, outer: list[_Unit], text: str, g: Gazetteer) -> Division | None:
-    """A county-level name that does not exist ("沐阳县") read as the one real unit written one
-    character differently ("沭阳县"), only when that unit is unique and the text places it there:
-    a wrong place is worse than none."""
+    """A county-level name that does not exist ("沐阳县") read as the real unit written one character
+    differently ("沭阳县"), only when the text singles that unit out: it writes the real unit (or a
+    township of it) elsewhere, or it is the only such unit where the text places the report. Several
+    real units are one character from most names (射阳县, 沭阳县, 泗阳县 are all in 江苏省), so
+    anything less is left as written: a wrong place is worse than none."""
     if unit.cands or unit.kind != 3:
         return None
     near = [d for d in g.one_off(unit.surface) if d.level == 3]
     if outer and any(u.cands for u in outer):
         near = [d for d in near if any(u.cands and any(g.is_within(d, p) for p in u.cands) for u in outer)]
-    if len(near) != 1 or not _supported(near[0], text, g, outer):
-        return None
-    return near[0]
+    placed = [d for d in near if _placed(d, text, g, outer)]
+    written = [d for d in (placed or near) if _named_itself(d, text)]
+    if len(written) == 1:
+        return written[0]
+    return placed[0] if len(placed) == 1 and not written else None
 
 
 def resolve_places(text: str, title: str | None = None) -> Places:
