@@ -46,7 +46,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from indexer.extract.gazetteer import Division, Gazetteer, gazetteer
+from indexer.extract.gazetteer import MUNICIPALITIES, Division, Gazetteer, gazetteer
 from indexer.extract.meta import clean_line, find_title
 
 __all__ = ["Places", "body_id", "canonical_body", "resolve_places", "strip_label"]
@@ -150,10 +150,6 @@ def _candidates_in_text(text: str) -> list[tuple[str, str]]:
     for m in re.finditer(own, text):
         out.append(("《…年度报告》", m.group(1)))
     lines = [clean_line(ln) for ln in text.splitlines()]
-    for ln in lines[:30]:
-        for m in _HEADER_BODY.finditer(ln[:2000]):
-            if _is_organ(m.group(1)):
-                out.append(("page header", m.group(1)))
     tail = [ln for ln in lines if ln][-4:]
     for ln in tail:
         ln = re.sub(r"\s+", "", ln)
@@ -164,13 +160,19 @@ def _candidates_in_text(text: str) -> list[tuple[str, str]]:
         inline = _inline_signature(text)
         if inline:
             out.append(("signature", inline))
+    # The saved page's header last: the body signs its own report, while "来源：" may name the site's
+    # owner; "发布机构：" before "来源：".
+    header = [(m.group("label"), m.group("name")) for ln in lines[:30]
+              for m in _HEADER_BODY.finditer(ln[:2000]) if _is_organ(m.group("name"))]
+    header.sort(key=lambda lm: "来源" in lm[0])
+    out.extend(("page header", name) for _, name in header)
     return out
 
 
 # "发布机构：X镇人民政府", "来源：X镇人民政府 时间：…": the body as the saved page's header names it.
 _HEADER_BODY = re.compile(
-    rf"(?:发布机构|发文机关|发文单位|发布单位|发布部门|来源|信息来源|文章来源|公开主体)\s*[:：]\s*"
-    rf"([{_CJK}()]{{2,40}}?{_ORGAN})(?=$|[^{_CJK}]|时间|日期|发布|浏览|点击|阅读|作者|字号|来源)"
+    rf"(?P<label>发布机构|发文机关|发文单位|发布单位|发布部门|来源|信息来源|文章来源|公开主体)\s*[:：]\s*"
+    rf"(?P<name>[{_CJK}()]{{2,40}}?{_ORGAN})(?=$|[^{_CJK}]|时间|日期|发布|浏览|点击|阅读|作者|字号|来源)"
 )
 
 
@@ -312,11 +314,26 @@ def _unknown_unit_at(name: str, i: int, g: Gazetteer) -> _Unit | None:
     return None
 
 
+def _municipality_short(name: str, g: Gazetteer) -> _Unit | None:
+    """A body named after a municipality without 市 ("重庆两江新区管理委员会", "天津滨海高新区…"):
+    the municipality, unless a unit of the gazetteer starts there (广州's 北京街道)."""
+    for full in sorted(MUNICIPALITIES):
+        short = full[:-1]
+        if name.startswith(short) and not name.startswith(full) and _known_unit_at(name, 0, g) is None:
+            cands = [d for d in g.lookup(full) if d.level == 1]
+            return _Unit(short, 1, cands) if cands else None
+    return None
+
+
 def _read_chain(name: str, g: Gazetteer) -> tuple[list[_Unit], str]:
     """Split "洛阳市洛龙区X镇人民政府" into its units (gazetteer units, longest match first; else an
     unknown unit by its suffix) and the organ that remains ("人民政府", "教育局")."""
     units: list[_Unit] = []
     i = 0
+    short = _municipality_short(name, g)
+    if short is not None:
+        units.append(short)
+        i = len(short.surface)
     while i < len(name):
         unit = _known_unit_at(name, i, g) or _unknown_unit_at(name, i, g)
         if unit is None:

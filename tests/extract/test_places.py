@@ -405,3 +405,20 @@ def test_body_id_tells_apart_same_named_towns_and_different_organs() -> None:
     dept = _places("涞源县教育局2020年政府信息公开工作年度报告\n")
     assert body_id(gov) != body_id(dept)
     assert body_id(Places()) is None
+
+
+def test_municipality_named_without_shi_at_the_start_of_a_body() -> None:
+    for body, province in (("重庆两江新区管理委员会", "重庆市"), ("天津滨海高新技术产业开发区管理委员会", "天津市"),
+                           ("北京经济技术开发区管理委员会", "北京市")):
+        p = _places(f"{body}2020年政府信息公开工作年度报告\n")
+        assert (p.body, p.province, p.city) == (body, province, None), body
+    # a unit of the gazetteer that starts with a municipality's name is that unit (广州's 北京街道)
+    p = _places("北京街道办事处2020年政府信息公开工作年度报告\n在越秀区委、区政府领导下。\n")
+    assert (p.town, p.county, p.province) == ("北京街道", "越秀区", "广东省")
+
+
+def test_the_signature_beats_the_page_header_source() -> None:
+    text = ("来源：涞源县人民政府 时间：2021-01-02\n2020年政府信息公开工作年度报告\n现将报告如下。\n"
+            "涞源县王安镇人民政府\n2021年1月5日\n")
+    assert _places(text).body == "涞源县王安镇人民政府"
+    assert _places(text.replace("涞源县王安镇人民政府\n", "")).body == "涞源县人民政府"
