@@ -408,8 +408,9 @@ def test_body_id_tells_apart_same_named_towns_and_different_organs() -> None:
 
 
 def test_municipality_named_without_shi_at_the_start_of_a_body() -> None:
-    for body, province in (("重庆两江新区管理委员会", "重庆市"), ("天津滨海高新技术产业开发区管理委员会", "天津市"),
-                           ("北京经济技术开发区管理委员会", "北京市")):
+    bodies = (("重庆两江新区管理委员会", "重庆市"), ("天津滨海高新技术产业开发区管理委员会", "天津市"),
+              ("北京经济技术开发区管理委员会", "北京市"))
+    for body, province in bodies:
         p = _places(f"{body}2020年政府信息公开工作年度报告\n")
         assert (p.body, p.province, p.city) == (body, province, None), body
     # a unit of the gazetteer that starts with a municipality's name is that unit (广州's 北京街道)
