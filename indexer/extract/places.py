@@ -25,6 +25,21 @@
    skipped. If more than one candidate is left, the levels where they disagree stay None and
    ``ambiguous`` lists them (province/prefecture/county/town paths): never a guess.
 
+5. **What the gazetteer does not know.** A town missing from the table (renamed, merged, newer than
+   it, or written there with its suffix doubled: "王安镇镇") is reported as written, and the levels
+   above it come from the nearest unit of the chain that the table knows (its county): before this,
+   such a report lost its province and city. A county-level name that does not exist ("沐阳县") is
+   read as the real one written one character differently ("沭阳县") only when the text singles it
+   out (writes the real unit or one of its townships elsewhere, or it is the only such unit where the
+   text places the report); ``corrections`` then says ``place_corrected: 沐阳县 → 沭阳县``. A body the
+   table cannot place at all ("平潭综合实验区管理委员会") gets the province of the one provincial
+   regulation it cites (《福建省政府信息公开办法》); a body starting with a municipality's name
+   without 市 ("重庆两江新区…") has that municipality as its province.
+6. **Labels** of the page a report was saved from ("标题:", "发布机构：", "来源：") are not part of a
+   name; a body named only in the page header is found after the signature ("来源：" last, and it
+   never lengthens the name the report gives itself).
+7. **Identity across years**: :func:`body_id` (see :func:`canonical_body`).
+
 Rules for the levels that skip (documented here because the facets depend on them):
 
 * 直辖市 (北京/天津/上海/重庆): ``province`` = the municipality ("北京市"), ``city`` None (the table
@@ -165,7 +180,7 @@ def _candidates_in_text(text: str) -> list[tuple[str, str]]:
     header = [(m.group("label"), m.group("name")) for ln in lines[:30]
               for m in _HEADER_BODY.finditer(ln[:2000]) if _is_organ(m.group("name"))]
     header.sort(key=lambda lm: "来源" in lm[0])
-    out.extend(("page header", name) for _, name in header)
+    out.extend(("page source" if "来源" in label else "page header", name) for label, name in header)
     return out
 
 
@@ -248,7 +263,7 @@ def _pick_body(text: str, title: str | None) -> tuple[str | None, str | None, li
     if body:
         # The same organ written with more of its administrative chain in front wins.
         for src, name in others:
-            if _is_fuller(name, body):
+            if src != "page source" and _is_fuller(name, body):  # "来源：" may be the site's owner
                 evidence.append(f"fuller name from {src}")
                 body = name
     return body, subject or body, evidence
