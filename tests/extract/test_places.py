@@ -426,6 +426,7 @@ def test_the_signature_beats_the_page_header_source() -> None:
 
 
 def test_a_page_source_label_does_not_lengthen_the_body_the_report_names() -> None:
-    head = "{label}：南通市通州区人民政府 时间：2021-01-28\n通州区人民政府2020年政府信息公开工作年度报告\n现将报告如下。\n"
+    head = ("{label}：南通市通州区人民政府 时间：2021-01-28\n"
+            "通州区人民政府2020年政府信息公开工作年度报告\n现将报告如下。\n")
     assert _places(head.format(label="来源")).body == "通州区人民政府"
     assert _places(head.format(label="发布机构")).body == "南通市通州区人民政府"
