@@ -25,6 +25,9 @@ from indexer.extract.read import ReadError, source_from_bytes  # noqa: E402
 from indexer.extract.report import GOLD_KEYS, extract_facts  # noqa: E402
 
 COMPARED = [k for k in GOLD_KEYS if k not in ("file", "notes")]
+# The gold keys that are numbers read from the tables (or the prose): what `verified` vouches for.
+NUMBER_KEYS = ("applications", "reconsideration", "litigation_direct", "litigation_after_reconsideration",
+               "litigation_total")
 
 
 def flat_fields(facts: dict) -> dict[str, object]:
@@ -48,6 +51,10 @@ def evaluate(items) -> dict:
     layout_n: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     failures: list[dict] = []
+    verified_n: Counter[str] = Counter()
+    verified_ok: Counter[str] = Counter()
+    wrong_verified: list[dict] = []
+    problem_kinds: Counter[str] = Counter()
     exact = total = 0
     for name, data, gold in items:
         total += 1
@@ -67,6 +74,16 @@ def evaluate(items) -> dict:
                 field_ok[key] += 1
             else:
                 wrong[key] = {"got": got.get(key), "gold": value}
+        for p in facts.get("problems") or []:
+            if p.startswith(("prose and table disagree", "place_corrected", "prose:")):
+                problem_kinds[p.split(":")[0]] += 1
+        if facts.get("status") == "verified":
+            verified_n[layout] += 1
+            bad = {k: v for k, v in wrong.items() if k.split(".")[0] in NUMBER_KEYS}
+            if bad:
+                wrong_verified.append({"file": name, "layout": layout, "wrong": bad})
+            else:
+                verified_ok[layout] += 1
         if wrong:
             failures.append({"file": name, "layout": layout, "status": facts.get("status"),
                              "problems": facts.get("problems"), "wrong": wrong})
@@ -82,6 +99,13 @@ def evaluate(items) -> dict:
                    for k in field_n},
         "by_layout": by_layout,
         "statuses": dict(statuses),
+        "verified": {"reports": sum(verified_n.values()), "right": sum(verified_ok.values()),
+                     "precision": (sum(verified_ok.values()) / sum(verified_n.values()))
+                     if verified_n else None,
+                     "by_layout": {k: {"reports": verified_n[k], "right": verified_ok[k]}
+                                   for k in sorted(verified_n)},
+                     "wrong": wrong_verified},
+        "flagged": dict(problem_kinds),
         "failures": failures,
     }
 
@@ -110,6 +134,18 @@ def print_report(rep: dict, failures: int) -> None:
     for layout, v in rep["by_layout"].items():
         print(f"  {layout:<18} {v['exact']}/{v['reports']}")
     print("\nstatuses:", ", ".join(f"{k} {v}" for k, v in sorted(rep["statuses"].items())))
+    v = rep["verified"]
+    if v["precision"] is None:
+        print("\nverified precision: no report verified")
+    else:
+        print(f"\nverified precision: {v['right']}/{v['reports']} ({v['precision']:.2%}) of the reports "
+              "marked verified have every extracted gold number right")
+        for layout, c in v["by_layout"].items():
+            print(f"  {layout:<18} {c['right']}/{c['reports']}")
+        for w in v["wrong"][:failures]:
+            print(f"  WRONG BUT VERIFIED {w['file']} [{w['layout']}]: {w['wrong']}")
+    if rep["flagged"]:
+        print("flagged problems:", ", ".join(f"{k} {n}" for k, n in sorted(rep["flagged"].items())))
     for f in rep["failures"][:failures]:
         print(f"\nFAIL {f['file']} [{f['layout']}] status={f['status']} problems={f['problems']}")
         for key, v in f["wrong"].items():

@@ -71,6 +71,15 @@ class Gazetteer:
     by_name: dict[str, tuple[Division, ...]]
     by_stem: dict[str, tuple[Division, ...]]  # township stems only
     area_codes: dict[str, tuple[Division, ...]]  # landline area code → the units it serves
+    near: dict[str, tuple[Division, ...]]  # county-level names with one character blanked → units
+
+    def one_off(self, name: str) -> tuple[Division, ...]:
+        """County- and prefecture-level units whose name differs from ``name`` in exactly one
+        character before its suffix ("沐阳县" → 沭阳县): candidates for a typo, never a match."""
+        found: list[Division] = []
+        for key in _blanked(name):
+            found.extend(d for d in self.near.get(key, ()) if d.name != name)
+        return tuple(dict.fromkeys(found))
 
     def lookup(self, name: str) -> tuple[Division, ...]:
         """Units with exactly this official name (any level), in table order."""
@@ -141,6 +150,16 @@ def _load_area_codes(
     return {k: tuple(v) for k, v in table.items()}
 
 
+def _blanked(name: str) -> list[str]:
+    """``name`` with each character but the last (the level suffix) replaced by a blank."""
+    return [name[:i] + "\0" + name[i + 1:] for i in range(len(name) - 1)] if len(name) >= 3 else []
+
+
+# Townships the table writes with their suffix doubled ("王安镇镇": the town 王安镇), which reports
+# write once: the single form is an alias of the unit.
+_DOUBLED = re.compile(r"^(.{2,}(?:镇|乡))(?:镇|乡)$")
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The gazetteer, built on first use and cached (deterministic: table order is kept)."""
@@ -153,15 +172,23 @@ def build_gazetteer() -> Gazetteer:
     by_code = {d.code: d for d in divisions}
     by_name: dict[str, list[Division]] = defaultdict(list)
     by_stem: dict[str, list[Division]] = defaultdict(list)
+    near: dict[str, list[Division]] = defaultdict(list)
     for d in divisions:
         by_name[d.name].append(d)
         if d.level == 4:
             for s in stems(d.name):
                 by_stem[s].append(d)
+            m = _DOUBLED.match(d.name)
+            if m and m.group(1)[-1] == d.name[-1]:
+                by_name[m.group(1)].append(d)
+        elif d.level in (2, 3):
+            for key in _blanked(d.name):
+                near[key].append(d)
     frozen_names = {k: tuple(v) for k, v in by_name.items()}
     return Gazetteer(
         by_code=by_code,
         by_name=frozen_names,
         by_stem={k: tuple(v) for k, v in by_stem.items()},
         area_codes=_load_area_codes(frozen_names),
+        near={k: tuple(v) for k, v in near.items()},
     )

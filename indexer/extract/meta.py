@@ -87,15 +87,18 @@ def _cn_year(text: str) -> str:
 def find_title(text: str) -> str | None:
     """The report's title line: the first line near the top naming a 信息公开…年度报告 that is not
     page chrome. A title split over two lines (body, then "2020年…年度报告") is joined."""
-    lines = [clean_line(ln) for ln in _nfkc(text).splitlines()]
+    lines = [_LABEL.sub("", clean_line(ln)) for ln in _nfkc(text).splitlines()]
     seen = 0
     prev = ""
-    for line in lines:
+    for k, line in enumerate(lines):
         if not line:
             continue
         seen += 1
         if seen > 25:
             break
+        rest = _title_rest(line, lines[k + 1:k + 3])
+        if rest:
+            line = line + rest  # "2024年…政府信息公开工作" + "年度报告": a title wrapped over lines
         if len(line) <= 80 and _REPORT.search(line) and not _CHROME.search(line) and "《" not in line:
             if re.match(r"^(?:关于)?\s*(?:19|20)\d{2}\s*年", line) and prev and len(prev) <= 30 and \
                     re.search(r"(?:政府|办事处|局|委员会|办公室|厅|委|中心)$", prev):
@@ -103,6 +106,31 @@ def find_title(text: str) -> str | None:
             return line
         prev = line
     return _title_in_chrome(lines[:25])
+
+
+# Field labels of a saved page in front of the title ("标题:…", "题目：…").
+_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称)\s*[:：]\s*")
+# The end of a title wrapped onto the next line: what is left of "信息公开…年度报告".
+_TITLE_END = re.compile(
+    r"^(?:(?:信息公开|政务公开)?(?:工作)?(?:年度)?(?:工作)?报告|年度报告)(?:\s*[(（][^)）]{0,20}[)）])?$"
+)
+_TITLE_HEAD = re.compile(r"(?:信息公开|政务公开)(?:工作)?(?:的)?(?:年度)?$|(?:政府)?信息$|政务$|政府$")
+
+
+def _title_rest(line: str, after: list[str]) -> str | None:
+    """The next line when it completes a title this line starts ("2024年上海市科委政府信息公开工作" /
+    "年度报告"): this line names a year or an organ and ends part-way through "信息公开…年度报告"."""
+    if len(line) > 60 or _REPORT.search(line) or _CHROME.search(line) or "《" in line:
+        return None
+    nxt = next((a for a in after if a), "")
+    if not nxt or not _TITLE_HEAD.search(line):
+        return None
+    if not (_TITLE_END.match(nxt) or (re.match(r"(?:政府)?(?:信息公开|政务公开)", nxt) and _REPORT.match(nxt)
+                                      and len(nxt) <= 24)):
+        return None
+    if not re.search(r"(?:19|20)\d{2}\s*年|政府|局|委|办公室|中心", line):
+        return None
+    return nxt
 
 
 # Han characters, the rare ones of the extensions too (place names use them: 㵲阳镇).
@@ -252,7 +280,15 @@ _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", 
 _URL_CONTEXT = re.compile(r"公开|查阅|下载|公布|发布|刊登|获取|浏览|登载|查看")
 
 
-_PAGE_URL = re.compile(r"(?:本页|本文|原文|网页|页面)(?:网址|地址|链接)\s*[:：]\s*")
+_PAGE_URL = re.compile(
+    r"(?:(?:本页|本文|原文|网页|页面|文章|信息)(?:网址|地址|链接)|(?<![\u4e00-\u9fff])(?:网址|链接地址|URL))\s*[:：]\s*",
+    re.IGNORECASE,
+)
+# A line that is only an address (the header or footer a browser prints on a saved page), maybe
+# with the page counter beside it ("http://…/art_1.html 1/3").
+_ADDRESS_LINE = re.compile(r"^\s*((?:https?://|www\.)\S+)\s*(?:\d+\s*/\s*\d+)?\s*$", re.IGNORECASE)
+# The sentence that says where this report is published: "本报告电子版可在…网站(http://…)查阅".
+_REPORT_HERE = re.compile(r"本报告|本年报|本年度报告|报告全文|电子版")
 
 
 def _clean_url(url: str) -> str:
@@ -264,22 +300,33 @@ def _clean_url(url: str) -> str:
 
 
 def _source_url(text: str) -> str | None:
-    """The URL the report says it is published at: the first URL in a sentence that speaks of the
-    report (本报告/年度报告/电子版) being published, read or downloaded there; else the page's own
-    address as saved pages print it ("本页网址：http://…", "原文链接：…")."""
+    """The address of the report itself, best first: the sentence that says where this report is
+    published ("本报告电子版可在…网站(http://…)查阅或下载"); the page's own address as saved pages
+    print it ("原文链接：…", "本页网址：…", an address standing alone on a header or footer line);
+    and only then another sentence about the annual report being published at an address (a full
+    address before a portal's home page)."""
+    weaker: list[str] = []
     for sentence in re.split(r"[。\n]", text):
-        if not re.search(r"本报告|年度报告|报告全文|电子版|本年报", sentence):
-            continue
         if not _URL_CONTEXT.search(sentence):
             continue
         m = _URL.search(sentence)
-        if m:
+        if not m:
+            continue
+        if _REPORT_HERE.search(sentence):
             return _clean_url(m.group(0))
+        if "年度报告" in sentence:
+            weaker.append(_clean_url(m.group(0)))
     for lab in _PAGE_URL.finditer(text):
         m = _URL.match(text, lab.end())
         if m:
             return _clean_url(m.group(0))
-    return None
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for line in [*lines[:5], *lines[-5:]]:
+        m = _ADDRESS_LINE.match(line)
+        if m:
+            return _clean_url(m.group(1))
+    with_path = [u for u in weaker if re.search(r"//[^/]+/[^/\s]+", u)]
+    return (with_path or weaker or [None])[0]
 
 
 def read_meta(text: str) -> Meta:

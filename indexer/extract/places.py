@@ -25,6 +25,21 @@
    skipped. If more than one candidate is left, the levels where they disagree stay None and
    ``ambiguous`` lists them (province/prefecture/county/town paths): never a guess.
 
+5. **What the gazetteer does not know.** A town missing from the table (renamed, merged, newer than
+   it, or written there with its suffix doubled: "王安镇镇") is reported as written, and the levels
+   above it come from the nearest unit of the chain that the table knows (its county): before this,
+   such a report lost its province and city. A county-level name that does not exist ("沐阳县") is
+   read as the real one written one character differently ("沭阳县") only when the text singles it
+   out (writes the real unit or one of its townships elsewhere, or it is the only such unit where the
+   text places the report); ``corrections`` then says ``place_corrected: 沐阳县 → 沭阳县``. A body the
+   table cannot place at all ("平潭综合实验区管理委员会") gets the province of the one provincial
+   regulation it cites (《福建省政府信息公开办法》); a body starting with a municipality's name
+   without 市 ("重庆两江新区…") has that municipality as its province.
+6. **Labels** of the page a report was saved from ("标题:", "发布机构：", "来源：") are not part of a
+   name; a body named only in the page header is found after the signature ("来源：" last, and it
+   never lengthens the name the report gives itself).
+7. **Identity across years**: :func:`body_id` (see :func:`canonical_body`).
+
 Rules for the levels that skip (documented here because the facets depend on them):
 
 * 直辖市 (北京/天津/上海/重庆): ``province`` = the municipality ("北京市"), ``city`` None (the table
@@ -38,15 +53,18 @@ Rules for the levels that skip (documented here because the facets depend on the
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from indexer.extract.gazetteer import Division, Gazetteer, gazetteer
+from indexer.extract.gazetteer import MUNICIPALITIES, Division, Gazetteer, gazetteer
 from indexer.extract.meta import clean_line, find_title
 
-__all__ = ["Places", "resolve_places"]
+__all__ = ["Places", "body_id", "canonical_body", "resolve_places", "strip_label"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class Places:
     ambiguous: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)  # stem-only matches set aside
     evidence: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)  # "place_corrected: 沐阳县 → 沭阳县"
 
 
 # --- finding the body -------------------------------------------------------------------------------
@@ -81,6 +100,18 @@ _REPORT_TAIL = re.compile(
     r"(?:关于)?\s*(?:(?:19|20)\d{2}\s*年度?|年度)?\s*(?:的)?\s*(?:政府)?\s*(?:信息公开|政务公开)"
 )
 _YEAR_IN_TITLE = re.compile(r"(?:关于)?\s*(?:19|20)\d{2}\s*年度?")
+
+
+# Field labels of the page a report was saved from, left in front of a title or a body name.
+_LABEL = re.compile(
+    r"^\s*(?:标题|题目|名称|文章标题|发布机构|发文机关|发文单位|发布单位|发布部门|来源|信息来源|文章来源|"
+    r"公开主体|公开单位|主办单位)\s*[:：]\s*"
+)
+
+
+def strip_label(s: str) -> str:
+    """ "标题:大瑶镇人民政府…" → "大瑶镇人民政府…": a saved page's field label is not part of a name."""
+    return _LABEL.sub("", s)
 
 
 def _squash(s: str) -> str:
@@ -101,7 +132,7 @@ def _ends_in_admin_unit(name: str) -> bool:
 def _title_subject(title: str) -> str | None:
     """The body (or bare place) a title names: before the year ("X镇人民政府2020年…"), or between
     the year and 政府信息公开 ("2020年X区人民政府信息公开工作年度报告")."""
-    t = re.sub(r"\s+", "", _squash(clean_line(title)))
+    t = re.sub(r"\s+", "", strip_label(_squash(clean_line(title))))
     m = re.search(r"(?:19|20)\d{2}年度?", t)
     if m and m.start() > 0:
         pre = re.sub(r"关于$", "", t[: m.start()])
@@ -144,7 +175,20 @@ def _candidates_in_text(text: str) -> list[tuple[str, str]]:
         inline = _inline_signature(text)
         if inline:
             out.append(("signature", inline))
+    # The saved page's header last: the body signs its own report, while "来源：" may name the site's
+    # owner; "发布机构：" before "来源：".
+    header = [(m.group("label"), m.group("name")) for ln in lines[:30]
+              for m in _HEADER_BODY.finditer(ln[:2000]) if _is_organ(m.group("name"))]
+    header.sort(key=lambda lm: "来源" in lm[0])
+    out.extend(("page source" if "来源" in label else "page header", name) for label, name in header)
     return out
+
+
+# "发布机构：X镇人民政府", "来源：X镇人民政府 时间：…": the body as the saved page's header names it.
+_HEADER_BODY = re.compile(
+    rf"(?P<label>发布机构|发文机关|发文单位|发布单位|发布部门|来源|信息来源|文章来源|公开主体)\s*[:：]\s*"
+    rf"(?P<name>[{_CJK}()]{{2,40}}?{_ORGAN})(?=$|[^{_CJK}]|时间|日期|发布|浏览|点击|阅读|作者|字号|来源)"
+)
 
 
 _SIGNED = re.compile(
@@ -219,7 +263,7 @@ def _pick_body(text: str, title: str | None) -> tuple[str | None, str | None, li
     if body:
         # The same organ written with more of its administrative chain in front wins.
         for src, name in others:
-            if _is_fuller(name, body):
+            if src != "page source" and _is_fuller(name, body):  # "来源：" may be the site's owner
                 evidence.append(f"fuller name from {src}")
                 body = name
     return body, subject or body, evidence
@@ -285,11 +329,26 @@ def _unknown_unit_at(name: str, i: int, g: Gazetteer) -> _Unit | None:
     return None
 
 
+def _municipality_short(name: str, g: Gazetteer) -> _Unit | None:
+    """A body named after a municipality without 市 ("重庆两江新区管理委员会", "天津滨海高新区…"):
+    the municipality, unless a unit of the gazetteer starts there (广州's 北京街道)."""
+    for full in sorted(MUNICIPALITIES):
+        short = full[:-1]
+        if name.startswith(short) and not name.startswith(full) and _known_unit_at(name, 0, g) is None:
+            cands = [d for d in g.lookup(full) if d.level == 1]
+            return _Unit(short, 1, cands) if cands else None
+    return None
+
+
 def _read_chain(name: str, g: Gazetteer) -> tuple[list[_Unit], str]:
     """Split "洛阳市洛龙区X镇人民政府" into its units (gazetteer units, longest match first; else an
     unknown unit by its suffix) and the organ that remains ("人民政府", "教育局")."""
     units: list[_Unit] = []
     i = 0
+    short = _municipality_short(name, g)
+    if short is not None:
+        units.append(short)
+        i = len(short.surface)
     while i < len(name):
         unit = _known_unit_at(name, i, g) or _unknown_unit_at(name, i, g)
         if unit is None:
@@ -419,6 +478,67 @@ def _describe(d: Division, g: Gazetteer) -> str:
     return "/".join(u.name for u in g.path(d))
 
 
+# "《福建省政府信息公开办法》", "《江苏省政府信息公开规定》": the province whose rules the report cites.
+_REGULATION = re.compile(
+    rf"《([{_CJK}]{{2,10}}?(?:省|自治区|市))(?:人民政府)?[{_CJK}]{{0,20}}?(?:办法|规定|条例|细则)》"
+)
+
+
+def _cited_provinces(text: str, g: Gazetteer) -> set[str]:
+    """Provinces named by the regulations the report cites (a body the gazetteer does not know)."""
+    return {m.group(1) for m in _REGULATION.finditer(text)
+            if any(d.level == 1 for d in g.lookup(m.group(1)))}
+
+
+def _placed(d: Division, text: str, g: Gazetteer, outer: list[_Unit]) -> bool:
+    """Does the text place ``d`` where it is: a stated unit above containing it, its prefecture or
+    province named, or an area code serving it?"""
+    if any(u.cands and any(g.is_within(d, p) for p in u.cands) for u in outer):
+        return True
+    for level in (1, 2):
+        u = g.at_level(d, level)
+        if u is not None and (u.name in text or (level == 1 and _short(u.name) != u.name
+                                                  and _short(u.name) in text)):
+            return True
+    served = [u for c in _area_codes(text) for u in g.area_code_units(c)]
+    return any(g.is_within(d, u) for u in served)
+
+
+@functools.lru_cache(maxsize=1)
+def _children() -> dict[str, tuple[Division, ...]]:
+    out: dict[str, list[Division]] = {}
+    for d in gazetteer().by_code.values():
+        out.setdefault(d.parent_code, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _named_itself(d: Division, text: str) -> bool:
+    """The text writes the real unit elsewhere: its name, its name without the suffix ("沭阳"), or a
+    township of it."""
+    stem = d.name[:-1]
+    if d.name in text or (len(stem) >= 2 and stem in text):
+        return True
+    return any(len(t.name) >= 3 and t.name in text for t in _children().get(d.code, ()))
+
+
+def _correct_typo(unit: _Unit, outer: list[_Unit], text: str, g: Gazetteer) -> Division | None:
+    """A county-level name that does not exist ("沐阳县") read as the real unit written one character
+    differently ("沭阳县"), only when the text singles that unit out: it writes the real unit (or a
+    township of it) elsewhere, or it is the only such unit where the text places the report. Several
+    real units are one character from most names (射阳县, 沭阳县, 泗阳县 are all in 江苏省), so
+    anything less is left as written: a wrong place is worse than none."""
+    if unit.cands or unit.kind != 3:
+        return None
+    near = [d for d in g.one_off(unit.surface) if d.level == 3]
+    if outer and any(u.cands for u in outer):
+        near = [d for d in near if any(u.cands and any(g.is_within(d, p) for p in u.cands) for u in outer)]
+    placed = [d for d in near if _placed(d, text, g, outer)]
+    written = [d for d in (placed or near) if _named_itself(d, text)]
+    if len(written) == 1:
+        return written[0]
+    return placed[0] if len(placed) == 1 and not written else None
+
+
 def resolve_places(text: str, title: str | None = None) -> Places:
     """The issuing body and its town, county, city and province (see the module docstring)."""
     g = gazetteer()
@@ -427,37 +547,57 @@ def resolve_places(text: str, title: str | None = None) -> Places:
         title = find_title(flat)
     body, subject, evidence = _pick_body(flat, title)
     if not subject:
-        return Places(evidence=[*evidence, "no body found"])
+        return _cited_only(Places(evidence=[*evidence, "no body found"]), flat, g)
 
     units, organ = _read_chain(subject if body is None else body, g)
     _narrow_chain(units, g)
     if not units:
-        return Places(body=body, evidence=[*evidence, f"no place in {subject!r}"])
+        return _cited_only(Places(body=body, evidence=[*evidence, f"no place in {subject!r}"]), flat, g)
 
-    stated = {u.kind: u.surface for u in reversed(units)}  # the first unit of a level wins
+    corrections: list[str] = []
+    for i, u in enumerate(units):
+        fixed = _correct_typo(u, units[:i], flat, g)
+        if fixed is not None:
+            corrections.append(f"place_corrected: {u.surface} → {fixed.name}")
+            evidence.append(f"{u.surface} is not in the gazetteer; read as {fixed.name} (one character off)")
+            u.surface, u.cands = fixed.name, [fixed]
+    if corrections:
+        _narrow_chain(units, g)
+
+    stated = {u.kind: (u.cands[0].name if u.kind == 1 and len(u.cands) == 1 else u.surface)
+              for u in reversed(units)}  # the first unit of a level wins
     inner = units[-1]
     is_gov = organ == "" or organ.startswith(("人民政府", "政府", "办事处"))
     town = inner.surface if inner.kind == 4 and is_gov else None
 
-    cands = _by_context(list(inner.cands), flat, g, {u.surface for u in units}, evidence)
+    # A unit the gazetteer does not know (a town renamed, merged or newer than the table): the places
+    # above it come from the nearest unit above that it does know.
+    known = next((u for u in reversed(units) if u.cands), None)
+    if known is not None and known is not inner:
+        evidence.append(f"{inner.surface} not in the gazetteer; places above from {known.surface}")
+    looked = known or inner
+    cands = _by_context(list(looked.cands), flat, g, {u.surface for u in units}, evidence)
     alternatives: list[str] = []
-    exact = [d for d in cands if d.name == inner.surface]
+    exact = [d for d in cands if d.name == looked.surface]
     if exact and len(exact) < len(cands):
         # A unit with exactly the name written beats one that only shares its stem (X乡 vs X镇/X街道).
         alternatives = [_describe(d, g) for d in cands if d not in exact]
-        evidence.append(f"{inner.surface}: exact name preferred to {len(alternatives)} stem match(es)")
+        evidence.append(f"{looked.surface}: exact name preferred to {len(alternatives)} stem match(es)")
         cands = exact
     names: dict[int, str | None] = {1: None, 2: None, 3: None}
     ambiguous: list[str] = []
     if cands:
         chains = [_chain_names(d, g) for d in cands]
+        top = max(d.level for d in cands)
         for level in (1, 2, 3):
+            if level > top and looked is not inner:
+                continue  # below the known unit: only what the text states
             values = {c.get(level) for c in chains}
             if len(values) == 1:
                 names[level] = values.pop()
         if len(cands) > 1:
             ambiguous = [_describe(d, g) for d in cands]
-            evidence.append(f"{inner.surface}: {len(cands)} candidates left")
+            evidence.append(f"{looked.surface}: {len(cands)} candidates left")
     else:
         evidence.append(f"{inner.surface} not in the gazetteer")
     # What the text states wins over what is looked up.
@@ -465,7 +605,64 @@ def resolve_places(text: str, title: str | None = None) -> Places:
         if level in stated:
             names[level] = stated[level]
     province, city, county = names[1], names[2], names[3]
-    return Places(
+    out = Places(
         body=body, town=town, county=county, city=city, province=province,
-        ambiguous=ambiguous, alternatives=alternatives, evidence=evidence,
+        ambiguous=ambiguous, alternatives=alternatives, evidence=evidence, corrections=corrections,
     )
+    return _cited_only(out, flat, g) if not cands else out
+
+
+def _cited_only(places: Places, text: str, g: Gazetteer) -> Places:
+    """A body the gazetteer cannot place ("平潭综合实验区管理委员会") gets its province from the one
+    province whose regulation it cites, when it states none."""
+    if places.province is not None:
+        return places
+    cited = _cited_provinces(text, g)
+    if len(cited) != 1:
+        return places
+    (prov,) = cited
+    return dataclasses.replace(places, province=prov,
+                               evidence=[*places.evidence, f"province from the regulation it cites ({prov})"])
+
+
+# --- identity across years ---------------------------------------------------------------------------
+
+# Organ names written several ways for one organ ("X镇政府" / "X镇人民政府"; "X街道办" / "X街道办事处").
+_ORGAN_VARIANTS = (
+    ("人民政府办公室", "人民政府办公室"), ("政府办公室", "人民政府办公室"), ("人民政府", "人民政府"),
+    ("政府", "人民政府"), ("办事处", "办事处"), ("街道办", "办事处"), ("管委会", "管理委员会"),
+)
+
+
+def _canonical_organ(organ: str) -> str:
+    for written, canon in _ORGAN_VARIANTS:
+        if organ.endswith(written):
+            return organ[: -len(written)] + canon
+    return organ
+
+
+def canonical_body(places: Places) -> str | None:
+    """The string a body's identity is made of: its place (province/city/county/town, as resolved)
+    and its organ with the place names and the spelling variants taken out. A body written
+    "莱阳市X镇人民政府" one year and "X镇政府" the next gives the same string when both resolve to the
+    same places; two towns of one name in different counties give different strings."""
+    if not places.body:
+        return None
+    name = re.sub(r"\s+", "", strip_label(_squash(places.body)))
+    units, organ = _read_chain(name, gazetteer())
+    organ = _canonical_organ(organ)
+    if places.town and organ == "办事处" and not places.town.endswith("街道"):
+        organ = "人民政府"
+    if not units:
+        organ = _canonical_organ(name)
+    town = places.town
+    if town and town.endswith("街道办事处"):
+        town = town[: -len("办事处")]
+    parts = [places.province, places.city, places.county, town]
+    return "/".join(p or "" for p in parts) + "|" + organ
+
+
+def body_id(places: Places) -> str | None:
+    """A short stable id of the issuing body across years: sha1 of :func:`canonical_body`, 16 hex."""
+    canon = canonical_body(places)
+    return hashlib.sha1(canon.encode("utf-8")).hexdigest()[:16] if canon else None

@@ -22,6 +22,7 @@ from indexer.extract.normalise import search_text
 
 _N = r"\s*(\d+)\s*"
 _PIECE = r"(?:件|起|个|次|份|宗)"
+_APP_PIECE = r"(?:件|条|起|个|次|份|宗)"  # applications are counted in 条 too ("申请21条")
 _SENT = r"[^。；;！!？?\n]"  # inside one sentence
 _OUTCOMES = ("maintained", "corrected", "other", "pending", "total")
 
@@ -29,7 +30,12 @@ _OUTCOMES = ("maintained", "corrected", "other", "pending", "total")
 _APP_NEW = [
     re.compile(
         r"(?:受理|收到|接到|接收|办理)(?:了)?(?:各类)?(?:政府信息公开|依申请公开(?:政府信息)?|信息公开)(?:的)?申请(?:事项)?"
-        r"\s*(?:共|总计|合计|累计)?" + _N + _PIECE
+        r"\s*(?:共|总计|合计|累计)?" + _N + _APP_PIECE
+    ),
+    # "收到公民、法人和其他组织提出的政府信息公开申请21件": who applied stands between.
+    re.compile(
+        r"(?:受理|收到|接到|接收)(?:了)?" + _SENT + r"{0,24}?(?:政府信息公开|依申请公开|信息公开)申请"
+        r"\s*(?:共|总计|合计|累计)?" + _N + _APP_PIECE
     ),
     re.compile(
         r"(?:受理|收到|接到|接收|办理)(?:了)?(?:各类)?依申请公开(?:政府信息)?(?:事项)?\s*(?:共)?"
@@ -39,7 +45,7 @@ _APP_NEW = [
     re.compile(
         r"(?:受理|收到|接到|接收|办理)(?:了)?" + _N + r"(?:件|起|个|份)(?:政府信息公开|依申请公开|信息公开)"
     ),
-    re.compile(r"(?:政府信息公开|依申请公开)申请(?:数量|数)?(?:为|是)" + _N + _PIECE),
+    re.compile(r"(?:政府信息公开|依申请公开)申请(?:数量|数)?(?:为|是)" + _N + _APP_PIECE),
 ]
 _APP_NONE = re.compile(
     r"(?:未|没有)(?:收到|受理|接到|接收|发生|出现)"
@@ -77,6 +83,41 @@ _PROACTIVE = [
 ]
 
 
+# Statistics written as lines of a plain table ("申请数 件 21", "行政诉讼数……0 0"): a label, maybe
+# a unit, then the figures (this year first; a second column is last year's or the change).
+_STAT_LINE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:其中)?\s*"
+    r"(?P<label>(?:政府信息公开|依申请公开)?申请(?:总)?(?:数|数量|件数)|行政复议(?:案件)?(?:数|数量|件数)|"
+    r"行政诉讼(?:案件)?(?:数|数量|件数))"
+    r"[\s.…·:：\-]*(?:\((?:件|条|个)\)|件|条|个)?[\s.…·:：\-]*(?P<nums>\d+(?:\s+\d+)*)\s*$",
+    re.M,
+)
+_STAT_KEYS = (("申请", "applications.new"), ("行政复议", "reconsideration.total"),
+              ("行政诉讼", "litigation_total"))
+
+
+def _stat_lines(text: str) -> tuple[dict[str, int | None], list[str]]:
+    """Figures of statistics lines, and the problems of the lines that cannot be read: a single
+    run of digits where the other lines have two columns ("2121": 21 and 21, or 2121?) is left
+    unknown rather than guessed."""
+    rows = []
+    for m in _STAT_LINE.finditer(text):
+        key = next(k for word, k in _STAT_KEYS if word in m.group("label"))
+        rows.append((key, m.group("label"), m.group("nums").split()))
+    two_columns = any(len(nums) >= 2 for _, _, nums in rows)
+    found: dict[str, int | None] = {}
+    problems: list[str] = []
+    for key, label, nums in rows:
+        if key in found:
+            continue
+        if len(nums) == 1 and two_columns and len(nums[0]) >= 2:
+            found[key] = None
+            problems.append(f"prose: {label} {nums[0]!r} runs two columns together (ambiguous, left unknown)")
+        else:
+            found[key] = int(nums[0])
+    return found, problems
+
+
 def _empty_group() -> dict[str, int | None]:
     return dict.fromkeys(_OUTCOMES)
 
@@ -93,6 +134,7 @@ class ProseFacts:
     litigation_after_reconsideration: dict[str, int | None] = field(default_factory=_empty_group)
     litigation_total: int | None = None
     proactive_total: int | None = None
+    problems: list[str] = field(default_factory=list)  # what could not be read, and why
 
     @property
     def applications_new(self) -> int | None:
@@ -115,6 +157,7 @@ class ProseFacts:
             "litigation_after_reconsideration": dict(self.litigation_after_reconsideration),
             "litigation_total": self.litigation_total,
             "proactive_total": self.proactive_total,
+            "problems": list(self.problems),
         }
 
 
@@ -189,6 +232,38 @@ def read_prose(text: str) -> ProseFacts:
         elif _LIT_NONE.search(t):
             f.litigation_total = 0
 
+    _apply_stat_lines(f, text)
     pm = _first(_PROACTIVE, t)
     f.proactive_total = int(pm.group(1)) if pm else None
     return f
+
+
+def _apply_stat_lines(f: ProseFacts, text: str) -> None:
+    """Statistics lines fill what the sentences leave unknown; where both state a figure and they
+    disagree, the figure is unknown and a problem says so."""
+    found, problems = _stat_lines(text)
+    f.problems.extend(problems)
+    slots = {
+        "applications.new": (f.applications, "new"),
+        "reconsideration.total": (f.reconsideration, "total"),
+    }
+    for key, n in found.items():
+        if key == "litigation_total":
+            current = f.litigation_total
+        else:
+            group, sub = slots[key]
+            current = group[sub]
+        if n is None:
+            if current is None:
+                continue
+            n = current  # the sentence states it; the unreadable line does not contradict it
+        if current is not None and current != n:
+            f.problems.append(f"prose: {key} is {current} in a sentence but {n} in the statistics lines")
+            n = None
+        if key == "litigation_total":
+            f.litigation_total = n
+        else:
+            group, sub = slots[key]
+            group[sub] = n
+            if key == "reconsideration.total" and n == 0:
+                group.update(dict.fromkeys(_OUTCOMES, 0))

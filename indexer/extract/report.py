@@ -2,6 +2,14 @@
 
 ``extract_facts`` is a pure function (text in, record out); reading files and writing the index stay
 at the edges (``read.py``, ``build.py``).
+
+Beyond the gold keys: ``body_id``, a stable identity of the issuing body across years (16 hex digits
+of the sha1 of ``body_canonical``: "province/city/county/town|organ", the organ with its place names
+and spelling variants taken out, so "X镇政府" in 2020 and "莱阳市X镇人民政府" in 2021 are one body and
+two towns of one name in different counties are two); ``problems`` also holds the prose's reading
+problems (figures run together, sentence and statistics line disagreeing) when the numbers come from
+the prose, every count the prose states that the tables contradict ("prose and table disagree on …"),
+and places corrected ("place_corrected: …").
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from typing import Any
 from indexer.extract.meta import read_meta
 from indexer.extract.normalise import nfkc
 from indexer.extract.parts import split_parts
-from indexer.extract.places import resolve_places
+from indexer.extract.places import body_id, canonical_body, resolve_places
 from indexer.extract.tables.tables import read_tables
 
 # The keys of shared/corpus/gold.json, in its order.
@@ -35,7 +43,8 @@ def extract_facts(text: str, file: str) -> dict[str, Any]:
     places = resolve_places(norm, meta.title)
     tables = read_tables(norm)
     gold = tables.gold_facts()
-    notes = _notes(tables)
+    problems = [*tables.problems, *_prose_problems(tables, gold), *places.corrections]
+    notes = _notes(tables, problems[len(tables.problems):])
     facts: dict[str, Any] = {
         "file": file,
         "year": meta.year,
@@ -55,18 +64,44 @@ def extract_facts(text: str, file: str) -> dict[str, Any]:
         # -- beyond the gold keys --
         "title": meta.title,
         "status": tables.status,
-        "problems": list(tables.problems),
+        "problems": problems,
         "places_ambiguous": list(getattr(places, "ambiguous", []) or []),
+        "body_id": body_id(places),
+        "body_canonical": canonical_body(places),
         "parts": [{"number": p.number, "heading": p.heading} for p in split_parts(norm)],
         "tables": tables.to_json(),
     }
     return facts
 
 
-def _notes(tables) -> str | None:
+_CHECKED = (("applications.new", lambda g: g["applications"]["new"]),
+            ("reconsideration.total", lambda g: g["reconsideration"]["total"]),
+            ("litigation_total", lambda g: g["litigation_total"]))
+
+
+def _prose_problems(tables, gold: dict[str, Any]) -> list[str]:
+    """The prose's own reading problems when its numbers are the report's; when the tables are,
+    every count the prose states that the tables contradict."""
+    p = tables.prose
+    if p is None:
+        return []
+    if tables.source != "tables":
+        return list(p.problems)
+    stated = {"applications.new": p.applications["new"], "reconsideration.total": p.reconsideration["total"],
+              "litigation_total": p.litigation_total}
+    out = []
+    for key, get in _CHECKED:
+        said, table = stated[key], get(gold)
+        if said is not None and table is not None and said != table:
+            out.append(f"prose and table disagree on {key}: the prose says {said}, the table {table}")
+    return out
+
+
+def _notes(tables, extra: list[str]) -> str | None:
     """What a reader of the numbers should know: failed identities, missing tables, rows derived
-    from the identities rather than read, numbers taken from prose."""
-    parts = list(tables.problems)
+    from the identities rather than read, numbers taken from prose, prose and tables that disagree,
+    places corrected."""
+    parts = [*tables.problems, *extra]
     derived = tables.to_json().get("derived") or {}
     rows = list(dict.fromkeys(key.split(".")[0] for key in derived))
     if rows:

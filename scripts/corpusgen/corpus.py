@@ -17,7 +17,7 @@ import random
 from datetime import date
 
 from . import narrative, render, truth
-from .places import Place, pick_place, site_domain
+from .places import Place, pick_place, site_domain, unknown_town
 
 APP_KEYS = ("new", "carried_over", "granted", "handled_total", "carried_forward")
 WEB_LAYOUTS = ("web_oneline", "html")
@@ -33,9 +33,11 @@ def pick(rng: random.Random, seq):
 
 # ------------------------------------------------------------------ naming
 
-def body_name(rng: random.Random, place: Place) -> tuple[str, bool]:
+def body_name(rng: random.Random, place: Place, with_county: bool = False) -> tuple[str, bool]:
     """(gold body as the report names itself, whether that name carries the county)."""
     r = rng.random()
+    if with_county:  # a town the gazetteer does not know is placed by the county in its name
+        r = max(r, 0.55)
     if place.kind == "town":
         if r < 0.55:
             return place.official, False
@@ -166,7 +168,11 @@ def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
     year = rng.randint(2008, 2018) if pre else rng.randint(2019, 2025)
     edition = None if pre else 2019 if year <= 2020 else 2021
     place = pick_place(rng, year)
-    body, county_named = body_name(rng, place)
+    variant = random.Random(rng.random())  # the variants below draw here: the main stream stays as it was
+    unknown = place.kind == "town" and variant.random() < 0.05
+    if unknown:
+        place = unknown_town(variant, place)
+    body, county_named = body_name(rng, place, with_county=unknown)
     short, me = narrative.self_names(place, rng)
     if short == place.official:
         short = body
@@ -188,11 +194,18 @@ def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
                         truth=t, source_url=url, url_in_text=url_in_text,
                         published=d.isoformat() if signed or web_time else None, sign_date=sign_date,
                         bare_headings=rng.random() < 0.12)
+    ctx.variant = variant
+    ctx.split_title = layout in ("tabs", "pdf", "page_break", "blank_zero", "prose_pre2019") and \
+        variant.random() < 0.15
+    ctx.header_body = layout in WEB_LAYOUTS and variant.random() < 0.3
+    ctx.title_label = layout == "web_oneline" and variant.random() < 0.3
+    ctx.portal = url is not None and variant.random() < 0.4
     ctx.mentions = context_mentions(rng, place, year, county_named, me)
     if pre:
         ctx.pre_apps = truth.draw_total(rng, place.kind)
         cases = truth.make_part4(rng, place.kind, ctx.pre_apps > 0)
         ctx.pre_cases = (cases["reconsideration"]["total"], lawsuits(cases))
+        ctx.stat_lines = variant.random() < 0.3
         blocks, stated = narrative.build_pre2019(ctx)
         t["stated"] = stated
     else:

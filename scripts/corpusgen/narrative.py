@@ -35,6 +35,13 @@ class Ctx:
     bare_headings: bool = False  # part headings without their numerals
     pre_apps: int = 0  # pre-2019: applications of the year (only what the prose states reaches the gold)
     pre_cases: tuple = (0, 0)  # pre-2019: (reconsiderations, lawsuits)
+    # Variants of real reports (drawn from their own rng so the main stream is unchanged):
+    variant: random.Random = field(default_factory=lambda: random.Random(0))
+    split_title: bool = False  # the title wrapped over two lines ("…政府信息公开工作" / "年度报告")
+    header_body: bool = False  # the page header names the body ("发布机构：X镇人民政府")
+    title_label: bool = False  # the saved page's field label stays before the title ("标题：")
+    portal: bool = False  # the prose also names the portal's home page
+    stat_lines: bool = False  # pre-2019: the figures also stand in plain statistics lines
 
 
 def pick(rng: random.Random, seq):
@@ -180,7 +187,7 @@ def title(ctx: Ctx) -> str:
 
 def intro(ctx: Ctx, need_body: bool) -> list[str]:
     rng, y = ctx.rng, ctx.year
-    period = f"本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
+    period = "" if ctx.split_title else f"本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
     parts = ("总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况，政府信息公开行政复议、"
              "行政诉讼情况，存在的主要问题及改进情况和其他需要报告的事项六个部分")
     if ctx.edition is None:
@@ -204,6 +211,10 @@ def intro(ctx: Ctx, need_body: bool) -> list[str]:
             f"（电话：{rng.randint(2000000, 8999999)}）。",
             f"本报告电子版可在“{site}”（{ctx.source_url}）查阅或下载。",
         )))
+    if ctx.portal:
+        home = ctx.source_url.split("/")[2]
+        out.append(f"{ctx.me}依托{ctx.place.county_ref}人民政府门户网站（http://{home}/）发布政府信息公开年度报告"
+                   "和各类政务信息。")
     return out
 
 
@@ -335,8 +346,9 @@ def build_document(ctx: Ctx) -> list:
     """A report with tables (2019 or 2021 edition)."""
     rng, truth = ctx.rng, ctx.truth
     head = title(ctx)
-    blocks: list = [("title", head)]
-    blocks += [("p", t) for t in intro(ctx, need_body=ctx.body not in head and not ctx.sign_date)]
+    blocks: list = [("title", head, ctx.split_title)]
+    need_body = ctx.body not in head and not ctx.sign_date and not ctx.header_body
+    blocks += [("p", t) for t in intro(ctx, need_body=need_body)]
     blocks.append(part_heading(ctx, 0))
     blocks += part_one(ctx)
     blocks.append(part_heading(ctx, 1))
@@ -376,7 +388,10 @@ def prose_apps(ctx: Ctx, facts: dict) -> str:
     facts["new"] = n
     if style == 0:
         facts["handled_total"] = n
-        return f"{ctx.year}年，{ctx.me}共受理政府信息公开申请{n}件，均已按时答复。"
+        piece = ctx.variant.choice(("件", "件", "条"))
+        verb = ctx.variant.choice(("共受理政府信息公开申请", "共收到政府信息公开申请",
+                                   "收到公民、法人和其他组织提出的政府信息公开申请"))
+        return f"{ctx.year}年，{ctx.me}{verb}{n}{piece}，均已按时答复。"
     if style == 1:
         g = rng.randint(0, n)
         p = rng.randint(0, n - g)
@@ -417,13 +432,45 @@ def prose_cases(ctx: Ctx, facts: dict) -> str | None:
     return f"因政府信息公开申请提起行政复议{r}件，提起行政诉讼{lit}件。"
 
 
+OUTCOMES = ("maintained", "corrected", "other", "pending", "total")
+
+
+def stat_lines(ctx: Ctx, facts: dict) -> str:
+    """The year's figures as plain statistics lines, this year and last year side by side; now and
+    then one line's two figures run together with no separator ("行政诉讼数 件 21" for 2 and 1): that
+    figure is unknown unless a sentence states it. Records in ``facts`` what the lines settle."""
+    rng = ctx.variant
+    r, lit = ctx.pre_cases
+    rows = [("申请数", "new", ctx.pre_apps), ("行政复议数", "reconsideration", r),
+            ("行政诉讼数", "litigation_total", lit)]
+    joined = rng.randrange(len(rows)) if rng.random() < 0.4 else None
+    lines = [f"统计指标 单位 {ctx.year}年 {ctx.year - 1}年"]
+    for k, (label, key, n) in enumerate(rows):
+        prev = rng.randint(0, 9)
+        run = k == joined and (len(str(n)) + 1 >= 2)
+        lines.append(f"{label} 件 {n}{prev}" if run else f"{label} 件 {n} {prev}")
+        if run:
+            continue  # unreadable: the sentence's figure (if any) stands
+        if key == "new":
+            facts["new"] = n
+        elif key == "litigation_total":
+            facts["litigation_total"] = n
+        else:
+            group = facts.setdefault("reconsideration", {})
+            group["total"] = n
+            if n == 0:
+                facts["reconsideration"] = dict.fromkeys(OUTCOMES, 0)
+    return "\n".join(lines)
+
+
 def build_pre2019(ctx: Ctx) -> tuple[list, dict]:
     """A 2008-2018 report: seven parts, numbers only in prose. Returns (blocks, stated facts)."""
     rng = ctx.rng
     facts: dict = {}
     head = title(ctx)
-    blocks: list = [("title", head)]
-    blocks += [("p", t) for t in intro(ctx, need_body=ctx.body not in head and not ctx.sign_date)]
+    blocks: list = [("title", head, ctx.split_title)]
+    need_body = ctx.body not in head and not ctx.sign_date and not ctx.header_body
+    blocks += [("p", t) for t in intro(ctx, need_body=need_body)]
     blocks.append(part_heading(ctx, 0, PRE2019_PARTS))
     lead = fill(ctx, pick(rng, LEAD_PHRASES))
     blocks.append(("p", f"{ctx.year}年，{lead}，{ctx.me}认真贯彻落实《中华人民共和国政府信息公开条例》，"
@@ -440,6 +487,8 @@ def build_pre2019(ctx: Ctx) -> tuple[list, dict]:
     blocks.append(part_heading(ctx, 4, PRE2019_PARTS))
     cases = prose_cases(ctx, facts)
     blocks.append(("p", cases or fill(ctx, pick(rng, SUPERVISE_SENTENCES))))
+    if ctx.stat_lines:
+        blocks.append(("p", stat_lines(ctx, facts)))
     blocks.append(part_heading(ctx, 5, PRE2019_PARTS))
     blocks += part_five(ctx)
     blocks.append(part_heading(ctx, 6, PRE2019_PARTS))

@@ -136,6 +136,24 @@ def pick_place(rng: random.Random, year: int) -> Place:
     )
 
 
+_SYLLABLES = "安宁兴华平和丰泰永福康乐清新盛顺祥瑞嘉德"
+
+
+def unknown_town(rng: random.Random, place: Place) -> Place:
+    """The same place with a town the gazetteer has never heard of (a town merged, renamed or newer
+    than the table, as real reports name them): its county, city and province must still be found."""
+    gz = gazetteer()
+    suffix = place.town[-2:] if place.town.endswith("街道") else place.town[-1]
+    for _ in range(50):
+        stem = "".join(rng.choice(_SYLLABLES) for _ in range(2))
+        name = stem + suffix
+        if not gz.town_count[name] and not any(gz.town_count[stem + s] for s in TOWN_SUFFIXES):
+            break
+    return Place(kind="town", province=place.province, city=place.city, county=place.county, town=name,
+                 dept=None, county_shared=place.county_shared, town_shared=False,
+                 town_shared_in_province=False, code=place.code)
+
+
 def site_domain(place: Place) -> str:
     """A stable, plausible-looking government domain for the county (letters drawn from its code)."""
     local = random.Random(place.code)

@@ -178,7 +178,10 @@ def render_text(blocks: list, layout: str, rng: random.Random) -> str:
     for block in blocks:
         kind = block[0]
         if kind == "title":
-            out.append(("\n\n" if rng.random() < 0.5 else "") + ("# " if style == "md" else "") + block[1])
+            head = block[1]
+            if len(block) > 2 and block[2]:
+                head = re.sub(r"工作(的?)年度报告", r"工作\1\n年度报告", head)  # wrapped over two lines
+            out.append(("\n\n" if rng.random() < 0.5 else "") + ("# " if style == "md" else "") + head)
         elif kind in ("h1", "h2"):
             out.append(heading_text(kind, block[1], style, rng))
         elif kind == "p":
@@ -257,6 +260,8 @@ def chrome(ctx, rng: random.Random) -> dict:
     site = f"{ctx.place.county_ref}人民政府"
     time = f"{ctx.published} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}" if ctx.published else ""
     info = f"来源：{pick(rng, (ctx.body, site + '办公室', site))}"
+    if getattr(ctx, "header_body", False):
+        info = f"发布机构：{ctx.body}"
     if time:
         info += f" 时间：{time}"
     info += f" 浏览次数：{rng.randint(3, 2000)}"
@@ -321,7 +326,7 @@ def render_web_oneline(blocks: list, ctx, rng: random.Random) -> str:
     ch = chrome(ctx, rng)
     pieces = [ch["site"], " ".join(ch["nav"]), ch["crumbs"]]
     title = next(b[1] for b in blocks if b[0] == "title")
-    pieces += [title, ch["info"], ch["tools"]]
+    pieces += [("标题：" if getattr(ctx, "title_label", False) else "") + title, ch["info"], ch["tools"]]
     for block in blocks:
         kind = block[0]
         if kind in ("h1", "h2", "p"):

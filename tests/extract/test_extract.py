@@ -59,3 +59,28 @@ def test_extract_cli_reports_an_unreadable_file_and_goes_on(corpus_dir, tmp_path
     assert proc.returncode == 1
     assert "bad.txt" in proc.stderr
     assert json.loads(proc.stdout)["file"] == good.name
+
+
+def test_prose_that_contradicts_the_table_is_a_problem(corpus_dir, extracted):
+    path = corpus_dir / "000_dcf4e469761e050f.txt"  # its prose states no count
+    said = "一、总体情况\n本年度共收到政府信息公开申请7件。"
+    text = read_source(path).text.replace("一、总体情况", said, 1)
+    facts = extract_facts(text, path.name)
+    assert facts["applications"]["new"] == 0  # the table's figure stands, and is verified
+    assert facts["status"] == "verified"
+    assert "prose and table disagree on applications.new: the prose says 7, the table 0" in facts["problems"]
+    assert not [p for f in extracted.values() for p in f["problems"] if "disagree" in p]
+
+
+def test_facts_carry_a_body_id_beside_the_gold_keys(extracted):
+    ids = {name: f["body_id"] for name, f in extracted.items()}
+    assert all(isinstance(i, str) and len(i) == 16 for i in ids.values())
+    assert len(set(ids.values())) == len(ids)
+    assert "body_id" not in GOLD_KEYS
+
+
+def test_a_corrected_place_is_said_in_problems():
+    text = ("沐阳县人民政府2020年政府信息公开工作年度报告\n根据《江苏省政府信息公开办法》，"
+            "沭城街道等各单位现将本年度报告如下。\n")
+    facts = extract_facts(text, "x.txt")
+    assert facts["county"] == "沭阳县" and "place_corrected: 沐阳县 → 沭阳县" in facts["problems"]

@@ -44,3 +44,9 @@ def test_table_reports_are_verified_and_prose_reports_have_no_tables(report_1000
     statuses = report_1000["statuses"]
     assert set(statuses) <= {"verified", "no_tables"}, statuses
     assert statuses.get("no_tables") == report_1000["by_layout"]["prose_pre2019"]["reports"]
+
+
+def test_a_report_marked_verified_has_every_number_right(report_1000):
+    v = report_1000["verified"]
+    assert v["reports"] == report_1000["statuses"]["verified"]
+    assert v["precision"] == 1.0, v["wrong"][:5]

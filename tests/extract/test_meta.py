@@ -142,3 +142,42 @@ def test_page_url_printed_by_the_page() -> None:
     said = "本报告电子版可在某县政府门户网站(http://www.example.gov.cn/ndbg/)查阅。"
     assert read_meta("某县2020年政府信息公开工作年度报告\n" + said + text).source_url == \
         "http://www.example.gov.cn/ndbg/"  # what the report says beats the page's address
+
+
+# --- titles wrapped over lines, page labels, the report's own address ---------------------------------
+
+
+def test_title_wrapped_after_its_subject_keeps_the_year() -> None:
+    text = "2024 年上海市科委政府信息公开工作\n年度报告\n" + REPORT
+    m = read_meta(text)
+    assert m.title == "2024 年上海市科委政府信息公开工作年度报告"
+    assert m.year == 2024
+    wrapped = "某镇人民政府关于2023年度政府信息公开工作的\n年度报告\n" + REPORT
+    assert read_meta(wrapped).year == 2023
+
+
+def test_a_line_that_does_not_start_a_title_is_not_joined() -> None:
+    text = "某县人民政府办公室\n2020年政府信息公开工作年度报告\n" + REPORT
+    assert read_meta(text).title == "某县人民政府办公室2020年政府信息公开工作年度报告"
+    assert find_title("为进一步做好政府信息公开工作\n年度报告如下\n") is None
+
+
+def test_field_label_is_not_part_of_the_title() -> None:
+    assert find_title("标题:大瑶镇人民政府2020年政府信息公开工作年度报告\n" + REPORT) == \
+        "大瑶镇人民政府2020年政府信息公开工作年度报告"
+
+
+def test_page_address_beats_a_portal_home_page_in_the_prose() -> None:
+    portal = "我镇依托县人民政府门户网站（http://www.example.gov.cn/）发布政府信息公开年度报告。\n"
+    page = "原文链接：http://www.example.gov.cn/art/2021/1/5/art_12.html\n"
+    text = "某镇2020年政府信息公开工作年度报告\n" + portal + REPORT + page
+    assert read_meta(text).source_url == "http://www.example.gov.cn/art/2021/1/5/art_12.html"
+    footer = "http://www.example.gov.cn/art/2021/1/5/art_13.html 1/3\n"
+    assert read_meta("某镇2020年政府信息公开工作年度报告\n" + portal + REPORT + footer).source_url == \
+        "http://www.example.gov.cn/art/2021/1/5/art_13.html"
+    said = "本报告电子版可在某县政府门户网站（http://www.example.gov.cn/ndbg/）查阅或下载。\n"
+    assert read_meta("某镇2020年政府信息公开工作年度报告\n" + portal + said + REPORT).source_url == \
+        "http://www.example.gov.cn/ndbg/"
+    # the portal alone is still the only address the report gives
+    assert read_meta("某镇2020年政府信息公开工作年度报告\n" + portal + REPORT).source_url == \
+        "http://www.example.gov.cn/"

@@ -10,7 +10,7 @@ import pytest
 from indexer.extract.gazetteer import build_gazetteer, gazetteer, stems
 from indexer.extract.meta import read_meta
 from indexer.extract.normalise import nfkc
-from indexer.extract.places import Places, resolve_places
+from indexer.extract.places import Places, body_id, canonical_body, resolve_places
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -282,3 +282,151 @@ def test_rare_han_characters_and_chinese_numeral_dates_on_one_line_pages() -> No
     p = _places(text)
     assert (p.body, p.town, p.county) == ("黔东南苗族侗族自治州镇远县㵲阳镇人民政府", "㵲阳镇", "镇远县")
     assert read_meta(nfkc(text).text).published == "2024-01-18"
+
+
+# --- municipalities, unknown units, typos, cited regulations --------------------------------------------
+
+REG = "根据《{p}政府信息公开办法》，现将本年度报告如下。\n"
+
+
+def test_municipality_bodies_have_the_municipality_as_province_and_no_city() -> None:
+    for title, province in (("2024 年上海市科委政府信息公开工作\n年度报告\n", "上海市"),
+                            ("北京市海淀区人民政府2020年政府信息公开工作年度报告\n", "北京市"),
+                            ("重庆市渝中区人民政府2020年政府信息公开工作年度报告\n", "重庆市"),
+                            ("天津市和平区人民政府2020年政府信息公开工作年度报告\n", "天津市")):
+        p = _places(title + "现将报告如下。\n")
+        assert p.province == province and p.city is None, (title, p)
+
+
+def test_body_missing_from_the_gazetteer_gets_its_province_from_the_regulation_it_cites() -> None:
+    text = "平潭综合实验区管理委员会2020年政府信息公开工作年度报告\n" + REG.format(p="福建省")
+    p = _places(text)
+    assert (p.body, p.province, p.city, p.county) == ("平潭综合实验区管理委员会", "福建省", None, None)
+    both = text + "参照《浙江省政府信息公开规定》。\n"
+    assert _places(both).province is None  # two provinces cited: no guess
+
+
+def test_county_typo_is_corrected_only_when_unique_and_placed_by_the_text() -> None:
+    title = "沐阳县人民政府2020年政府信息公开工作年度报告\n"
+    # the real county written elsewhere (its stem, or one of its towns) singles it out
+    for hint in ("全县（沭阳）各乡镇。", "沭城街道完成公开栏建设。"):
+        p = _places(title + REG.format(p="江苏省") + hint)
+        assert (p.county, p.city, p.province) == ("沭阳县", "宿迁市", "江苏省"), hint
+        assert p.corrections == ["place_corrected: 沐阳县 → 沭阳县"]
+    # 射阳县, 沭阳县 and 泗阳县 are all one character off and in 江苏省: no correction, no guess
+    p = _places(title + REG.format(p="江苏省"))
+    assert p.county == "沐阳县" and p.city is None and not p.corrections
+    alone = _places(title + "现将报告如下。\n")
+    assert alone.county == "沐阳县" and alone.province is None and not alone.corrections
+    elsewhere = _places(title + REG.format(p="河北省") + "沭城街道。")
+    assert not elsewhere.corrections and elsewhere.city is None  # the text places it elsewhere
+
+
+def test_county_typo_unique_in_the_province_the_text_names() -> None:
+    p = _places("涞源县人民政府2020年政府信息公开工作年度报告\n" + REG.format(p="河北省"))
+    assert not p.corrections  # a real name is never corrected
+    g = gazetteer()
+    near = [d for d in g.one_off("赞口县") if d.level == 3]
+    assert len(near) > 1 and [d.name for d in near if g.at_level(d, 1).name == "河北省"] == ["赞皇县"]
+    p = _places("赞口县人民政府2020年政府信息公开工作年度报告\n" + REG.format(p="河北省"))
+    assert (p.county, p.city, p.province) == ("赞皇县", "石家庄市", "河北省")
+    assert p.corrections == ["place_corrected: 赞口县 → 赞皇县"]
+    assert not _places("赞口县人民政府2020年政府信息公开工作年度报告\n").corrections  # not placed: kept
+
+
+def test_town_missing_from_the_gazetteer_is_placed_by_its_county() -> None:
+    # on an independent corpus a third of Hebei reports lost province and city: their towns were not in
+    # the table (renamed, merged, or written "王安镇镇" there), and nothing was read from the county.
+    for body in ("保定市涞源县王大庄镇人民政府", "涞源县王大庄镇人民政府", "河北省涞源县王大庄镇人民政府"):
+        p = _places(f"{body}2020年政府信息公开工作年度报告\n" + REG.format(p="河北省"))
+        assert (p.town, p.county, p.city, p.province) == ("王大庄镇", "涞源县", "保定市", "河北省"), body
+
+
+def test_town_written_with_its_suffix_doubled_in_the_table() -> None:
+    p = _places("保定市涞源县王安镇人民政府2020年政府信息公开工作年度报告\n现将报告如下。\n")
+    assert (p.town, p.county, p.city, p.province) == ("王安镇", "涞源县", "保定市", "河北省")
+
+
+def test_hebei_bodies_in_several_phrasings_keep_province_and_city() -> None:
+    g = gazetteer()
+    county = g.lookup("涞源县")[0]
+    towns = [d.name for d in g.by_code.values() if d.parent_code == county.code][:6]
+    for town in towns:
+        for body in (f"{town}人民政府", f"涞源县{town}人民政府", f"保定市涞源县{town}人民政府"):
+            p = _places(f"{body}2021年政府信息公开工作年度报告\n" + REG.format(p="河北省"))
+            assert (p.county, p.city, p.province) == ("涞源县", "保定市", "河北省"), body
+
+
+# --- labels, page headers, signatures --------------------------------------------------------------------
+
+
+def test_field_labels_are_stripped_from_body_names() -> None:
+    p = _places("标题:大瑶镇人民政府2020年政府信息公开工作年度报告\n在浏阳市委、市政府领导下。\n")
+    assert p.body == "大瑶镇人民政府" and p.county == "浏阳市"
+
+
+def test_body_stated_only_in_the_page_header() -> None:
+    text = ("发布机构：涞源县王安镇人民政府 时间：2021-01-05 浏览次数：12\n"
+            "镇政府2020年政府信息公开工作年度报告\n现将报告如下。\n")
+    assert _places(text).body == "涞源县王安镇人民政府"
+    oneline = ("当前位置：首页 > 正文 王安镇政府2020年政府信息公开工作年度报告发布机构：涞源县王安镇人民政府"
+               " 浏览次数：12 现将报告如下。")
+    assert _places(oneline).body == "涞源县王安镇人民政府"
+
+
+def test_body_stated_only_in_the_closing_signature() -> None:
+    text = "2020年政府信息公开工作年度报告\n现将报告如下。\n\n涞源县王安镇人民政府\n2021年1月5日\n"
+    p = _places(text)
+    assert (p.body, p.county, p.province) == ("涞源县王安镇人民政府", "涞源县", "河北省")
+
+
+# --- body_id --------------------------------------------------------------------------------------------
+
+
+def test_body_id_is_stable_across_years_and_wordings() -> None:
+    a = _places("保定市涞源县王安镇人民政府2020年政府信息公开工作年度报告\n")
+    b = _places("王安镇政府2021年政府信息公开工作年度报告\n在涞源县委、县政府领导下。\n")
+    c = _places("标题：涞源县 王安镇人民政府2022年政府信息公开工作年度报告\n")
+    assert body_id(a) == body_id(b) == body_id(c) is not None
+    assert canonical_body(a) == "河北省/保定市/涞源县/王安镇|人民政府"
+    assert re.fullmatch(r"[0-9a-f]{16}", body_id(a))
+
+
+def test_body_id_tells_apart_same_named_towns_and_different_organs() -> None:
+    g = gazetteer()
+    shared = next(name for name, units in g.by_name.items()
+                  if name.endswith("镇") and len({g.at_level(d, 3).name for d in units
+                                                  if d.level == 4 and g.at_level(d, 3)}) >= 2)
+    counties = sorted({g.at_level(d, 3).name for d in g.by_name[shared] if d.level == 4 and g.at_level(d, 3)
+                       and len(g.lookup(g.at_level(d, 3).name)) == 1})[:2]
+    ids = {body_id(_places(f"{c}{shared}人民政府2020年政府信息公开工作年度报告\n")) for c in counties}
+    assert len(ids) == 2
+    gov = _places("涞源县人民政府2020年政府信息公开工作年度报告\n")
+    dept = _places("涞源县教育局2020年政府信息公开工作年度报告\n")
+    assert body_id(gov) != body_id(dept)
+    assert body_id(Places()) is None
+
+
+def test_municipality_named_without_shi_at_the_start_of_a_body() -> None:
+    bodies = (("重庆两江新区管理委员会", "重庆市"), ("天津滨海高新技术产业开发区管理委员会", "天津市"),
+              ("北京经济技术开发区管理委员会", "北京市"))
+    for body, province in bodies:
+        p = _places(f"{body}2020年政府信息公开工作年度报告\n")
+        assert (p.body, p.province, p.city) == (body, province, None), body
+    # a unit of the gazetteer that starts with a municipality's name is that unit (广州's 北京街道)
+    p = _places("北京街道办事处2020年政府信息公开工作年度报告\n在越秀区委、区政府领导下。\n")
+    assert (p.town, p.county, p.province) == ("北京街道", "越秀区", "广东省")
+
+
+def test_the_signature_beats_the_page_header_source() -> None:
+    text = ("来源：涞源县人民政府 时间：2021-01-02\n2020年政府信息公开工作年度报告\n现将报告如下。\n"
+            "涞源县王安镇人民政府\n2021年1月5日\n")
+    assert _places(text).body == "涞源县王安镇人民政府"
+    assert _places(text.replace("涞源县王安镇人民政府\n", "")).body == "涞源县人民政府"
+
+
+def test_a_page_source_label_does_not_lengthen_the_body_the_report_names() -> None:
+    head = ("{label}：南通市通州区人民政府 时间：2021-01-28\n"
+            "通州区人民政府2020年政府信息公开工作年度报告\n现将报告如下。\n")
+    assert _places(head.format(label="来源")).body == "通州区人民政府"
+    assert _places(head.format(label="发布机构")).body == "南通市通州区人民政府"
