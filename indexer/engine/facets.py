@@ -7,7 +7,8 @@ value typed in a URL or in query text is read, and how its counts are ordered. T
 filters, :class:`~indexer.engine.query.Query` parsing, facet counting (``columns.py``), the command
 line's options and the web UI all read the registry, so a facet added here appears everywhere.
 
-The core keeps names only; labels for people live in ``webui/labels.py``.
+The core keeps names only; labels for people live in ``webui/labels.py``. A hierarchy kind
+(province › city › county › town as one facet) would be one more class here.
 
 The registry in force is :func:`current` (a context variable, :data:`DEFAULT` unless a test swaps
 in its own with :func:`using`): the query language reads it while parsing, without a registry
@@ -167,6 +168,12 @@ class Registry:
             raise ValueError(f"facet names repeat: {names}")
         self.facets = facets
         self._by_name = {f.name: f for f in facets}
+        # read for every facet value of every search: computed once
+        numbers = [f for f in facets if isinstance(f, NumberFacet)]
+        self.listed = tuple(f.name for f in facets if f.listed)  # counted for every search, in order
+        self.rank = {name: i for i, name in enumerate(self.listed)}  # display place of a listed facet
+        self.ranged = tuple(f.name for f in numbers if f.ranged)  # filtered with <name>_min / _max
+        self.numbers = tuple(f.name for f in numbers)
 
     def __iter__(self) -> Iterator[Facet]:
         return iter(self.facets)
@@ -183,25 +190,6 @@ class Registry:
     def with_facet(self, facet: Facet) -> Registry:
         """This registry with one more facet (listed ones last among the listed)."""
         return Registry((*self.facets, facet))
-
-    @property
-    def listed(self) -> tuple[str, ...]:
-        """Facets counted for every search, in display order."""
-        return tuple(f.name for f in self.facets if f.listed)
-
-    @property
-    def ranged(self) -> tuple[str, ...]:
-        """Numbers the URL filters with ``_min`` / ``_max``."""
-        return tuple(f.name for f in self.facets if isinstance(f, NumberFacet) and f.ranged)
-
-    @property
-    def numbers(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.facets if isinstance(f, NumberFacet))
-
-    @property
-    def keywords(self) -> tuple[str, ...]:
-        """Text fields the query language filters with ``name:value``."""
-        return tuple(f.name for f in self.facets if not isinstance(f, NumberFacet))
 
 
 DEFAULT = Registry((

@@ -56,8 +56,8 @@ def _as_list(args: Mapping[str, object], key: str) -> list[str]:
 
 
 def _facet_order(names) -> list[str]:
-    listed = facets.current().listed
-    return sorted(names, key=lambda n: listed.index(n) if n in listed else len(listed))
+    rank = facets.current().rank
+    return sorted(names, key=lambda n: rank.get(n, len(rank)))
 
 
 @dataclass(frozen=True)
