@@ -1,8 +1,8 @@
 """Command line: ``python -m indexer {extract,build,search,check}``.
 
-The same core as the web UI: ``extract`` and ``check`` call :func:`indexer.extract.report.extract_facts`,
-``search`` builds a :class:`indexer.engine.query.Query` from its options exactly as the web UI does from
-URL arguments.
+The same core as the web UI: ``extract`` and ``check`` call :func:`indexer.extract_file`, ``search``
+builds a :class:`indexer.engine.query.Query` from its options exactly as the web UI does from URL
+arguments (the filter options are the facet registry's), and prints the web layer's labels and JSON.
 """
 
 from __future__ import annotations
@@ -24,13 +24,9 @@ def _print(line: str = "") -> None:
 
 
 def _facts_of(path: Path, name: str) -> dict:
-    from indexer.extract.read import read_source
-    from indexer.extract.report import extract_facts
+    from indexer import extract_file
 
-    source = read_source(path)
-    facts = extract_facts(source.text, name)
-    facts["encoding"] = source.encoding
-    return facts
+    return extract_file(path, name)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -67,14 +63,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
-    from indexer.engine.query import FACETS, RANGES
+    from indexer.engine import facets
 
+    registry = facets.current()
     out: dict[str, list[str]] = {"q": [" ".join(args.query)]}
-    for name in FACETS:
+    for name in registry.listed:
         vals = getattr(args, name, None)
         if vals:
             out[name] = vals
-    for name in RANGES:
+    for name in registry.ranged:
         for bound in ("min", "max"):
             v = getattr(args, f"{name}_{bound}", None)
             if v is not None:
@@ -88,7 +85,10 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
 def cmd_search(args: argparse.Namespace) -> int:
     import re
 
-    from indexer.engine.query import FACET_LABELS, Query, SearchIndex
+    from indexer.engine.query import Query
+    from indexer.engine.search import SearchIndex
+    from webui.labels import facet_label, value_label
+    from webui.present import result_json
 
     try:
         query = Query.from_args(_query_args(args))
@@ -101,7 +101,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         sys.stderr.write(f"error: {err}\n")
         return 2
     if args.json:
-        _print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        _print(json.dumps(result_json(result), ensure_ascii=False, indent=1))
         return 0
     first = (query.page - 1) * query.per_page + 1
     _print(f"{result.total} reports match; showing {first}–{first + len(result.hits) - 1} "
@@ -119,8 +119,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     _print("\nfacets:")
     for name, values in result.facets.items():
         if values:
-            shown = ", ".join(f"{'*' if v.selected else ''}{v.label}: {v.count}" for v in values[:12])
-            _print(f"  {FACET_LABELS.get(name, name)} ({name}): {shown}")
+            shown = ", ".join(f"{'*' if v.selected else ''}{value_label(name, v.value)}: {v.count}"
+                              for v in values[:12])
+            _print(f"  {facet_label(name)} ({name}): {shown}")
     return 0
 
 
@@ -188,14 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
 
-    from indexer.engine.query import FACETS, RANGES, SORTS
+    from indexer.engine import facets
+    from indexer.engine.query import SORTS
 
+    registry = facets.current()
     p = sub.add_parser("search", help="search the index; prints hits, snippets and facet counts")
     p.add_argument("query", nargs="*", default=[])
     p.add_argument("--index", default=DEFAULT_INDEX)
-    for name in FACETS:
+    for name in registry.listed:
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, action="append", metavar="VALUE")
-    for name in RANGES:
+    for name in registry.ranged:
         p.add_argument(f"--{name.replace('_', '-')}-min", dest=f"{name}_min", type=int)
         p.add_argument(f"--{name.replace('_', '-')}-max", dest=f"{name}_max", type=int)
     p.add_argument("--sort", default="relevance", choices=list(SORTS))

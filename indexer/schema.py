@@ -1,17 +1,20 @@
 """The whoosh schema and its analyzers.
 
-Keep this module at this import path: whoosh pickles the analyzers into the index, and an index
-whose analyzer classes cannot be imported will not open.
+Keep this module at this import path: whoosh pickles the analyzers and field classes into the index
+(its ``_toc`` file), and an index whose classes cannot be imported will not open.
 
-Two text fields serve two jobs (see WHOOSH_NOTES.md for the measurements behind this):
+Text fields (their words are cut by jieba in the build's worker processes, so analyzers here only
+split what they receive and never import jieba):
 
-* ``words``: jieba search-mode words, for ranking ordinary word queries. jieba runs in the build's
-  worker processes, so the field receives the words already cut, joined by ``WORD_SEP``, and its
-  analyzer only splits them (it never imports jieba);
-* ``grams``: overlapping character bigrams with consecutive positions (``微信公众号`` →
-  微信@0 信公@1 公众@2 众号@3 号@4; the last character stands alone). An exact phrase of n ≥ 2
-  characters is a whoosh phrase query over its n-1 bigrams, a single character a prefix query, so a
-  phrase matches exactly the reports whose normalised text contains it, wherever jieba cuts words.
+* ``words``: jieba search-mode words of the normalised text, for ranking word queries (BM25);
+* ``title_words``, ``body_words``: the same for the title and the publishing body, boosted;
+* ``grams``: overlapping character bigrams at consecutive positions (``微信公众号`` → 微信@0 信公@1
+  公众@2 众号@3 号@4; the last character stands alone), positions packed as arrays. An exact phrase
+  is matched from these positions (``indexer.engine.matching``), so it finds exactly the reports
+  whose normalised text contains it, wherever jieba cuts words; its bigrams also rank it.
+
+Stored: the id, file, content hash, title, the facts as JSON, the compressed original text. One
+``ID`` or ``NUMERIC`` sortable field per facet of the registry (``indexer.engine.facets``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections import Counter
 from operator import itemgetter
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -136,7 +139,7 @@ class Postings(list):
     The build computes them in worker processes, so the single whoosh writer only adds postings
     (whoosh's own analysis of every character bigram is the slowest part of writing otherwise).
     ``length`` (the field length, for BM25) and ``pool_size`` (whoosh's posting-pool size
-    estimate) are precomputed too, for the writer's bulk path (``build.add_prepared``).
+    estimate) are precomputed too, for the writer's bulk path (``writer.add_prepared``).
     """
 
     length: int = 0
@@ -202,12 +205,6 @@ def bigrams(phrase: str) -> list[str]:
     return [phrase[i:i + 2] for i in range(len(phrase) - 1)]
 
 
-FACET_FIELDS = ("province", "city", "county", "town", "body", "status",
-                "has_applications", "has_reconsideration", "has_litigation")
-NUMERIC_FIELDS = ("year", "applications_new", "applications_total", "reconsideration_total",
-                  "litigation_total")
-
-
 def _grams_field() -> PrecomputedText:
     field = PrecomputedText(analyzer=BigramTokenizer(), phrase=True)
     field.format = ArrayPositions(field_boost=field.format.field_boost)
@@ -215,7 +212,10 @@ def _grams_field() -> PrecomputedText:
 
 
 def make_schema() -> Schema:
-    """The schema of a nianbao index (``SCHEMA_VERSION`` changes force a full rebuild)."""
+    """The schema of a nianbao index, its facet fields from the registry in force
+    (``SCHEMA_VERSION`` changes force a full rebuild)."""
+    from indexer.engine.facets import current
+
     fields: dict[str, object] = {
         "id": ID(stored=True, unique=True),
         "file": ID(stored=True, sortable=True),  # sortable: the column breaks ties in sorts
@@ -229,8 +229,6 @@ def make_schema() -> Schema:
         "text_z": STORED(),  # zlib-compressed original text
         "search_len": STORED(),
     }
-    for name in FACET_FIELDS:
-        fields[name] = ID(stored=True, sortable=True)
-    for name in NUMERIC_FIELDS:
-        fields[name] = NUMERIC(int, bits=32, stored=True, sortable=True, signed=True)
+    for facet in current():
+        fields[facet.name] = facet.field()
     return Schema(**fields)

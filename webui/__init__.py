@@ -2,7 +2,8 @@
 
 ``create_app`` is the application factory (as in Flask's tutorial): the search page and the report
 pages live in :mod:`webui.views`, their JSON twins in :mod:`webui.api`. Both call the one query core
-(:mod:`indexer.engine.query`), so the page and the API cannot disagree.
+(:mod:`indexer.engine.search`), so the page and the API cannot disagree; every URL they link to is
+built in :mod:`webui.urls`, every label read from :mod:`webui.labels`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, render_template, request
 
-from indexer.engine.query import IndexMissing
+from indexer.engine.errors import IndexMissing
 
 __all__ = ["create_app", "get_index"]
 
@@ -32,12 +33,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[_EXT] = {"index": None, "lock": threading.Lock()}
 
-    from . import api, views
+    from . import api, labels, present, urls, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.jinja_env.filters["place"] = views.place
-    app.jinja_env.globals["status_info"] = views.status_info
+    app.jinja_env.globals.update(status_info=labels.status_info, search_url=urls.search_url,
+                                 hit_url=urls.hit_url, facet_more=present.facet_more)
 
     @app.errorhandler(IndexMissing)
     def index_missing(err: IndexMissing):
@@ -74,7 +76,7 @@ def _wants_json() -> bool:
 
 
 def get_index():
-    """The app's one :class:`indexer.engine.query.SearchIndex`, opened on first use.
+    """The app's one :class:`indexer.engine.search.SearchIndex`, opened on first use.
 
     Raises :class:`IndexMissing` while there is no index; a later request tries again, so building
     the index while the server runs needs no restart. The SearchIndex itself reopens when the index
@@ -86,7 +88,7 @@ def get_index():
         return index
     with state["lock"]:
         if state["index"] is None:
-            from indexer.engine.query import SearchIndex
+            from indexer.engine.search import SearchIndex
 
             state["index"] = SearchIndex(Path(current_app.config["INDEX_DIR"]))
         return state["index"]

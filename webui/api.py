@@ -7,6 +7,8 @@ from flask import Blueprint, request
 from indexer.engine.query import Query, QueryError
 
 from . import get_index
+from .present import result_json
+from .urls import API_SEARCH
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -18,10 +20,10 @@ def query_error(err: QueryError):
 
 @bp.get("/search")
 def search():
-    """Takes the arguments of ``/``; the body is ``SearchResult.to_json(base="/api/search")``: facet
+    """Takes the arguments of ``/``; the body is ``present.result_json(result, API_SEARCH)``: facet
     toggle URLs stay in the API, hits' ``url`` are the report pages."""
     query = Query.from_args(request.args)
-    return get_index().search(query, base="/api/search").to_json(base="/api/search")
+    return result_json(get_index().search(query), API_SEARCH)
 
 
 @bp.get("/reports/<report_id>")

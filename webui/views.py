@@ -4,37 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from indexer.engine.query import FACET_LABELS, FACETS, RANGES, SORTS, SYNTAX_HELP, Query, QueryError
+from indexer.engine import facets as facet_registry
+from indexer.engine.query import SORTS, Query, QueryError
 
 from . import get_index
+from .labels import FACET_LABELS, RANGE_LABELS, SORT_LABELS, SYNTAX_HELP, status_info, value_label
+from .urls import API_SEARCH, report_json_url, search_url
+
+__all__ = ["bp", "content_disposition", "guess_charset", "place", "status_info"]
 
 bp = Blueprint("views", __name__)
-
-RANGE_LABELS: dict[str, str] = {
-    "applications_new": "新收依申请数",
-    "reconsideration_total": "行政复议数",
-    "litigation_total": "行政诉讼数",
-}
-YES_NO = {"yes": "有", "no": "无", "unknown": "未知"}
-# status → (label, what it means for trusting the numbers)
-STATUS: dict[str, tuple[str, str]] = {
-    "verified": ("已核验", "表格数字已提取且各项合计自洽 — numbers extracted and their totals check out"),
-    "inconsistent": ("不一致", "数字已提取，但合计对不上 — numbers extracted but totals disagree; "
-                               "check the source"),
-    "partial": ("部分", "只提取到部分数字 — only some numbers could be extracted"),
-    "no_tables": ("无表格", "未找到统计表格，没有数字 — no statistics tables found"),
-}
-
-
-def status_info(status: str | None) -> tuple[str, str]:
-    """(label, explanation) of a data-quality status, for badges and tooltips."""
-    if not status:
-        return "未知", "没有数据质量信息"
-    return STATUS.get(status, (status, ""))
 
 
 def place(obj) -> str:
@@ -46,16 +29,6 @@ def place(obj) -> str:
         if v and v not in parts:
             parts.append(str(v))
     return " ".join(parts)
-
-
-def value_label(name: str, value: str, label: str = "") -> str:
-    if label and label != value:
-        return label
-    if name.startswith("has_"):
-        return YES_NO.get(value, value)
-    if name == "status":
-        return status_info(value)[0]
-    return value
 
 
 @dataclass
@@ -72,22 +45,21 @@ class PageLink:
     current: bool = False
 
 
-def _chips(query: Query, facets: dict) -> list[Chip]:
+def _chips(query: Query) -> list[Chip]:
     chips: list[Chip] = []
     if query.q:
-        chips.append(Chip("检索词", query.q, replace(query, q="", page=1).url("/")))
+        chips.append(Chip("检索词", query.q, search_url(replace(query, q="", page=1))))
     for name, vals in query.filters:
-        known = {fv.value: fv.label for fv in facets.get(name, [])}
         for v in vals:
-            chips.append(Chip(FACET_LABELS.get(name, name), value_label(name, v, known.get(v, "")),
-                              query.toggled(name, v).url("/")))
+            chips.append(Chip(FACET_LABELS.get(name, name), value_label(name, v),
+                              search_url(query.toggled(name, v))))
     for name, mn, mx in query.ranges:
         text = f"{'' if mn is None else mn} – {'' if mx is None else mx}"
         if mn is None:
             text = f"≤ {mx}"
         elif mx is None:
             text = f"≥ {mn}"
-        chips.append(Chip(RANGE_LABELS.get(name, name), text, query.without_range(name).url("/")))
+        chips.append(Chip(RANGE_LABELS.get(name, name), text, search_url(query.without_range(name))))
     return chips
 
 
@@ -98,7 +70,7 @@ def _pages(query: Query, pages: int) -> list[PageLink]:
     for n in sorted(p for p in wanted if 1 <= p <= pages):
         if n > last + 1:
             out.append(PageLink(None))
-        out.append(PageLink(n, query.with_page(n).url("/"), n == query.page))
+        out.append(PageLink(n, search_url(query.with_page(n)), n == query.page))
         last = n
     return out
 
@@ -108,7 +80,7 @@ def _hidden_state(query: Query) -> list[tuple[str, str]]:
 
     q, sort, per_page and the ranges are visible inputs of the same form; page is dropped on purpose
     (a new search starts on page 1)."""
-    keep = set(FACETS) | {"expand"}
+    keep = set(facet_registry.current().listed) | {"expand"}
     return [(k, v) for k, v in query.to_args() if k in keep]
 
 
@@ -124,7 +96,7 @@ def search():
         query = Query(q=" ".join(request.args.getlist("q")).strip())
     if error is None:
         try:
-            result = get_index().search(query, base="/")
+            result = get_index().search(query)
         except QueryError as e:
             error, status = str(e), 400
     facets = result.facets if result else {}
@@ -133,18 +105,21 @@ def search():
         query=query,
         result=result,
         error=error,
-        facets=[(name, FACET_LABELS.get(name, name), facets.get(name, [])) for name in FACETS],
+        facets=[(name, FACET_LABELS.get(name, name), facets.get(name, []))
+                for name in facet_registry.current().listed],
         value_label=value_label,
-        chips=_chips(query, facets),
-        ranges=[(name, RANGE_LABELS.get(name, name), *query.range_of(name)) for name in RANGES],
-        sorts=SORTS,
+        chips=_chips(query),
+        ranges=[(name, RANGE_LABELS.get(name, name), *query.range_of(name))
+                for name in facet_registry.current().ranged],
+        sorts={key: SORT_LABELS.get(key, key) for key in SORTS},
         per_page_choices=sorted({10, 20, 50, 100, query.per_page}),
         syntax_help=SYNTAX_HELP,
         hidden=_hidden_state(query),
         pages=_pages(query, result.pages) if result else [],
-        prev_url=query.with_page(query.page - 1).url("/") if result and query.page > 1 else None,
-        next_url=query.with_page(query.page + 1).url("/") if result and query.page < result.pages else None,
-        json_url=query.url("/api/search") if error is None else None,
+        prev_url=search_url(query.with_page(query.page - 1)) if result and query.page > 1 else None,
+        next_url=(search_url(query.with_page(query.page + 1)) if result and query.page < result.pages
+                  else None),
+        json_url=search_url(query, API_SEARCH) if error is None else None,
     ), status
 
 
@@ -204,14 +179,14 @@ def report(report_id: str):
         other_facts=other,
         sublabels=SUBFACT_LABELS,
         back_url=_search_url(),
-        json_url=f"/api/reports/{quote(report_id)}" + ("?" + urlencode({"q": q}) if q else ""),
+        json_url=report_json_url(report_id, q),
     )
 
 
 def _search_url() -> str:
     """The search page this report was reached from: the report URL carries the search state."""
     try:
-        return Query.from_args(request.args).url("/")
+        return search_url(Query.from_args(request.args))
     except QueryError:
         return "/"
 

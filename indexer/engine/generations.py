@@ -1,4 +1,12 @@
-"""What a generation of the index records about how it was built.
+"""The generations of an index folder, and what each records about how it was built.
+
+Layout of an index folder::
+
+    INDEX_DIR/CURRENT          name of the generation being served (replaced atomically)
+    INDEX_DIR/gen-<stamp>/     a whoosh index + manifest.json + files.tsv
+
+A full build writes a new generation and only then points ``CURRENT`` at it (:func:`point_current_at`),
+so a server reading the old one never sees a half-built index.
 
 Two files in a generation folder:
 
@@ -18,9 +26,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from whoosh import index as whoosh_index
+
+CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 FILES = "files.tsv"
 PENDING = "pending.txt"
@@ -33,6 +45,32 @@ class FileRecord(NamedTuple):
     sha1: str
     size: int | None = None
     mtime_ns: int | None = None
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder being served, or None if there is no index."""
+    pointer = index_dir / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    gen = index_dir / name
+    return gen if name and gen.is_dir() and whoosh_index.exists_in(str(gen)) else None
+
+
+def point_current_at(index_dir: Path, gen: Path) -> None:
+    """Serve ``gen`` from now on (one atomic rename)."""
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Keep the served generation and the one before it (a server may still be reading it)."""
+    gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
+    for old in gens[:-2]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def read_meta(gen: Path) -> dict[str, Any]:

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from indexer.engine import facets
 from indexer.engine.errors import QueryError
 from indexer.engine.words import cut_words
 from indexer.extract.normalise import normalise_query_phrase
-from indexer.schema import FACET_FIELDS, NUMERIC_FIELDS, bigrams
+from indexer.schema import bigrams
 
-KEYWORD_FIELDS = (*FACET_FIELDS, "file")
 QUOTES = {'"': '"', "“": "”", "「": "」"}
 
 
@@ -109,7 +109,7 @@ def _lex(q: str) -> list[_Tok]:
             i += 1
             continue
         m = _FIELD_RE.match(q, i)
-        if m and (m.group(1) in KEYWORD_FIELDS or m.group(1) in NUMERIC_FIELDS):
+        if m and (m.group(1) in facets.current() or m.group(1) == "file"):  # the registry's fields
             name = m.group(1)
             j = m.end()
             if j < n and q[j] in QUOTES:
@@ -238,7 +238,8 @@ _RANGE = re.compile(r"^\[\s*(-?\d+)?\s*TO\s*(-?\d+)?\s*\]$", re.IGNORECASE)
 
 
 def _field_node(name: str, value: str) -> Node:
-    if name in NUMERIC_FIELDS:
+    facet = facets.current().get(name)
+    if isinstance(facet, facets.NumberFacet):
         m = _RANGE.match(value)
         if m:
             lo = int(m.group(1)) if m.group(1) else None
@@ -255,10 +256,7 @@ def _field_node(name: str, value: str) -> Node:
             "<=": FieldRange(name, None, num),
             "<": FieldRange(name, None, num - 1),
         }[op]
-    if name.startswith("has_"):
-        v = value.lower()
-        value = {"1": "yes", "true": "yes", "是": "yes", "0": "no", "false": "no", "否": "no"}.get(v, v)
-    return FieldTerm(name, value)
+    return FieldTerm(name, facet.parse(value) if facet is not None else value)
 
 
 def parse(q: str) -> Node | None:

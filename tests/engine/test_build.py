@@ -115,11 +115,12 @@ def test_parallel_build_gives_the_same_index_as_serial(corpus_copy, tmp_path):
 
 
 def test_bulk_posting_path_builds_the_same_index_as_whoosh_add_document(corpus_dir, tmp_path):
-    """build.add_prepared (the fast path) against whoosh's own add_document on the same documents."""
+    """writer.add_prepared (the fast path) against whoosh's own add_document on the same documents."""
     from whoosh import index as whoosh_index
     from whoosh import query as wq
 
-    from indexer.engine.build import add_prepared, prepare_document
+    from indexer.engine.prepare import prepare_document
+    from indexer.engine.writer import add_prepared
     from indexer.schema import make_schema
 
     docs = [prepare_document((str(corpus_dir), p.name))[1] for p in sorted(corpus_dir.glob("*.txt"))]
@@ -188,7 +189,8 @@ def test_segment_flush_fast_path_writes_the_blocks_whoosh_writes(tmp_path):
 
     from whoosh import index as whoosh_index
 
-    from indexer.engine.build import SegmentedWriter, prepare_document
+    from indexer.engine.prepare import prepare_document
+    from indexer.engine.writer import SegmentedWriter
     from indexer.schema import make_schema
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))

@@ -87,3 +87,27 @@ def test_build_that_dies_after_commit_does_not_duplicate_its_new_reports(corpus_
         assert idx.search(Query.from_args({"q": '"只出现一次的短语"'})).total == 1
     assert read_meta(current_generation(ix))["reports"] == 6
     assert not (current_generation(ix) / "pending.txt").exists()
+
+
+def test_an_incremental_build_hashes_each_changed_file_once(corpus_copy, tmp_path, monkeypatch):
+    import hashlib
+
+    from indexer.extract import read
+
+    ix = tmp_path / "ix"
+    build_index(corpus_copy, ix, procs=1)
+    touched, changed = sorted(corpus_copy.glob("*.txt"))[:2]
+    touched.touch()
+    changed.write_text(changed.read_text("utf-8") + "\n补充一句", "utf-8")
+    hashed: list[int] = []
+
+    class Counting:
+        @staticmethod
+        def sha1(data=b""):
+            hashed.append(len(data))
+            return hashlib.sha1(data)
+
+    monkeypatch.setattr(read, "hashlib", Counting)
+    summary = build_index(corpus_copy, ix, procs=1)
+    assert (summary.indexed, summary.unchanged) == (1, 4)
+    assert len(hashed) == 2  # the touched file and the changed one, once each

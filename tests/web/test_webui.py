@@ -444,9 +444,9 @@ def test_report_page_shows_status_problems_so_numbers_can_be_judged():
 
 
 def test_facet_with_more_values_than_shown_links_to_its_full_list_and_back(client, monkeypatch):
-    import indexer.engine.query as query_module
+    import indexer.engine.facets as facets_module
 
-    monkeypatch.setattr(query_module, "FACET_SIZE", 2)
+    monkeypatch.setattr(facets_module, "FACET_SIZE", 2)
     page = text_of(client.get("/"))
     town = re.search(r'data-facet="town".*?</section>', page, re.S).group(0)
     assert town.count("<li") == 2
@@ -463,9 +463,9 @@ def test_facet_with_more_values_than_shown_links_to_its_full_list_and_back(clien
 
 
 def test_api_reports_facet_totals_and_the_url_that_lists_a_facet_in_full(client, monkeypatch):
-    import indexer.engine.query as query_module
+    import indexer.engine.facets as facets_module
 
-    monkeypatch.setattr(query_module, "FACET_SIZE", 2)
+    monkeypatch.setattr(facets_module, "FACET_SIZE", 2)
     body = client.get("/api/search").get_json()
     assert body["facet_totals"]["town"] == 5 and len(body["facets"]["town"]) == 2
     url = body["facet_more"]["town"]["url"]

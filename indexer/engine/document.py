@@ -1,0 +1,72 @@
+"""One mapping between a report's facts record and its index document, both ways.
+
+Into the index (:func:`to_document`): the stored fields (id, file, hash, title, the facts as JSON,
+the compressed original text) and one field per registered facet, its value taken from the facts by
+the facet itself. Out of the index (:func:`from_stored`): the same report back, and the facts a
+result lists (:func:`hit_facts`). The text postings (words, bigrams) are the build worker's job
+(``prepare.py``); they only ever go in.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any, NamedTuple
+
+from indexer.engine import facets as facet_registry
+from indexer.extract.report import report_id
+
+# The facts a search result carries beside its snippets (the API's hit keys, in this order).
+HIT_FACTS = ("body", "year", "town", "county", "city", "province", "applications_new",
+             "reconsideration_total", "litigation_total", "status")
+
+
+def title_of(facts: Mapping[str, Any], rel: str) -> str:
+    """The report's title, or its file name without the suffix."""
+    return facts.get("title") or PurePosixPath(rel).stem
+
+
+def to_document(facts: Mapping[str, Any], *, rel: str, sha1: str, text: str,
+                registry: facet_registry.Registry | None = None) -> dict[str, Any]:
+    """The stored and facet fields of the index document of one report (no text postings)."""
+    doc: dict[str, Any] = {
+        "id": report_id(rel),
+        "file": rel,
+        "sha1": sha1,
+        "title": title_of(facts, rel),
+        "facts": json.dumps(facts, ensure_ascii=False),
+        "text_z": zlib.compress(text.encode("utf-8"), 6),
+    }
+    for facet in registry or facet_registry.current():
+        value = facet.stored(facts)
+        if value is not None:
+            doc[facet.name] = value
+    return doc
+
+
+class StoredReport(NamedTuple):
+    """A report read back from its index document."""
+
+    id: str
+    file: str
+    title: str
+    facts: dict[str, Any]
+    text: str  # the original text
+
+
+def from_stored(stored: Mapping[str, Any]) -> StoredReport:
+    """The report of an index document's stored fields (the inverse of :func:`to_document`)."""
+    return StoredReport(stored["id"], stored["file"], stored.get("title") or stored["file"],
+                        json.loads(stored["facts"]), zlib.decompress(stored["text_z"]).decode("utf-8"))
+
+
+def hit_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts a result lists, read by the facets that index them (``None`` when unknown)."""
+    registry = facet_registry.current()
+    out: dict[str, Any] = {}
+    for name in HIT_FACTS:
+        facet = registry.get(name) or facet_registry.DEFAULT[name]
+        out[name] = facet.extract(facts)
+    return out

@@ -1,0 +1,227 @@
+"""The facet registry: every field a search can filter or count on, declared once.
+
+Modelled on Datasette's ``facets.py``: one class per facet kind. A facet says where its value comes
+from in a facts record, how it is stored in whoosh (an ``ID`` or ``NUMERIC`` sortable column), how a
+value typed in a URL or in query text is read, and how its counts are ordered. The schema
+(``indexer.schema.make_schema``), the document mapping (``document.py``), the query language's field
+filters, :class:`~indexer.engine.query.Query` parsing, facet counting (``columns.py``), the command
+line's options and the web UI all read the registry, so a facet added here appears everywhere.
+
+The core keeps names only; labels for people live in ``webui/labels.py``. A hierarchy kind
+(province › city › county › town as one facet) would be one more class here.
+
+The registry in force is :func:`current` (a context variable, :data:`DEFAULT` unless a test swaps
+in its own with :func:`using`): the query language reads it while parsing, without a registry
+being threaded through its grammar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from whoosh.fields import ID, NUMERIC, FieldType
+
+from indexer.engine.errors import QueryError
+
+FACET_SIZE = 30  # values listed per facet, most frequent first (selected ones always)
+FACET_MAX = 2000  # values listed when a facet is expanded
+
+Extract = Callable[[Mapping[str, Any]], Any]
+
+
+def fact(name: str) -> Extract:
+    """The value of top-level fact ``name``."""
+    return lambda facts: facts.get(name)
+
+
+def subfact(group: str, key: str) -> Extract:
+    """The value of ``facts[group][key]`` (a number group such as ``applications``)."""
+    return lambda facts: (facts.get(group) or {}).get(key)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One field of the index that searches filter on. ``listed``: counted for every search and shown
+    in the facet lists, in registry order."""
+
+    kind: ClassVar[str] = ""
+    name: str
+    extract: Extract
+    listed: bool = True
+    size: int | None = None  # values listed (None: FACET_SIZE); FACET_MAX when expanded
+
+    def shown(self, expanded: bool) -> int:
+        """How many values to list, the selected ones aside."""
+        if expanded:
+            return FACET_MAX
+        return FACET_SIZE if self.size is None else self.size
+
+    def field(self) -> FieldType:
+        raise NotImplementedError
+
+    def stored(self, facts: Mapping[str, Any]) -> str | int | None:
+        """The value put in the index document (None: the field is left out)."""
+        raise NotImplementedError
+
+    def parse(self, value: str) -> str:
+        """A value from a URL argument or query text, as stored. Raises :class:`QueryError`."""
+        return value
+
+    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
+        """The counted values in display order."""
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass(frozen=True)
+class ValueFacet(Facet):
+    """A text value (a place, the publishing body, the data-quality status). ``order`` fixes the
+    display order of known values (others follow, most frequent first)."""
+
+    kind: ClassVar[str] = "value"
+    order: tuple[str, ...] = ()
+
+    def field(self) -> FieldType:
+        return ID(stored=True, sortable=True)
+
+    def stored(self, facts: Mapping[str, Any]) -> str | None:
+        value = self.extract(facts)
+        return str(value) if value else None
+
+    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
+        if not self.order:
+            return super().ordered(counts)
+        rank = {v: i for i, v in enumerate(self.order)}
+        return sorted(counts.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+_YES_NO_SPELLINGS = {
+    **dict.fromkeys(("1", "yes", "true", "y", "是"), YES),
+    **dict.fromkeys(("0", "no", "false", "n", "否"), NO),
+    UNKNOWN: UNKNOWN,
+}
+
+
+def yes_no(value: str, name: str) -> str:
+    """``yes``, ``no`` or ``unknown`` from any accepted spelling; the one parser of URL arguments
+    and query text (``has_litigation=1`` and ``has_litigation:1`` mean the same)."""
+    got = _YES_NO_SPELLINGS.get(value.strip().lower())
+    if got is None:
+        raise QueryError(f"{name} 取值为 1（是）、0（否）或 unknown")
+    return got
+
+
+@dataclass(frozen=True)
+class YesNoFacet(Facet):
+    """Whether a count is above zero (``unknown`` when the report does not give it)."""
+
+    kind: ClassVar[str] = "yes/no"
+
+    def field(self) -> FieldType:
+        return ID(stored=True, sortable=True)
+
+    def stored(self, facts: Mapping[str, Any]) -> str:
+        n = self.extract(facts)
+        if not isinstance(n, int):
+            return UNKNOWN
+        return YES if n > 0 else NO
+
+    def parse(self, value: str) -> str:
+        return yes_no(value, self.name)
+
+    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
+        rank = {YES: 0, NO: 1, UNKNOWN: 2}
+        return sorted(counts.items(), key=lambda kv: rank.get(kv[0], 3))
+
+
+@dataclass(frozen=True)
+class NumberFacet(Facet):
+    """An integer. ``ranged``: the URL takes ``<name>_min`` / ``<name>_max``; a listed number (the
+    year) is counted per value, newest first. Query text takes ``name:>=1``, ``name:[1 TO 5]``."""
+
+    kind: ClassVar[str] = "number"
+    listed: bool = False
+    ranged: bool = False
+
+    def field(self) -> FieldType:
+        return NUMERIC(int, bits=32, stored=True, sortable=True, signed=True)
+
+    def stored(self, facts: Mapping[str, Any]) -> int | None:
+        value = self.extract(facts)
+        return value if isinstance(value, int) else None
+
+    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda kv: int(kv[0]), reverse=True)
+
+
+class Registry:
+    """The facets of one index, in display order."""
+
+    def __init__(self, facets: tuple[Facet, ...]) -> None:
+        names = [f.name for f in facets]
+        if len(set(names)) != len(names):
+            raise ValueError(f"facet names repeat: {names}")
+        self.facets = facets
+        self._by_name = {f.name: f for f in facets}
+        # read for every facet value of every search: computed once
+        numbers = [f for f in facets if isinstance(f, NumberFacet)]
+        self.listed = tuple(f.name for f in facets if f.listed)  # counted for every search, in order
+        self.rank = {name: i for i, name in enumerate(self.listed)}  # display place of a listed facet
+        self.ranged = tuple(f.name for f in numbers if f.ranged)  # filtered with <name>_min / _max
+        self.numbers = tuple(f.name for f in numbers)
+
+    def __iter__(self) -> Iterator[Facet]:
+        return iter(self.facets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __getitem__(self, name: str) -> Facet:
+        return self._by_name[name]
+
+    def get(self, name: str) -> Facet | None:
+        return self._by_name.get(name)
+
+    def with_facet(self, facet: Facet) -> Registry:
+        """This registry with one more facet (listed ones last among the listed)."""
+        return Registry((*self.facets, facet))
+
+
+DEFAULT = Registry((
+    NumberFacet("year", fact("year"), listed=True),
+    ValueFacet("province", fact("province")),
+    ValueFacet("city", fact("city")),
+    ValueFacet("county", fact("county")),
+    ValueFacet("town", fact("town")),
+    ValueFacet("status", fact("status"), order=("verified", "inconsistent", "partial", "no_tables")),
+    YesNoFacet("has_applications", subfact("applications", "new")),
+    YesNoFacet("has_reconsideration", subfact("reconsideration", "total")),
+    YesNoFacet("has_litigation", fact("litigation_total")),
+    ValueFacet("body", fact("body"), listed=False),
+    NumberFacet("applications_new", subfact("applications", "new"), ranged=True),
+    NumberFacet("applications_total", subfact("applications", "handled_total")),
+    NumberFacet("reconsideration_total", subfact("reconsideration", "total"), ranged=True),
+    NumberFacet("litigation_total", fact("litigation_total"), ranged=True),
+))
+
+_current: contextvars.ContextVar[Registry] = contextvars.ContextVar("nianbao_facets", default=DEFAULT)
+
+
+def current() -> Registry:
+    """The registry in force (:data:`DEFAULT` unless inside :func:`using`)."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def using(registry: Registry) -> Iterator[Registry]:
+    """Build, open and search with ``registry`` inside this block (tests, a second corpus kind)."""
+    token = _current.set(registry)
+    try:
+        yield registry
+    finally:
+        _current.reset(token)

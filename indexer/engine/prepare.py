@@ -1,0 +1,77 @@
+"""The build's worker: one report file in, its index document (with postings made ahead) out.
+
+Runs in worker processes: reading, extracting, jieba and the bigram postings are the expensive
+part of a build, and all of it is done here so the single whoosh writer only adds what it gets.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from indexer.engine.document import to_document
+from indexer.engine.words import cut_words, init_jieba
+from indexer.extract.normalise import search_string
+from indexer.extract.read import ReadError, read_source
+from indexer.extract.report import extract_facts
+from indexer.schema import WORD_SEP, field_postings, make_schema
+
+# (root, relpath) or (root, relpath, sha1 recorded for it): a file whose content still has the
+# recorded hash comes back unchanged, hashed once and not parsed.
+Task = tuple[str, str] | tuple[str, str, str | None]
+# (relpath, document or None, skip reason or None); neither document nor reason: unchanged
+Prepared = tuple[str, dict[str, Any] | None, str | None]
+
+
+@cache
+def _schema():
+    return make_schema()  # for the postings; made once per process
+
+
+def prepare_document(task: Task) -> Prepared:
+    """(relpath, document fields or None, skip reason or None) for one file."""
+    root, rel = task[0], task[1]
+    known_sha1 = task[2] if len(task) > 2 else None
+    try:
+        source = read_source(Path(root) / rel)
+        if known_sha1 is not None and source.sha1 == known_sha1:
+            return rel, None, None
+        facts = extract_facts(source.text, rel)
+    except ReadError as err:
+        return rel, None, str(err)
+    except Exception as err:  # an extractor bug must not lose the rest of the corpus
+        return rel, None, f"extraction failed: {type(err).__name__}: {err}"
+    facts["encoding"] = source.encoding
+    doc = to_document(facts, rel=rel, sha1=source.sha1, text=source.text)
+    doc.update(text_postings(doc["title"], facts.get("body") or "", source.text))
+    return rel, doc, None
+
+
+def text_postings(title: str, body: str, text: str) -> dict[str, Any]:
+    """The searchable text fields: jieba words of the title, the publishing body and the text,
+    and the text's character bigrams (see ``indexer.schema``)."""
+    schema = _schema()
+    norm = search_string(text)
+    return {
+        "title_words": WORD_SEP.join(cut_words(search_string(title))),
+        "body_words": WORD_SEP.join(cut_words(body)),
+        "words": field_postings(schema["words"], WORD_SEP.join(cut_words(norm)), "words"),
+        "grams": field_postings(schema["grams"], norm, "grams"),
+        "search_len": len(norm),
+    }
+
+
+def prepared(tasks: list[Task], procs: int) -> Iterable[Prepared]:
+    """:func:`prepare_document` over ``tasks``, in ``procs`` forked processes when worth it."""
+    if not tasks:
+        return
+    init_jieba()  # once in the parent: forked workers inherit the loaded dictionary
+    if procs <= 1 or len(tasks) < 8:
+        yield from map(prepare_document, tasks)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(procs) as pool:
+        yield from pool.imap(prepare_document, tasks, chunksize=4)

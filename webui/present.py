@@ -1,0 +1,60 @@
+"""The JSON of a search result: the API's body and the CLI's ``--json`` (the same keys and values).
+
+The core's result holds data; this adds the labels (``labels.py``) and the URLs (``urls.py``):
+facet toggles and "list in full" links point at ``base`` (the API's own search under /api/), hits at
+their report pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from indexer.engine.results import Hit, SearchResult
+
+from . import labels, urls
+
+HIT_KEYS = ("id", "file", "title", "body", "year", "town", "county", "city", "province",
+            "applications_new", "reconsideration_total", "litigation_total", "status", "snippets")
+
+
+def hit_json(hit: Hit, result: SearchResult) -> dict[str, Any]:
+    out = {k: getattr(hit, k) for k in HIT_KEYS}
+    out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score)
+    return out
+
+
+def facet_more(result: SearchResult, name: str, base: str = urls.SEARCH) -> tuple[str, str] | None:
+    """(label, URL) of the link under facet ``name`` that lists it in full or folds it back."""
+    more = result.facet_more(name)
+    if more is None:
+        return None
+    return labels.facet_more_label(more.expanded, more.total), urls.search_url(more.toggle, base)
+
+
+def result_json(result: SearchResult, base: str = urls.SEARCH) -> dict[str, Any]:
+    query = result.query
+    return {
+        "query": {"q": query.q, "args": _group(query.to_args()), "url": urls.search_url(query, base)},
+        "total": result.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "pages": result.pages,
+        "sort": query.sort,
+        "took_ms": round(result.took_ms, 2),
+        "hits": [hit_json(h, result) for h in result.hits],
+        "facets": {name: [{"value": v.value, "count": v.count, "selected": v.selected,
+                           "toggle_url": urls.search_url(v.toggle, base),
+                           "label": labels.value_label(name, v.value)} for v in vals]
+                   for name, vals in result.facets.items()},
+        "facet_totals": result.facet_totals,
+        "facet_more": {name: {"label": more[0], "url": more[1]} for name in result.facets
+                       if (more := facet_more(result, name, base))},
+    }
+
+
+def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
