@@ -229,7 +229,7 @@ class Hit:
     reconsideration_total: int | None
     litigation_total: int | None
     status: str | None
-    snippets: list[str]  # HTML: report text escaped, only our <mark> tags unescaped
+    snippets: list[highlight.Snippet]  # passages with the hits to mark; renderers make HTML or text
     url: str  # the report page at the first hit
     source_url: str | None
     score: float | None = None
@@ -238,7 +238,9 @@ class Hit:
         return {k: getattr(self, k) for k in (
             "id", "file", "title", "body", "year", "town", "county", "city", "province",
             "applications_new", "reconsideration_total", "litigation_total", "status",
-            "snippets", "url", "source_url", "score")}
+            "snippets", "url", "source_url", "score")} | {
+            "snippets": [s.html() for s in self.snippets],
+            "snippet_spans": [s.to_json() for s in self.snippets]}
 
 
 @dataclass
@@ -299,7 +301,7 @@ class ReportView:
     title: str
     facts: dict  # every extracted fact (the `extract` JSON)
     text: str  # the original text
-    highlighted_html: str  # escaped original text, hits wrapped in <mark id="hit-N" class="hit">
+    marks: list[tuple[int, int]]  # (start, end) in ``text`` of what the query matched, in order
     hit_count: int
     source_url: str | None
 
@@ -438,7 +440,7 @@ class SearchIndex:
             if total and start < total:
                 hit_docs = self._rank(st, query, node, matched, columns, start)
             hay = querylang.needles(node)
-            hits = [self._hit(st.searcher, docnum, score, hay, query) for docnum, score in hit_docs]
+            hits = [self._hit(st, docnum, score, node, query) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: _Columns,
@@ -491,19 +493,17 @@ class SearchIndex:
             ]
         return out
 
-    def _hit(self, searcher, docnum: int, score: float | None, hay: list[str], query: Query) -> Hit:
+    def _hit(self, st: _OpenIndex, docnum: int, score: float | None, node, query: Query) -> Hit:
         """One result. Its ``url`` carries the whole search state, so the report page can link back."""
-        stored = searcher.stored_fields(docnum)
+        stored = st.searcher.stored_fields(docnum)
         facts = json.loads(stored["facts"])
         original = zlib.decompress(stored["text_z"]).decode("utf-8")
         url = query.url(f"/reports/{stored['id']}")
-        if hay:
-            norm = search_text(original)
-            snips = highlight.snippets(original, hay, norm=norm)
-            if highlight.find_spans(norm.text, hay, limit=1):
-                url += "#hit-1"
-        else:
-            snips = highlight.opening(original)
+        norm = search_text(original)
+        hay = highlight.match_needles(node, norm.text, highlight.IndexedDocument(st.docsets(), docnum))
+        snips = highlight.snippets(original, hay, norm=norm)
+        if highlight.find_spans(norm.text, hay, limit=1):
+            url += "#hit-1"
         return Hit(
             id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
             body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),
@@ -523,15 +523,21 @@ class SearchIndex:
             return None if docnum is None else st.searcher.stored_fields(docnum)
 
     def report(self, report_id: str, q: str = "") -> ReportView | None:
-        stored = self._stored_by_id(report_id)
-        if stored is None:
-            return None
+        """One report with what ``q`` matched in it marked. Raises QueryError for a bad ``q``."""
+        node = querylang.parse(q) if q else None
+        st = self._current()
+        with st.reading:
+            docnum = st.searcher.document_number(id=report_id)
+            if docnum is None:
+                return None
+            stored = st.searcher.stored_fields(docnum)
+            text = zlib.decompress(stored["text_z"]).decode("utf-8")
+            norm = search_text(text)
+            hay = highlight.match_needles(node, norm.text, highlight.IndexedDocument(st.docsets(), docnum))
         facts = json.loads(stored["facts"])
-        text = zlib.decompress(stored["text_z"]).decode("utf-8")
-        hay = querylang.needles(querylang.parse(q)) if q else []
-        html, count = highlight.highlight_text(text, hay)
+        spans = highlight.marks(text, hay, norm)
         return ReportView(stored["id"], stored["file"], stored.get("title") or stored["file"], facts,
-                          text, html, count, facts.get("source_url"))
+                          text, spans, len(spans), facts.get("source_url"))
 
     def raw(self, report_id: str) -> tuple[bytes, str] | None:
         """The original file's bytes, read from the corpus folder the index was built from."""
