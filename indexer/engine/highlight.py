@@ -65,18 +65,35 @@ class Document(Protocol):
         ...
 
 
-class IndexedDocument:
-    """A :class:`Document` answered by the index's own sets (``matching.DocSets``): marks and
-    matching cannot disagree."""
+class IndexedDocuments:
+    """The reports of one search as :class:`Document` s, answered by the index's own sets
+    (``matching.DocSets``), so marks and matching cannot disagree. A field filter's documents are
+    found once for all the hits of a page (a number range reads a whole column)."""
 
-    def __init__(self, docsets, docnum: int) -> None:
-        self.docsets, self.docnum, self._one = docsets, docnum, {docnum}
+    def __init__(self, docsets) -> None:
+        self.docsets = docsets
+        self._filters: dict[Node, frozenset[int]] = {}
+
+    def document(self, docnum: int) -> Document:
+        return _IndexedDocument(self, docnum)
+
+    def passing(self, node: FieldTerm | FieldRange) -> frozenset[int]:
+        got = self._filters.get(node)
+        if got is None:
+            got = self._filters[node] = frozenset(self.docsets.evaluate(node))
+        return got
+
+
+@dataclass(frozen=True)
+class _IndexedDocument:
+    docs: IndexedDocuments
+    docnum: int
 
     def holds(self, node: FieldTerm | FieldRange) -> bool:
-        return bool(self.docsets.evaluate(node, set(self._one)))
+        return self.docnum in self.docs.passing(node)
 
     def has_words(self, words: list[str]) -> bool:
-        return all(self.docnum in self.docsets.term("words", w) for w in dict.fromkeys(words))
+        return all(self.docnum in self.docs.docsets.term("words", w) for w in dict.fromkeys(words))
 
 
 def _fold(text: str) -> str:

@@ -440,7 +440,8 @@ class SearchIndex:
             if total and start < total:
                 hit_docs = self._rank(st, query, node, matched, columns, start)
             hay = querylang.needles(node)
-            hits = [self._hit(st, docnum, score, node, query) for docnum, score in hit_docs]
+            docs = highlight.IndexedDocuments(st.docsets())
+            hits = [self._hit(st, docnum, score, node, query, docs) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: _Columns,
@@ -493,14 +494,15 @@ class SearchIndex:
             ]
         return out
 
-    def _hit(self, st: _OpenIndex, docnum: int, score: float | None, node, query: Query) -> Hit:
+    def _hit(self, st: _OpenIndex, docnum: int, score: float | None, node, query: Query,
+             docs: highlight.IndexedDocuments) -> Hit:
         """One result. Its ``url`` carries the whole search state, so the report page can link back."""
         stored = st.searcher.stored_fields(docnum)
         facts = json.loads(stored["facts"])
         original = zlib.decompress(stored["text_z"]).decode("utf-8")
         url = query.url(f"/reports/{stored['id']}")
         norm = search_text(original)
-        hay = highlight.match_needles(node, norm.text, highlight.IndexedDocument(st.docsets(), docnum))
+        hay = highlight.match_needles(node, norm.text, docs.document(docnum))
         snips = highlight.snippets(original, hay, norm=norm)
         if highlight.find_spans(norm.text, hay, limit=1):
             url += "#hit-1"
@@ -533,7 +535,8 @@ class SearchIndex:
             stored = st.searcher.stored_fields(docnum)
             text = zlib.decompress(stored["text_z"]).decode("utf-8")
             norm = search_text(text)
-            hay = highlight.match_needles(node, norm.text, highlight.IndexedDocument(st.docsets(), docnum))
+            doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
+            hay = highlight.match_needles(node, norm.text, doc)
         facts = json.loads(stored["facts"])
         spans = highlight.marks(text, hay, norm)
         return ReportView(stored["id"], stored["file"], stored.get("title") or stored["file"], facts,
