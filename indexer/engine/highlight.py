@@ -98,10 +98,11 @@ class _IndexedDocument:
 
 def _fold(text: str) -> str:
     """Lower-case ASCII without changing the length (words are indexed lower-case)."""
-    return text.translate(_ASCII_LOWER)
+    return text.translate(_ASCII_LOWER) if _ASCII_UPPER.search(text) else text
 
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_ASCII_UPPER = re.compile("[A-Z]")  # most reports have none: translate() is the slow part
 
 
 # ---------------------------------------------------------------------------------------------

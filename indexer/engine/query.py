@@ -504,7 +504,7 @@ class SearchIndex:
         norm = search_text(original)
         hay = highlight.match_needles(node, norm.text, docs.document(docnum))
         snips = highlight.snippets(original, hay, norm=norm)
-        if highlight.find_spans(norm.text, hay, limit=1):
+        if any(s.marks for s in snips):
             url += "#hit-1"
         return Hit(
             id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
