@@ -83,7 +83,6 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    import re
 
     from indexer.engine.query import Query
     from indexer.engine.search import SearchIndex
@@ -112,10 +111,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                 f"诉讼 {_n(hit.litigation_total)} · {hit.status}")
         _print(f"\n{i}. {hit.title}  [{hit.file}]")
         _print(f"   {hit.year or '?'} · {hit.body or '?'} · {place or '?'} · {nums}")
+        emphasis = TTY_EMPHASIS if sys.stdout.isatty() else PLAIN_EMPHASIS
         for snip in hit.snippets:
-            text = re.sub(r"<mark>(.*?)</mark>", "\x1b[1;33m\\1\x1b[0m" if sys.stdout.isatty() else "【\\1】",
-                          snip)
-            _print(f"   {_unescape(text)}")
+            _print(f"   {snippet_text(snip.text, snip.marks, emphasis)}")
     _print("\nfacets:")
     for name, values in result.facets.items():
         if values:
@@ -129,10 +127,19 @@ def _n(v: int | None) -> str:
     return "?" if v is None else str(v)
 
 
-def _unescape(s: str) -> str:
-    import html
+TTY_EMPHASIS = ("\x1b[1m", "\x1b[0m")  # ANSI bold on a terminal
+PLAIN_EMPHASIS = ("【", "】")  # piped or redirected: brackets survive any viewer
 
-    return html.unescape(s)
+
+def snippet_text(text: str, marks, emphasis: tuple[str, str]) -> str:
+    """A snippet as terminal text: each marked span between ``emphasis``'s opening and closing."""
+    out: list[str] = []
+    pos = 0
+    for s, e in marks:
+        out += [text[pos:s], emphasis[0], text[s:e], emphasis[1]]
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -33,13 +33,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[_EXT] = {"index": None, "lock": threading.Lock()}
 
-    from . import api, labels, present, urls, views
+    from . import api, labels, present, render, urls, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.jinja_env.filters["place"] = views.place
     app.jinja_env.globals.update(status_info=labels.status_info, search_url=urls.search_url,
                                  hit_url=urls.hit_url, facet_more=present.facet_more)
+    app.jinja_env.filters["marked_html"] = render.marked_html
+    app.jinja_env.filters["snippet_html"] = render.snippet_html
+    app.jinja_env.globals["fact_table"] = views.fact_table
 
     @app.errorhandler(IndexMissing)
     def index_missing(err: IndexMissing):

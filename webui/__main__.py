@@ -1,26 +1,51 @@
 """``python -m webui [--index DIR] [--host H] [--port P] [--corpus DIR] [--threads N] [--dev]``: serve
-the UI and the API with waitress (a production WSGI server), or Flask's development server."""
+the UI and the API with waitress (a production WSGI server), or Flask's development server.
+
+The index folder, host and port also come from the environment (``NIANBAO_INDEX``, ``HOST``,
+``PORT``, as in the README's configuration table): a flag wins over the environment, the
+environment over the defaults (``index``, ``127.0.0.1``, ``8000``)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
 
 from indexer.engine.query import IndexMissing
 
 from . import create_app, get_index
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> argparse.Namespace:
+    """The command line over the environment over the defaults (pure: ``environ`` is passed in)."""
+    env = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(prog="python -m webui",
                                      description="年报检索 nianbao: web UI and JSON API")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--index", default=env.get("NIANBAO_INDEX") or "index",
+                        help="index folder (default: $NIANBAO_INDEX, else index)")
+    parser.add_argument("--host", default=env.get("HOST") or "127.0.0.1",
+                        help="address to listen on (default: $HOST, else 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=_port(env.get("PORT"), parser),
+                        help="port (default: $PORT, else 8000)")
     parser.add_argument("--corpus", default=None, help="corpus folder, for original files the index lacks")
     parser.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
     parser.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def _port(value: str | None, parser: argparse.ArgumentParser) -> int:
+    if not value:
+        return 8000
+    try:
+        return int(value)
+    except ValueError:
+        parser.error(f"PORT must be a number (got {value!r})")
+        raise  # unreachable: parser.error exits
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
 
     app = create_app({"INDEX_DIR": args.index, "CORPUS_DIR": args.corpus})
     with app.app_context():

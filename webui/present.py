@@ -15,12 +15,14 @@ from indexer.engine.results import Hit, SearchResult
 from . import labels, urls
 
 HIT_KEYS = ("id", "file", "title", "body", "year", "town", "county", "city", "province",
-            "applications_new", "reconsideration_total", "litigation_total", "status", "snippets")
+            "applications_new", "reconsideration_total", "litigation_total", "status")
 
 
 def hit_json(hit: Hit, result: SearchResult) -> dict[str, Any]:
     out = {k: getattr(hit, k) for k in HIT_KEYS}
+    out["snippets"] = [s.html() for s in hit.snippets]
     out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score)
+    out["snippet_spans"] = [s.to_json() for s in hit.snippets]
     return out
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from indexer.engine import facets as facet_registry
 from indexer.engine.query import SORTS, Query, QueryError
+from indexer.extract.tables.template import APPLICANT_COLUMNS, OUTCOME_COLUMNS, PART_FOUR_GROUPS, TOTAL_COLUMN
 
 from . import get_index
 from .labels import FACET_LABELS, RANGE_LABELS, SORT_LABELS, SYNTAX_HELP, status_info, value_label
@@ -157,12 +158,58 @@ SUBFACT_LABELS: dict[str, str] = {
     "pending": "尚未审结",
     "total": "总计",
 }
+# Column labels of the template's number tables, by table: the same key names a different column in
+# each ("other" is 其他 applicants in part three, 其他结果 outcomes in part four).
+COLUMN_LABELS: tuple[dict[str, str], ...] = (
+    {c.key: c.label for c in (*APPLICANT_COLUMNS, TOTAL_COLUMN)} | {"other": "其他申请人"},
+    {c.key: c.label for c in OUTCOME_COLUMNS},
+)
+ROW_LABELS: dict[str, str] = {c.key: c.label for c in PART_FOUR_GROUPS} | {
+    k: v for k, v in SUBFACT_LABELS.items() if k not in ("other", "total")}
+ROW_META = ("label", "found")  # keys of a table row that describe the row, not a cell
+
+
+@dataclass
+class FactTable:
+    """A mapping of rows that share their keys (the extracted number tables), shown as a table."""
+
+    columns: list[tuple[str, str]]  # (key, label)
+    rows: list[tuple[str, str, list]]  # (key, label, cells in column order)
+
+
+def fact_table(value) -> FactTable | None:
+    """``value`` as a table when it is two or more rows of plain values with the same keys (a dict of
+    them, or a list), else None: it is then shown as nested lists, and a 7-column table as nested
+    lists was a page 40,000 px tall."""
+    if isinstance(value, list) and all(isinstance(r, dict) for r in value):
+        value = {str(i): r for i, r in enumerate(value, 1)}
+    if not isinstance(value, dict) or len(value) < 2 or not all(isinstance(r, dict) for r in value.values()):
+        return None
+    keysets = {tuple(k for k in r if k not in ROW_META) for r in value.values()}
+    if len(keysets) != 1:
+        return None
+    keys = next(iter(keysets))
+    if not keys or any(isinstance(r[k], dict | list) for r in value.values() for k in keys):
+        return None
+    labels = next((g for g in COLUMN_LABELS if set(keys) <= set(g)), SUBFACT_LABELS)
+    rows = []
+    for key, r in value.items():
+        label = str(r.get("label") or ROW_LABELS.get(key) or FACT_LABELS.get(key) or key)
+        if r.get("found") is False:
+            label += "（未找到）"
+        rows.append((key, label, [r[k] for k in keys]))
+    return FactTable([(k, labels.get(k, k)) for k in keys], rows)
 
 
 @bp.get("/reports/<report_id>")
 def report(report_id: str):
     q = request.args.get("q", "").strip()
-    view = get_index().report(report_id, q)
+    error = None
+    try:
+        view = get_index().report(report_id, q)
+    except QueryError as e:  # the report still shows, unmarked, with the reason (as the search page does)
+        error = str(e)
+        view = get_index().report(report_id)
     if view is None:
         return render_template("error.html", code=404, title="找不到该报告 Report not found",
                                message=f"没有编号为 {report_id} 的报告。"), 404
@@ -174,13 +221,14 @@ def report(report_id: str):
         "report.html",
         view=view,
         q=q,
+        error=error,
         facts=facts,
         main_facts=main,
         other_facts=other,
         sublabels=SUBFACT_LABELS,
         back_url=_search_url(),
-        json_url=report_json_url(report_id, q),
-    )
+        json_url=report_json_url(report_id, q if not error else ""),
+    ), 400 if error else 200
 
 
 def _search_url() -> str:

@@ -1,99 +1,264 @@
-"""Marking hits: snippets for result lists, and the whole text for the report page.
+"""What a query matched in one report, as data: marked spans of the text, and snippets.
 
-Hits are found by substring search of the query's words and phrases in the normalised text (the
-n-gram field would split marks apart: ``<mark>微信</mark><mark>公众</mark>号``), then mapped back
-to the original text through the offset map. Everything is HTML-escaped; only our ``<mark>`` tags
-come through.
+Marks follow the matcher (``matching.DocSets``), one report at a time (:func:`match_needles`):
+
+* a phrase is marked where it stands;
+* a word is marked where it stands as typed; only when the report holds it solely through its
+  jieba pieces (all of them: that is how the matcher found it) are the pieces marked instead, and
+  then only pieces of two characters or more (a lone 号 or 1 says nothing and stands everywhere);
+* nothing under NOT, nothing for field filters, nothing in a branch that did not match this report
+  (``(a b) OR c`` with only a and c present marks c), and nothing at all when the report does not
+  match the query.
+
+Hits are found by substring search in the normalised text (the n-gram field would split marks
+apart: 微信|公众|号) and mapped back to the original text through the offset map.
+
+The results are plain data (:class:`Snippet`, lists of ``(start, end)``); the renderers turn them
+into HTML (page, JSON API) or terminal text (CLI).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
+from typing import Protocol
 
-from indexer.extract.normalise import Normalised, search_text
+from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
+from indexer.extract.normalise import Normalised, normalise_query_phrase, search_text
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of a report: its text (whitespace runs folded to one space, ``…`` where cut) and
+    the ``(start, end)`` offsets in ``text`` of the hits to mark, in order, not overlapping."""
+
+    text: str
+    marks: tuple[Span, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "marks": [list(m) for m in self.marks]}
+
+    def html(self) -> str:
+        """The JSON API's form: the text HTML-escaped, each mark in ``<mark>…</mark>``."""
+        out: list[str] = []
+        pos = 0
+        for s, e in self.marks:
+            out.append(escape(self.text[pos:s], quote=False))
+            out.append(f"<mark>{escape(self.text[s:e], quote=False)}</mark>")
+            pos = e
+        out.append(escape(self.text[pos:], quote=False))
+        return "".join(out)
+
+
+class Document(Protocol):
+    """One report as the matcher sees it, for what the text alone cannot tell."""
+
+    def holds(self, node: FieldTerm | FieldRange) -> bool:
+        """The report passes this field filter."""
+        ...
+
+    def has_words(self, words: list[str]) -> bool:
+        """Every one of these jieba words is in the report's ``words`` field."""
+        ...
+
+
+class IndexedDocuments:
+    """The reports of one search as :class:`Document` s, answered by the index's own sets
+    (``matching.DocSets``), so marks and matching cannot disagree. A field filter's documents are
+    found once for all the hits of a page (a number range reads a whole column)."""
+
+    def __init__(self, docsets) -> None:
+        self.docsets = docsets
+        self._filters: dict[Node, frozenset[int]] = {}
+
+    def document(self, docnum: int) -> Document:
+        return _IndexedDocument(self, docnum)
+
+    def passing(self, node: FieldTerm | FieldRange) -> frozenset[int]:
+        got = self._filters.get(node)
+        if got is None:
+            got = self._filters[node] = frozenset(self.docsets.evaluate(node))
+        return got
+
+
+@dataclass(frozen=True)
+class _IndexedDocument:
+    docs: IndexedDocuments
+    docnum: int
+
+    def holds(self, node: FieldTerm | FieldRange) -> bool:
+        return self.docnum in self.docs.passing(node)
+
+    def has_words(self, words: list[str]) -> bool:
+        return all(self.docnum in self.docs.docsets.term("words", w) for w in dict.fromkeys(words))
 
 
 def _fold(text: str) -> str:
     """Lower-case ASCII without changing the length (words are indexed lower-case)."""
-    return text.translate(_ASCII_LOWER)
+    return text.translate(_ASCII_LOWER) if _ASCII_UPPER.search(text) else text
 
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_ASCII_UPPER = re.compile("[A-Z]")  # most reports have none: translate() is the slow part
 
 
-def find_spans(text: str, needles: list[str], limit: int | None = None) -> list[tuple[int, int]]:
+# ---------------------------------------------------------------------------------------------
+# What to mark
+
+
+def match_needles(node: Node | None, norm_text: str, doc: Document) -> list[str]:
+    """The strings (normalised) to mark in a report whose normalised text is ``norm_text``: what
+    the query matched there, longest first; empty when the report does not match at all."""
+    ok, found = _explain(node, _fold(norm_text), doc) if node is not None else (False, [])
+    if not ok:
+        return []
+    return sorted(dict.fromkeys(s for s in found if s), key=len, reverse=True)
+
+
+def _explain(node: Node, folded: str, doc: Document) -> tuple[bool, list[str]]:
+    """(does the report match ``node``, the strings that made it match)."""
+    if isinstance(node, Phrase):
+        text = normalise_query_phrase(node.text)
+        if not text:
+            return True, []
+        return (True, [text]) if _fold(text) in folded else (False, [])
+    if isinstance(node, Word):
+        text = normalise_query_phrase(node.text)
+        if not text:
+            return True, []
+        if _fold(text) in folded:
+            return True, [text]
+        pieces = query_words(text)
+        if pieces and doc.has_words(pieces):
+            return True, [p for p in pieces if len(p) >= 2 and _fold(p) in folded]
+        return False, []
+    if isinstance(node, FieldTerm | FieldRange):
+        return doc.holds(node), []
+    if isinstance(node, Not):
+        return not _explain(node.child, folded, doc)[0], []
+    if isinstance(node, And):
+        found: list[str] = []
+        for child in node.children:
+            ok, got = _explain(child, folded, doc)
+            if not ok:
+                return False, []
+            found.extend(got)
+        return True, found
+    if isinstance(node, Or):
+        any_ok, found = False, []
+        for child in node.children:
+            ok, got = _explain(child, folded, doc)
+            if ok:
+                any_ok = True
+                found.extend(got)
+        return any_ok, found
+    raise TypeError(node)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where: spans in the text
+
+
+def find_spans(text: str, needles: list[str], limit: int | None = None) -> list[Span]:
     """Non-overlapping (start, end) of ``needles`` in ``text``, leftmost first, longest at a place."""
+    return [(s, e) for s, e, _ in _find(text, needles, limit)]
+
+
+def _find(text: str, needles: list[str], limit: int | None) -> list[tuple[int, int, str]]:
+    """:func:`find_spans` with the (folded) needle each span is of."""
     needles = [n for n in needles if n]
     if not needles:
         return []
     alternation = "|".join(re.escape(_fold(n)) for n in sorted(set(needles), key=len, reverse=True))
     spans = []
     for m in re.finditer(alternation, _fold(text)):
-        spans.append((m.start(), m.end()))
+        spans.append((m.start(), m.end(), m.group(0)))
         if limit is not None and len(spans) >= limit:
             break
     return spans
 
 
-def _to_original(norm: Normalised, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    return [norm.span_to_original(s, e) for s, e in spans]
-
-
-def highlight_text(original: str, needles: list[str], norm: Normalised | None = None) -> tuple[str, int]:
-    """The whole original text as HTML with every hit in ``<mark id="hit-N" class="hit">``."""
+def marks(original: str, needles: list[str], norm: Normalised | None = None) -> list[Span]:
+    """Every hit of ``needles`` as (start, end) in the original text (for the report page)."""
     norm = norm or search_text(original)
-    spans = _to_original(norm, find_spans(norm.text, needles))
-    out: list[str] = []
-    pos = 0
-    for i, (s, e) in enumerate(spans, 1):
-        out.append(escape(original[pos:s], quote=False))
-        out.append(f'<mark id="hit-{i}" class="hit">{escape(original[s:e], quote=False)}</mark>')
-        pos = e
-    out.append(escape(original[pos:], quote=False))
-    return "".join(out), len(spans)
+    return [norm.span_to_original(s, e) for s, e in find_spans(norm.text, needles)]
 
+
+# ---------------------------------------------------------------------------------------------
+# Snippets
 
 _WS = re.compile(r"\s+")
+MAX_SPANS = 2000  # hits considered for snippets: enough for any report, bounded for a huge one
 
 
-def opening(original: str, chars: int = 120) -> list[str]:
+def opening(original: str, chars: int = 120) -> list[Snippet]:
     """The first ``chars`` characters as the one snippet of a hit that has nothing to mark."""
     head = _WS.sub(" ", original[:chars]).strip()
-    return [escape(head, quote=False) + ("…" if len(original) > chars else "")] if head else []
+    return [Snippet(head + ("…" if len(original) > chars else ""))] if head else []
 
 
-def snippets(original: str, needles: list[str], *, norm: Normalised | None = None,
-             max_snippets: int = 3, context: int = 36, fallback_chars: int = 120) -> list[str]:
-    """Up to ``max_snippets`` HTML passages of the original text around hits.
+def snippets(original: str, needles: list[str], *, norm: Normalised | None = None, max_snippets: int = 3,
+             context: int = 36, fallback_chars: int = 120) -> list[Snippet]:
+    """Up to ``max_snippets`` passages of the original text around hits, in text order.
 
-    With no hit (a query that matched only by field or by jieba words spread apart), the opening of
-    the report stands in, so a result never shows nothing.
+    Passages are chosen for how many distinct needles they hold (a passage with both words of a
+    two-word query beats one with either), then how many hits, then how early. With no hit (a
+    query matched by field filters alone), the opening of the report stands in, so a result never
+    shows nothing.
     """
     norm = norm or search_text(original)
-    spans = _to_original(norm, find_spans(norm.text, needles, limit=200))
-    text = original
-    if not spans:
+    found = [(*norm.span_to_original(s, e), term) for s, e, term in _find(norm.text, needles, MAX_SPANS)]
+    if not found:
         return opening(original, fallback_chars)
-    windows: list[list[int]] = []  # [start, end, first_span_index, last_span_index]
-    for idx, (s, e) in enumerate(spans):
-        ws, we = max(0, s - context), min(len(text), e + context)
-        if windows and ws <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], we)
-            windows[-1][3] = idx
-        else:
-            if len(windows) >= max_snippets:
-                break
-            windows.append([ws, we, idx, idx])
-    out = []
-    for ws, we, first, last in windows:
-        parts: list[str] = ["…" if ws > 0 else ""]
-        pos = ws
-        for s, e in spans[first:last + 1]:
-            parts.append(escape(_WS.sub(" ", text[pos:s]), quote=False))
-            parts.append(f"<mark>{escape(_WS.sub(' ', text[s:e]), quote=False)}</mark>")
-            pos = e
-        parts.append(escape(_WS.sub(" ", text[pos:we]), quote=False))
-        parts.append("…" if we < len(text) else "")
-        out.append("".join(parts).strip())
-    return out
+    chosen: list[tuple[int, int]] = []  # display ranges in the original text
+    for _score, i, j in sorted(_windows(found, 2 * context)):
+        ws = max(0, found[i][0] - context)
+        we = min(len(original), found[j][1] + context)
+        if any(ws < ce and cs < we for cs, ce in chosen):
+            continue
+        chosen.append((ws, we))
+        if len(chosen) >= max_snippets:
+            break
+    spans = [(s, e) for s, e, _ in found]
+    return [_passage(original, spans, ws, we) for ws, we in sorted(chosen)]
+
+
+def _windows(found: list[tuple[int, int, str]], width: int):
+    """(sort key, first, last) of the runs of hits that fit in ``width`` characters, one run
+    starting at each hit; the key puts more distinct needles first, then more hits, then earlier."""
+    j = 0
+    for i in range(len(found)):
+        j = max(j, i)
+        while j + 1 < len(found) and found[j + 1][1] - found[i][0] <= width:
+            j += 1
+        distinct = len({term for _s, _e, term in found[i:j + 1]})
+        yield (-distinct, -(j - i + 1), found[i][0]), i, j
+
+
+def _passage(text: str, spans: list[Span], ws: int, we: int) -> Snippet:
+    """The passage ``text[ws:we]`` (widened so no hit is cut) with its hits marked."""
+    inside = [(s, e) for s, e in spans if e > ws and s < we]
+    if inside:
+        ws, we = min(ws, inside[0][0]), max(we, inside[-1][1])
+    out = "…" if ws > 0 else ""
+    pos, marked = ws, []
+    for s, e in inside:
+        out += _WS.sub(" ", text[pos:s])
+        start = len(out)
+        out += _WS.sub(" ", text[s:e])
+        marked.append((start, len(out)))
+        pos = e
+    out += _WS.sub(" ", text[pos:we])
+    out += "…" if we < len(text) else ""
+    return _trim(out, marked)
+
+
+def _trim(text: str, marked: list[Span]) -> Snippet:
+    """Leading and trailing whitespace off, marks shifted to match."""
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    shifted = tuple((max(0, s - lead), min(len(body), e - lead)) for s, e in marked)
+    return Snippet(body, tuple((s, e) for s, e in shifted if s < e))

@@ -12,6 +12,9 @@ Syntax (README and UI say the same)::
     litigation_total:>=1      numbers: >, >=, <, <=, =, [a TO b], [a TO], [TO b]
 
 A query that cannot be read raises :class:`QueryError` with a message for the user (never a 500).
+So does a query longer than :data:`MAX_QUERY_CHARS` or nested deeper than :data:`MAX_DEPTH` (brackets
+and NOTs count alike): every later stage (matching, ranking, highlighting) walks the tree
+recursively, and a bound here keeps them all far from Python's recursion limit.
 Own parser rather than whoosh's: its default parser silently turns ``litigation_total:>=1`` into a
 null query and gives no readable error for an unbalanced quote.
 """
@@ -30,6 +33,8 @@ from indexer.engine.words import cut_words
 from indexer.extract.normalise import normalise_query_phrase
 from indexer.schema import bigrams
 
+MAX_QUERY_CHARS = 1000  # longer text is not a query a person typed
+MAX_DEPTH = 32  # brackets and NOTs inside each other
 QUOTES = {'"': '"', "“": "”", "「": "」"}
 
 
@@ -153,7 +158,13 @@ def _read_quoted(q: str, i: int) -> tuple[str, int]:
 
 class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
-        self.toks, self.i = toks, 0
+        self.toks, self.i, self.depth = toks, 0, 0
+
+    def deeper(self) -> None:
+        """One more bracket or NOT around what follows; past MAX_DEPTH the query is refused."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"检索式嵌套过深：括号与 NOT 最多嵌套 {MAX_DEPTH} 层（nested too deeply）")
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -204,7 +215,10 @@ class _Parser:
         if tok.kind in ("NOT", "NEG"):
             self.take()
             self.expect_operand("NOT")
-            return Not(self.unary())
+            self.deeper()
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -214,7 +228,9 @@ class _Parser:
                 raise QueryError("括号不成对：缺少 “)”（unbalanced parenthesis）")
             if self.peek().kind == "RPAR":
                 raise QueryError("括号内为空")
+            self.deeper()
             node = self.or_expr()
+            self.depth -= 1
             if self.peek() is None or self.peek().kind != "RPAR":
                 raise QueryError("括号不成对：缺少 “)”（unbalanced parenthesis）")
             self.take()
@@ -261,6 +277,8 @@ def _field_node(name: str, value: str) -> Node:
 
 def parse(q: str) -> Node | None:
     """Parse user query text; ``None`` for an empty query. Raises QueryError."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"检索式过长：最多 {MAX_QUERY_CHARS} 个字符，这里有 {len(q)} 个（query too long）")
     q = unicodedata.normalize("NFKC", q.replace("“", "\x01").replace("”", "\x02"))
     q = q.replace("\x01", "“").replace("\x02", "”")
     return _Parser(_lex(q)).parse()

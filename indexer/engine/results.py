@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexer.engine import highlight
 from indexer.engine.facets import FACET_SIZE
 from indexer.engine.query import Query
 
@@ -33,7 +34,7 @@ class Hit:
     reconsideration_total: int | None
     litigation_total: int | None
     status: str | None
-    snippets: list[str]  # HTML: report text escaped, only our <mark> tags unescaped
+    snippets: list[highlight.Snippet]  # passages with the hits to mark; renderers make HTML or text
     source_url: str | None
     score: float | None = None
     marked: bool = False  # the report page marks a hit of the query (its link can jump to the first)
@@ -86,7 +87,7 @@ class ReportView:
     title: str
     facts: dict[str, Any]  # every extracted fact (the `extract` JSON)
     text: str  # the original text
-    highlighted_html: str  # escaped original text, hits wrapped in <mark id="hit-N" class="hit">
+    marks: list[tuple[int, int]]  # (start, end) in ``text`` of what the query matched, in order
     hit_count: int
     source_url: str | None
 

@@ -136,7 +136,9 @@ class SearchIndex:
             if total and start < total:
                 hit_docs = self._rank(st, query, node, matched, columns, start)
             hay = querylang.needles(node)
-            hits = [self._hit(st.searcher, docnum, score, hay) for docnum, score in hit_docs]
+            docs = highlight.IndexedDocuments(st.docsets())
+            with facets.using(self.facets):
+                hits = [self._hit(st.searcher, docnum, score, node, docs) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, counted, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: Columns,
@@ -177,16 +179,15 @@ class SearchIndex:
             out[name] = [FacetValue(v, c, v in selected, query.toggled(name, v)) for v, c in shown]
         return out
 
-    def _hit(self, searcher, docnum: int, score: float | None, hay: list[str]) -> Hit:
-        """One result: its facts, its snippets, and whether the report page marks a hit."""
+    def _hit(self, searcher, docnum: int, score: float | None, node,
+             docs: highlight.IndexedDocuments) -> Hit:
+        """One result: its facts, the passages that matched the query (marked exactly where it
+        matched), and whether the report page marks a hit."""
         report = from_stored(searcher.stored_fields(docnum))
-        marked = False
-        if hay:
-            norm = search_text(report.text)
-            snips = highlight.snippets(report.text, hay, norm=norm)
-            marked = bool(highlight.find_spans(norm.text, hay, limit=1))
-        else:
-            snips = highlight.opening(report.text)
+        norm = search_text(report.text)
+        hay = highlight.match_needles(node, norm.text, docs.document(docnum))
+        snips = highlight.snippets(report.text, hay, norm=norm)
+        marked = any(s.marks for s in snips)
         return Hit(id=report.id, file=report.file, title=report.title, **hit_facts(report.facts),
                    snippets=snips, source_url=report.facts.get("source_url"),
                    score=round(score, 4) if score is not None else None, marked=marked)
@@ -199,15 +200,22 @@ class SearchIndex:
             return None if docnum is None else st.searcher.stored_fields(docnum)
 
     def report(self, report_id: str, q: str = "") -> ReportView | None:
-        stored = self._stored_by_id(report_id)
-        if stored is None:
-            return None
-        report = from_stored(stored)
+        """One report with what ``q`` matched in it marked. Raises QueryError for a bad ``q``."""
         with facets.using(self.facets):
-            hay = querylang.needles(querylang.parse(q)) if q else []
-        html, count = highlight.highlight_text(report.text, hay)
-        return ReportView(report.id, report.file, report.title, report.facts, report.text, html, count,
-                          report.facts.get("source_url"))
+            node = querylang.parse(q) if q else None
+        st = self._current()
+        with st.reading:
+            docnum = st.searcher.document_number(id=report_id)
+            if docnum is None:
+                return None
+            report = from_stored(st.searcher.stored_fields(docnum))
+            norm = search_text(report.text)
+            doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
+            with facets.using(self.facets):
+                hay = highlight.match_needles(node, norm.text, doc)
+        spans = highlight.marks(report.text, hay, norm)
+        return ReportView(report.id, report.file, report.title, report.facts, report.text, spans,
+                          len(spans), report.facts.get("source_url"))
 
     def raw(self, report_id: str) -> tuple[bytes, str] | None:
         """The original file's bytes, read from the corpus folder the index was built from."""

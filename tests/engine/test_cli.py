@@ -42,3 +42,17 @@ def test_check_prints_status_table_and_summary(corpus_dir, capsys):
     assert main(["check", str(corpus_dir), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["summary"] == {"verified": 5} and len(data["reports"]) == 5
+
+
+def test_snippets_print_bold_on_a_terminal_and_in_brackets_otherwise():
+    from indexer.__main__ import PLAIN_EMPHASIS, TTY_EMPHASIS, snippet_text
+
+    assert snippet_text("通过微信公众号发布", ((2, 7),), TTY_EMPHASIS) == "通过\x1b[1m微信公众号\x1b[0m发布"
+    assert snippet_text("通过微信公众号发布", ((2, 7),), PLAIN_EMPHASIS) == "通过【微信公众号】发布"
+    assert snippet_text("a<b>&c", (), PLAIN_EMPHASIS) == "a<b>&c"  # plain text: nothing escaped
+
+
+def test_search_prints_a_report_text_as_written_not_html_escaped(sample_index, capsys):
+    assert main(["search", '"微信公众号"', "--index", str(sample_index), "--per-page", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "&lt;" not in out and "&gt;" not in out and "<mark>" not in out

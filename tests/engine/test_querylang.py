@@ -73,3 +73,22 @@ def test_negated_and_field_clauses_do_not_rank():
 def test_needles_are_positive_terms_longest_first():
     assert needles(parse('"微信公众号" -微博')) == ["微信公众号"]
     assert needles(parse("政务公开"))[0] == "政务公开"
+
+
+def test_nesting_deeper_than_the_limit_is_a_query_error_not_a_recursion_error():
+    from indexer.engine.querylang import MAX_DEPTH
+
+    assert parse("(" * MAX_DEPTH + "微信" + ")" * MAX_DEPTH) == Word("微信")
+    assert parse("-" * MAX_DEPTH + "微信") is not None
+    for q in ("(" * (MAX_DEPTH + 1) + "微信" + ")" * (MAX_DEPTH + 1), "(" * 260 + "x" + ")" * 260,
+              "-" * 500 + "微信", "NOT " * (MAX_DEPTH + 1) + "微信", "-(" * 20 + "x" + ")" * 20):
+        with pytest.raises(QueryError, match="嵌套过深"):
+            parse(q)
+
+
+def test_a_query_longer_than_the_limit_is_a_query_error():
+    from indexer.engine.querylang import MAX_QUERY_CHARS
+
+    assert parse("微" * MAX_QUERY_CHARS) is not None
+    with pytest.raises(QueryError, match=f"最多 {MAX_QUERY_CHARS} 个字符"):
+        parse("微" * (MAX_QUERY_CHARS + 1))

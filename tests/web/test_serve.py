@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,3 +52,23 @@ def test_webui_command_serves_search_and_api_over_http(sample_index):
         proc.wait(timeout=10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def test_serve_arguments_come_from_flags_then_environment_then_defaults():
+    from webui.__main__ import parse_args
+
+    args = parse_args([], {})
+    assert (args.index, args.host, args.port) == ("index", "127.0.0.1", 8000)
+    env = {"NIANBAO_INDEX": "/srv/ix", "HOST": "0.0.0.0", "PORT": "9001"}
+    args = parse_args([], env)
+    assert (args.index, args.host, args.port) == ("/srv/ix", "0.0.0.0", 9001)
+    args = parse_args(["--index", "here", "--host", "::1", "--port", "7000"], env)
+    assert (args.index, args.host, args.port) == ("here", "::1", 7000)
+
+
+def test_a_port_that_is_not_a_number_is_refused_with_a_message(capsys):
+    from webui.__main__ import parse_args
+
+    with pytest.raises(SystemExit) as exc:
+        parse_args([], {"PORT": "http"})
+    assert exc.value.code == 2 and "PORT must be a number" in capsys.readouterr().err

@@ -13,6 +13,8 @@ from markupsafe import escape
 
 from indexer.engine.build import build_index
 from indexer.engine.query import FACETS, ReportView
+from indexer.engine.querylang import MAX_DEPTH, MAX_QUERY_CHARS
+from indexer.extract.normalise import search_text
 from webui import create_app
 from webui.views import content_disposition, guess_charset
 
@@ -433,7 +435,7 @@ def test_report_page_shows_status_problems_so_numbers_can_be_judged():
         def report(self, report_id, q=""):
             facts = {"year": 2021, "town": "某镇", "status": "inconsistent", "litigation_total": 3,
                      "problems": ["行政复议：总计 5 ≠ 各项之和 4 <b>"]}
-            return ReportView(report_id, "x.txt", "某镇 2021 年报告", facts, "正文", "正文", 0, None)
+            return ReportView(report_id, "x.txt", "某镇 2021 年报告", facts, "正文", [], 0, None)
 
     app = create_app({"INDEX_DIR": "unused"})
     app.extensions["nianbao"]["index"] = OneReport()
@@ -484,3 +486,152 @@ def test_per_page_selector_keeps_the_choice(client):
     page = text_of(client.get("/?per_page=50"))
     assert re.search(r'<option value="50" selected>50</option>', page)
     assert 'name="per_page"' in page
+
+
+# -- defects users hit: malformed and oversized queries, marks that did not match, the all-fields panel
+
+MALFORMED = ['"微信', "AND", "year:abc", "(x"]
+OVERSIZED = ["(" * 260 + "x" + ")" * 260, "-" * 500 + "微信", "NOT " * 100 + "微信", "微信 " * 400]
+GENERAL = "004_a536c6293abab9c6.txt"  # 李楼镇 2019: 行政诉讼, and 行政 in 行政许可, 行政处罚 …
+
+
+def pre_of(page: str) -> str:
+    return re.search(r'<pre class="text">(.*?)</pre>', page, re.S).group(1)
+
+
+def error_of(page: str) -> str:
+    """The text of the page's query-error box."""
+    box = re.search(r'<div class="error" role="alert">(.*?)</div>', page, re.S).group(1)
+    assert "检索式有误" in box
+    return html.unescape(re.sub(r"<[^>]+>", "", box))
+
+
+def marked(page: str) -> list[str]:
+    """The texts of the report page's marks, in order."""
+    found = re.findall(r'<mark id="hit-\d+" class="hit">([^<]*)</mark>', pre_of(page))
+    return [html.unescape(m) for m in found]
+
+
+def snippet_marks(hit: dict) -> list[str]:
+    return [html.unescape(m) for s in hit["snippets"] for m in re.findall(r"<mark>([^<]*)</mark>", s)]
+
+
+# -- 1. a malformed query on the report page ------------------------------------------------------
+
+@pytest.mark.parametrize("q", MALFORMED)
+def test_report_page_with_a_malformed_query_shows_the_report_and_the_error(client, ids, q):
+    rid = ids[LIULOU]
+    resp = client.get(f"/reports/{rid}", query_string={"q": q})
+    api = client.get(f"/api/reports/{rid}", query_string={"q": q})
+    assert resp.status_code == 400 and api.status_code == 400
+    page = text_of(resp)
+    assert api.get_json()["error"] in error_of(page)  # the same message as the API's
+    # the report, unmarked
+    assert html.unescape(pre_of(page)) == (CORPUS / LIULOU).read_text(encoding="utf-8")
+
+
+# -- 2. queries too deep or too long --------------------------------------------------------------
+
+@pytest.mark.parametrize("q", OVERSIZED)
+def test_oversized_query_is_a_readable_400_on_the_page_and_the_api(client, q):
+    page = client.get("/", query_string={"q": q})
+    api = client.get("/api/search", query_string={"q": q})
+    assert page.status_code == 400 and api.status_code == 400
+    message = api.get_json()["error"]
+    assert str(MAX_DEPTH) in message or str(MAX_QUERY_CHARS) in message
+    assert message in error_of(text_of(page))
+
+
+def test_query_nested_to_the_limit_still_works(client):
+    q = "(" * MAX_DEPTH + '"微信公众号"' + ")" * MAX_DEPTH
+    assert client.get("/api/search", query_string={"q": q}).get_json()["total"] == 3
+    assert client.get("/api/search", query_string={"q": "-" * MAX_DEPTH + '"微信公众号"'}).status_code == 200
+
+
+@pytest.mark.parametrize("q", OVERSIZED)
+def test_cli_refuses_an_oversized_query_with_exit_2(index_dir, capsys, q):
+    from indexer.__main__ import main
+
+    assert main(["search", "--index", str(index_dir), "--", q]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("query error:") and ("嵌套过深" in err or "过长" in err)
+
+
+# -- 3. mark what the query matched ---------------------------------------------------------------
+
+def test_word_found_as_typed_is_marked_whole_never_its_pieces_alone(client, ids):
+    text = search_text((CORPUS / GENERAL).read_text(encoding="utf-8")).text
+    assert "行政许可" in text and "行政处罚" in text
+    page = text_of(client.get(f"/reports/{ids[GENERAL]}", query_string={"q": "行政诉讼"}))
+    assert marked(page) == ["行政诉讼"] * text.count("行政诉讼")
+    for hit in client.get("/api/search", query_string={"q": "行政诉讼"}).get_json()["hits"]:
+        assert set(snippet_marks(hit)) == {"行政诉讼"}, hit["file"]
+
+
+def test_word_found_only_through_its_pieces_marks_the_pieces(client, ids):
+    text = search_text((CORPUS / LIULOU).read_text(encoding="utf-8")).text
+    assert "政务微信" not in text  # matched through its jieba pieces 政务 + 微信
+    page = text_of(client.get(f"/reports/{ids[LIULOU]}", query_string={"q": "政务微信"}))
+    assert set(marked(page)) == {"政务", "微信"}
+    assert len(marked(page)) == text.count("政务") + text.count("微信")
+
+
+def test_a_query_that_found_nothing_marks_nothing(client, ids):
+    q = "1 抖音直播间"
+    assert client.get("/api/search", query_string={"q": q}).get_json()["total"] == 0
+    page = text_of(client.get(f"/reports/{ids[LIULOU]}", query_string={"q": q}))
+    assert marked(page) == [] and "没有可标出的命中" in page
+
+
+def test_not_terms_and_field_filters_mark_nothing(client, ids):
+    q = '"微信公众号" -政务公开栏 year:2020'
+    page = text_of(client.get(f"/reports/{ids[LIULOU]}", query_string={"q": q}))
+    assert set(marked(page)) == {"微信公众号"}
+    page = text_of(client.get(f"/reports/{ids[LIULOU]}", query_string={"q": "year:2020"}))
+    assert marked(page) == []
+    body = client.get("/api/search", query_string={"q": "year:2020"}).get_json()
+    assert body["total"] == 2 and all(snippet_marks(h) == [] for h in body["hits"])
+    body = client.get("/api/search", query_string={"q": '"微信公众号" NOT 行政诉讼'}).get_json()
+    assert all("行政诉讼" not in snippet_marks(h) for h in body["hits"])
+
+
+def test_a_branch_that_did_not_match_marks_nothing(client, ids):
+    text = search_text((CORPUS / LIULOU).read_text(encoding="utf-8")).text
+    assert "抖音" not in text and "微信公众号" in text and "行政复议" in text
+    q = '("微信公众号" 抖音) OR "行政复议"'
+    page = text_of(client.get(f"/reports/{ids[LIULOU]}", query_string={"q": q}))
+    assert set(marked(page)) == {"行政复议"}
+
+
+def test_snippets_hold_passages_with_the_most_query_terms(client):
+    hits = client.get("/api/search", query_string={"q": '"微信公众号" "行政诉讼"'}).get_json()["hits"]
+    assert hits
+    for hit in hits:
+        best = max(len(set(re.findall(r"<mark>([^<]*)</mark>", s))) for s in hit["snippets"])
+        assert best >= 1 and set(snippet_marks(hit)) <= {"微信公众号", "行政诉讼"}
+
+
+def test_api_snippets_keep_their_html_shape_and_add_the_spans(client):
+    hit = client.get("/api/search", query_string={"q": "微信公众号"}).get_json()["hits"][0]
+    assert len(hit["snippet_spans"]) == len(hit["snippets"])
+    for snippet, data in zip(hit["snippets"], hit["snippet_spans"], strict=True):
+        text, rebuilt, pos = data["text"], "", 0
+        for s, e in data["marks"]:
+            esc = html.escape(text[s:e], quote=False)
+            rebuilt += html.escape(text[pos:s], quote=False) + f"<mark>{esc}</mark>"
+            pos = e
+        assert rebuilt + html.escape(text[pos:], quote=False) == snippet
+
+
+# -- 4. the all-fields panel ----------------------------------------------------------------------
+
+def test_all_fields_panel_shows_number_tables_as_tables_with_applicant_labels(client, ids):
+    page = text_of(client.get(f"/reports/{ids[GENERAL]}"))
+    panel = re.search(r'<details class="other-facts">(.*?)</details>', page, re.S).group(1)
+    tables = re.findall(r'<table class="fact-table">(.*?)</table>', panel, re.S)
+    applicants = next(t for t in tables if "自然人" in t)
+    head = re.findall(r'<th scope="col" title="(\w+)">([^<]*)</th>', applicants)
+    assert ("other", "其他申请人") in head and ("natural_person", "自然人") in head
+    assert "其他结果" not in applicants
+    aside = re.search(r'<aside class="facts">(.*?)</aside>', page, re.S).group(1)
+    assert "other-facts" not in aside  # full width below the text, not squeezed into the 340 px column
