@@ -13,7 +13,7 @@ from indexer.extract.meta import read_meta
 from indexer.extract.normalise import nfkc
 from indexer.extract.parts import split_parts
 from indexer.extract.places import resolve_places
-from indexer.extract.tables.tables import read_tables
+from indexer.extract.tables.reader import read_tables
 
 # The keys of shared/corpus/gold.json, in its order.
 GOLD_KEYS = (

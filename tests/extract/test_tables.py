@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from indexer.extract.normalise import nfkc
-from indexer.extract.tables.tables import TableReading, read_tables, tokenize
+from indexer.extract.tables.cells import tokenize
+from indexer.extract.tables.reader import read_tables
+from indexer.extract.tables.result import TableReading
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
