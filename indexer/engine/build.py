@@ -46,7 +46,7 @@ from indexer.engine.generations import (
 from indexer.engine.words import cut_words, init_jieba
 from indexer.extract.normalise import search_string
 from indexer.extract.read import FileEntry, ReadError, read_source, scan
-from indexer.extract.report import extract_facts, has_value, report_id
+from indexer.extract.report import extract, has_value, report_id
 from indexer.schema import SCHEMA_VERSION, WORD_SEP, Postings, field_postings, make_schema
 
 CURRENT = "CURRENT"
@@ -127,13 +127,12 @@ def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None,
     path = Path(root) / rel
     try:
         source = read_source(path)
-        facts = extract_facts(source.text, rel)
+        facts, norm = extract(source.text, rel)  # norm: search_string(source.text), folded once
     except ReadError as err:
         return rel, None, str(err)
     except Exception as err:  # an extractor bug must not lose the rest of the corpus
         return rel, None, f"extraction failed: {type(err).__name__}: {err}"
     facts["encoding"] = source.encoding
-    norm = search_string(source.text)
     title = facts.get("title") or Path(rel).stem
     doc: dict[str, Any] = {
         "id": report_id(rel),

@@ -40,6 +40,7 @@ def cjk_of(text: str) -> str:
 # -- markup -------------------------------------------------------------------------------------
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s*")  # markdown heading (the space after # is often left out)
 _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*$"
 )
@@ -49,6 +50,16 @@ _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*
 def strip_tags(text: str) -> str:
     """Remove HTML tags (an element name after ``<``; a lone ``<`` or ``<3`` stays)."""
     return _TAG.sub("", text) if "<" in text else text
+
+
+def _strip_emphasis(line: str) -> str:
+    s = _HEADING_MARK.sub("", line, count=1)
+    return s.replace("**", "").replace("__", "")
+
+
+def strip_line_markup(line: str) -> str:
+    """One line without HTML tags, a markdown heading's ``#`` marks and ``**``/``__`` emphasis."""
+    return _strip_emphasis(strip_tags(line))
 
 
 def strip_markup(text: str) -> str:
@@ -72,8 +83,7 @@ def strip_markup(text: str) -> str:
         if s.lstrip().startswith("|") and s.count("|") >= 2:
             s = s.strip().strip("|")
             s = "\t".join(c.strip() for c in s.split("|"))
-        s = re.sub(r"^\s{0,3}#{1,6}\s+", "", s)
-        s = s.replace("**", "").replace("__", "")
+        s = _strip_emphasis(s)  # the tags went before entities were unescaped
         if _PAGE_NUMBER_LINE.match(s):
             s = ""
         out.append(s)
