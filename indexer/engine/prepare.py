@@ -16,7 +16,7 @@ from indexer.engine.document import to_document
 from indexer.engine.words import cut_words, init_jieba
 from indexer.extract.normalise import search_string
 from indexer.extract.read import ReadError, read_source
-from indexer.extract.report import extract_facts
+from indexer.extract.report import extract
 from indexer.schema import WORD_SEP, field_postings, make_schema
 
 # (root, relpath) or (root, relpath, sha1 recorded for it): a file whose content still has the
@@ -39,22 +39,24 @@ def prepare_document(task: Task) -> Prepared:
         source = read_source(Path(root) / rel)
         if known_sha1 is not None and source.sha1 == known_sha1:
             return rel, None, None
-        facts = extract_facts(source.text, rel)
+        facts, norm = extract(source.text, rel)  # norm: the search text, folded once
     except ReadError as err:
         return rel, None, str(err)
     except Exception as err:  # an extractor bug must not lose the rest of the corpus
         return rel, None, f"extraction failed: {type(err).__name__}: {err}"
     facts["encoding"] = source.encoding
     doc = to_document(facts, rel=rel, sha1=source.sha1, text=source.text)
-    doc.update(text_postings(doc["title"], facts.get("body") or "", source.text))
+    doc.update(text_postings(doc["title"], facts.get("body") or "", source.text, norm))
     return rel, doc, None
 
 
-def text_postings(title: str, body: str, text: str) -> dict[str, Any]:
+def text_postings(title: str, body: str, text: str, norm: str | None = None) -> dict[str, Any]:
     """The searchable text fields: jieba words of the title, the publishing body and the text,
-    and the text's character bigrams (see ``indexer.schema``)."""
+    and the text's character bigrams (see ``indexer.schema``). ``norm`` is the text's search
+    string when the extraction already made it (``search_string(text)``)."""
     schema = _schema()
-    norm = search_string(text)
+    if norm is None:
+        norm = search_string(text)
     return {
         "title_words": WORD_SEP.join(cut_words(search_string(title))),
         "body_words": WORD_SEP.join(cut_words(body)),

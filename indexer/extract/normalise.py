@@ -10,7 +10,7 @@ Two views of a report are needed:
 
 Both return a :class:`Normalised`: the new text plus, for every character of it, the offset of the
 character of the original it came from, so hits found in the normalised text can be highlighted in
-the text as written.
+the text as written.  What a Chinese character is comes from :mod:`indexer.extract.text`.
 """
 
 from __future__ import annotations
@@ -20,17 +20,12 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from indexer.extract.text import CJK_CLASS, is_cjk
 
-def is_cjk(ch: str) -> bool:
-    """True for a CJK ideograph (the characters between which whitespace is dropped)."""
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0xF900 <= o <= 0xFAFF
-        or 0x20000 <= o <= 0x2FA1F
-        or o == 0x3007  # 〇
-    )
+__all__ = [
+    "Normalised", "OffsetMap", "drop_whitespace_between_cjk", "is_cjk", "nfkc", "nfkc_string",
+    "normalise_query_phrase", "search_string", "search_string_of_nfkc", "search_text",
+]
 
 
 class OffsetMap:
@@ -77,6 +72,7 @@ class Normalised:
 
 _TABLE: dict[int, str] | None = None
 _EXPANDING: re.Pattern[str] | None = None
+_CHANGING: frozenset[str] = frozenset()  # the characters of _TABLE
 
 
 def _fold(ch: str) -> str:
@@ -86,7 +82,7 @@ def _fold(ch: str) -> str:
 def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """Every code point NFKC changes → its fold (for ``str.translate``), and a pattern of those whose
     fold is not one character long (built once, ~0.2 s)."""
-    global _TABLE, _EXPANDING
+    global _TABLE, _EXPANDING, _CHANGING
     if _TABLE is None or _EXPANDING is None:
         table: dict[int, str] = {}
         expanding: list[str] = []
@@ -102,6 +98,7 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
                     expanding.append(re.escape(ch))
         _TABLE = table
         _EXPANDING = re.compile("[" + "".join(expanding) + "]")
+        _CHANGING = frozenset(map(chr, table))
     return _TABLE, _EXPANDING
 
 
@@ -130,24 +127,26 @@ def nfkc(text: str) -> Normalised:
 
 def nfkc_string(text: str) -> str:
     """``nfkc(text).text`` without the map. Replaces each distinct changing character present, all
-    in C: several times faster than ``str.translate`` on Chinese text."""
+    in C: several times faster than ``str.translate`` on Chinese text (and nearly free on text
+    already folded: the changing characters present are one set intersection)."""
     table = _tables()[0]
-    for ch in [c for c in set(text) if ord(c) in table]:
+    for ch in _CHANGING.intersection(text):
         text = text.replace(ch, table[ord(ch)])
     return text
 
 
-_WS = re.compile(r"\s+")
+# A run of whitespace with a Chinese character on both sides (\s+ is greedy and the character before
+# it is not whitespace, so only whole runs match).
+_WS_BETWEEN_CJK = re.compile(rf"(?<=[{CJK_CLASS}])\s+(?=[{CJK_CLASS}])")
 
 
 def _removable_whitespace(text: str) -> list[tuple[int, int]]:
     """Runs of whitespace that stand between two Chinese characters."""
-    n = len(text)
-    return [(m.start(), m.end()) for m in _WS.finditer(text)
-            if m.start() > 0 and m.end() < n and is_cjk(text[m.start() - 1]) and is_cjk(text[m.end()])]
+    return [m.span() for m in _WS_BETWEEN_CJK.finditer(text)]
 
 
-def _drop_whitespace_between_cjk(norm: Normalised) -> Normalised:
+def drop_whitespace_between_cjk(norm: Normalised) -> Normalised:
+    """``norm`` with the whitespace between two Chinese characters removed, the map extended."""
     text = norm.text
     runs = _removable_whitespace(text)
     if not runs:
@@ -170,22 +169,18 @@ def _drop_whitespace_between_cjk(norm: Normalised) -> Normalised:
 def search_text(text: str) -> Normalised:
     """The normalisation the index applies (documented in the README): NFKC, then whitespace
     between two Chinese characters removed."""
-    return _drop_whitespace_between_cjk(nfkc(text))
+    return drop_whitespace_between_cjk(nfkc(text))
 
 
 def search_string(text: str) -> str:
     """``search_text(text).text`` without the offset map: what the build indexes."""
-    text = nfkc_string(text)
-    runs = _removable_whitespace(text)
-    if not runs:
-        return text
-    pieces: list[str] = []
-    pos = 0
-    for a, b in runs:
-        pieces.append(text[pos:a])
-        pos = b
-    pieces.append(text[pos:])
-    return "".join(pieces)
+    return search_string_of_nfkc(nfkc_string(text))
+
+
+def search_string_of_nfkc(folded: str) -> str:
+    """:func:`search_string` of a text already NFKC-folded (``nfkc(text).text``): only the
+    whitespace between Chinese characters is left to drop (extraction folds a report once)."""
+    return _WS_BETWEEN_CJK.sub("", folded)
 
 
 def normalise_query_phrase(phrase: str) -> str:

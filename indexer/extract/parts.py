@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.extract.text import strip_line_markup
+
 # Part number → words that identify its heading (any one suffices), most specific first.
 PART_KEYWORDS: dict[int, tuple[str, ...]] = {
     1: ("总体情况", "概述", "基本情况"),
@@ -30,7 +32,6 @@ PART_TITLES: dict[int, str] = {
     6: "其他需要报告的事项",
 }
 _NUMERALS = "一二三四五六"
-_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|^#+\s*")
 # A top-level part numeral: "一、", "一.", "一 ", "第一部分"; a sub-heading "（一）" is not one.
 _TOP = re.compile(r"^(?:第)?([一二三四五六])(?:部分)?(?:[、.．:：\s]|(?=[^\d一二三四五六七八九十]))")
 _SUB = re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]|^\d+[.、．]")
@@ -46,7 +47,7 @@ class Part:
 
 
 def _clean(line: str) -> str:
-    return _MARKUP.sub("", line.strip()).strip().strip("*").strip()
+    return strip_line_markup(line.strip()).strip().strip("*").strip()
 
 
 def _heading_part(line: str) -> tuple[int, int] | None:

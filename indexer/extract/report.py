@@ -1,7 +1,9 @@
 """One report's facts as one JSON-able record: the keys of the gold file, plus what we add.
 
 ``extract_facts`` is a pure function (text in, record out); reading files and writing the index stay
-at the edges (``read.py``, ``build.py``).
+at the edges (``read.py``, ``build.py``).  The report is NFKC-folded once here and every extractor
+reads that text; :func:`extract` also hands the search text (what the index stores) to the build, so
+that it does not fold the report again.
 
 Beyond the gold keys: ``body_id``, a stable identity of the issuing body across years (16 hex digits
 of the sha1 of ``body_canonical``: "province/city/county/town|organ", the organ with its place names
@@ -15,13 +17,14 @@ and places corrected ("place_corrected: …").
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.extract.meta import read_meta
-from indexer.extract.normalise import nfkc
+from indexer.extract.normalise import nfkc_string, search_string_of_nfkc
 from indexer.extract.parts import split_parts
 from indexer.extract.places import body_id, canonical_body, resolve_places
-from indexer.extract.tables.tables import read_tables
+from indexer.extract.tables.reader import read_tables
+from indexer.extract.tables.result import TableReading
 
 # The keys of shared/corpus/gold.json, in its order.
 GOLD_KEYS = (
@@ -36,12 +39,25 @@ def report_id(relpath: str) -> str:
     return hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:16]
 
 
+class Extraction(NamedTuple):
+    """A report's facts, and its text as the index sees it (``normalise.search_string(text)``)."""
+
+    facts: dict[str, Any]
+    search_text: str
+
+
 def extract_facts(text: str, file: str) -> dict[str, Any]:
     """Every fact nianbao extracts from a report's text. Unknown is ``None``, never a guess."""
-    norm = nfkc(text).text
+    return extract(text, file).facts
+
+
+def extract(text: str, file: str) -> Extraction:
+    """The facts of a report and its search text, from one NFKC fold of the text."""
+    norm = nfkc_string(text)
+    search = search_string_of_nfkc(norm)
     meta = read_meta(norm)
     places = resolve_places(norm, meta.title)
-    tables = read_tables(norm)
+    tables = read_tables(norm, search)
     gold = tables.gold_facts()
     problems = [*tables.problems, *_prose_problems(tables, gold), *places.corrections]
     notes = _notes(tables, problems[len(tables.problems):])
@@ -71,7 +87,7 @@ def extract_facts(text: str, file: str) -> dict[str, Any]:
         "parts": [{"number": p.number, "heading": p.heading} for p in split_parts(norm)],
         "tables": tables.to_json(),
     }
-    return facts
+    return Extraction(facts, search)
 
 
 _CHECKED = (("applications.new", lambda g: g["applications"]["new"]),
@@ -79,7 +95,7 @@ _CHECKED = (("applications.new", lambda g: g["applications"]["new"]),
             ("litigation_total", lambda g: g["litigation_total"]))
 
 
-def _prose_problems(tables, gold: dict[str, Any]) -> list[str]:
+def _prose_problems(tables: TableReading, gold: dict[str, Any]) -> list[str]:
     """The prose's own reading problems when its numbers are the report's; when the tables are,
     every count the prose states that the tables contradict."""
     p = tables.prose
@@ -97,16 +113,15 @@ def _prose_problems(tables, gold: dict[str, Any]) -> list[str]:
     return out
 
 
-def _notes(tables, extra: list[str]) -> str | None:
+def _notes(tables: TableReading, extra: list[str]) -> str | None:
     """What a reader of the numbers should know: failed identities, missing tables, rows derived
     from the identities rather than read, numbers taken from prose, prose and tables that disagree,
     places corrected."""
     parts = [*tables.problems, *extra]
-    derived = tables.to_json().get("derived") or {}
-    rows = list(dict.fromkeys(key.split(".")[0] for key in derived))
+    rows = list(dict.fromkeys(key.split(".")[0] for key in tables.derived))
     if rows:
         parts.append("derived from the identities, not read: " + ", ".join(rows))
-    if getattr(tables, "source", None) == "prose":
+    if tables.source == "prose":
         parts.append("numbers from the prose (no tables)")
     return "; ".join(parts) or None
 

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from indexer.extract.normalise import nfkc
-from indexer.extract.tables.tables import TableReading, read_tables, tokenize
+from indexer.extract.tables.cells import tokenize
+from indexer.extract.tables.part_four import part_four_anchors, part_four_header, read_part_four
+from indexer.extract.tables.part_three import find_part_three, read_part_three
+from indexer.extract.tables.part_two import read_part_two
+from indexer.extract.tables.reader import read_tables
+from indexer.extract.tables.result import Problem, ProblemKind, TableReading, status_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -531,3 +536,57 @@ def test_run_together_part_four_row_on_a_line_of_its_own_is_split():
     r = read(text)
     assert r.part_four == P4
     assert r.status == "verified", r.problems
+
+
+# --------------------------------------------------------------------------- typed problems
+
+
+def kinds(r: TableReading) -> set[ProblemKind]:
+    return {p.kind for p in r.issues}
+
+
+def test_problems_are_typed_and_the_messages_are_their_text():
+    rows = [list(r) for r in ROWS]
+    rows[0] = [4, 1, 0, 0, 0, 0, 6]
+    r = read(tab_report(rows=rows))
+    assert kinds(r) == {ProblemKind.IDENTITY_FAILED}
+    assert {p.part for p in r.issues} == {3}
+    assert r.problems == [p.message for p in r.issues]
+
+
+def test_missing_table_and_rows_have_their_own_kinds():
+    text = tab_report()
+    r = read(text[: text.index("四、政府信息公开行政复议")] + "五、存在的主要问题及改进情况\n无。\n")
+    assert r.issues[0] == Problem(ProblemKind.MISSING_TABLE, 4, r.problems[0])
+    cut = text.index("\t\t5. 要求行政机关确认")
+    r = read(text[:cut] + "\n" + text[text.index(P4_HEAD[:10]) :])
+    assert ProblemKind.MISSING_ROWS in kinds(r) and ProblemKind.IDENTITY_FAILED not in kinds(r)
+
+
+def test_status_follows_from_the_kinds_not_the_wording():
+    def p(kind: ProblemKind, part: int | None = 3) -> Problem:
+        return Problem(kind, part, "any words ≠ would need")  # the old text tests would misread these
+
+    assert status_of([], gold_unknown=False) == "verified"
+    assert status_of([p(ProblemKind.EXCESS_NUMBERS)], gold_unknown=False) == "verified"
+    assert status_of([], gold_unknown=True) == "partial"
+    for kind in (ProblemKind.AMBIGUOUS, ProblemKind.MISSING_ROWS, ProblemKind.MISSING_TABLE):
+        assert status_of([p(kind)], gold_unknown=False) == "partial"
+    for kind in (ProblemKind.IDENTITY_FAILED, ProblemKind.UNDERIVABLE):
+        assert status_of([p(ProblemKind.AMBIGUOUS), p(kind)], gold_unknown=False) == "inconsistent"
+    assert status_of([p(ProblemKind.MISSING_TABLE, None)], gold_unknown=True) == "no_tables"
+
+
+def test_part_readers_return_their_part():
+    cells = tokenize(tab_report())
+    chain, edition = find_part_three(cells, None)
+    p3 = read_part_three(cells, edition, chain, len(cells.tokens))
+    assert edition.year == 2019 and p3.issues == [] and p3.applications["new"] == list(ROWS[0])
+    anchor = part_four_anchors(cells, chain[0].start)[0]
+    p4 = read_part_four(cells, cells.tok_at(anchor), part_four_header(cells, anchor))
+    assert p4 is not None and p4.cells == P4 and p4.issues == []
+    sample = next(g for g in GOLD if g["file"].startswith("002"))
+    cells = tokenize(nfkc((CORPUS / sample["file"]).read_text(encoding="utf-8")).text)
+    chain, edition = find_part_three(cells, None)
+    p2 = read_part_two(cells, edition, chain[0].start)
+    assert p2.rows["normative_documents"] == {"made": 11, "published": 4, "public_total": 194}

@@ -20,7 +20,7 @@ import pytest
 
 from indexer.extract.normalise import nfkc
 from indexer.extract.tables import template
-from indexer.extract.tables.tables import read_tables
+from indexer.extract.tables.reader import read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 

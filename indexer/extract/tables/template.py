@@ -3,8 +3,9 @@
 Everything the table reader knows about the tables lives here: the rows and columns of part two
 (主动公开), part three (依申请公开) and part four (行政复议、行政诉讼) for each edition of the template,
 the keywords that find a row label in broken text, and the accounting identities that tell whether
-a table was read right. :mod:`indexer.extract.tables.tables` holds no label of its own: adding an edition (say
-a 2024 one) means adding an :class:`Edition` to :data:`EDITIONS` here.
+a table was read right. The reader (:mod:`indexer.extract.tables.reader` and the modules it uses)
+holds no label of its own: adding an edition (say a 2024 one) means adding an :class:`Edition` to
+:data:`EDITIONS` here.
 
 Labels are matched on a *normalised label stream*: only the CJK characters of the text are kept
 (digits, numbering, punctuation, spaces, tabs, line breaks and markup all removed), so that
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.extract.normalise import is_cjk
+from indexer.extract.text import cjk_of
 
 
 def norm_label(text: str) -> str:
     """The label-matching form of a text: its CJK characters only."""
-    return "".join(ch for ch in text if is_cjk(ch))
+    return cjk_of(text)
 
 
 @dataclass(frozen=True)
