@@ -18,11 +18,14 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -126,6 +129,8 @@ def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None,
     root, rel = task
     path = Path(root) / rel
     try:
+        if not path.resolve().is_relative_to(Path(root).resolve()):  # a link must not leak a file
+            raise ReadError("symbolic link to a file outside the corpus")
         source = read_source(path)
         facts = extract_facts(source.text, rel)
     except ReadError as err:
@@ -169,17 +174,50 @@ def prepare_document(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None,
     return rel, doc, None
 
 
-def _prepared(tasks: list[tuple[str, str]], procs: int) -> Iterable[tuple[str, dict | None, str | None]]:
+class _FileTimeout(BaseException):
+    """Raised by the alarm inside a parse that ran too long (a BaseException: the extractor's
+    ``except Exception`` must not swallow it)."""
+
+
+def _on_alarm(signum, frame) -> None:
+    raise _FileTimeout
+
+
+def prepare_bounded(task: tuple[str, str], timeout: float | None) -> tuple[str, dict | None, str | None]:
+    """:func:`prepare_document` stopped after ``timeout`` seconds by a SIGALRM in the process doing it.
+
+    Each pool worker is a process of its own, so its alarm bounds only its file; Python code and
+    regular expressions see the signal (C code that never checks for signals would not). Off the
+    main thread (a build run from a server thread) signals cannot be used and there is no bound.
+    """
+    if not timeout or threading.current_thread() is not threading.main_thread():
+        return prepare_document(task)
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            return prepare_document(task)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _FileTimeout:
+        return task[1], None, f"took longer than {timeout:g} s to parse (the build's per-file time limit)"
+    finally:
+        signal.signal(signal.SIGALRM, old)
+
+
+def _prepared(tasks: list[tuple[str, str]], procs: int,
+              timeout: float | None = None) -> Iterable[tuple[str, dict | None, str | None]]:
     if not tasks:
         return
+    work = partial(prepare_bounded, timeout=timeout)
     if procs <= 1 or len(tasks) < 8:
         _init_worker()
-        yield from map(prepare_document, tasks)
+        yield from map(work, tasks)
         return
     _init_worker()  # once in the parent: forked workers inherit the loaded dictionary
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs) as pool:
-        yield from pool.imap(prepare_document, tasks, chunksize=4)
+        yield from pool.imap(work, tasks, chunksize=4)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,12 +261,14 @@ def build_index(
     progress: bool = False,
     fail_after: Callable[[int], None] | None = None,
     segment_docs: int = 8000,
+    file_timeout: float | None = 60.0,
 ) -> BuildSummary:
     """Build or update the index of ``corpus_dir`` in ``index_dir``.
 
     ``fail_after`` is a test hook called after each document is written (it may raise to simulate a
     crash mid-build). A full build writes a segment every ``segment_docs`` reports (see
-    :class:`SegmentedWriter`).
+    :class:`SegmentedWriter`). A file whose parsing takes longer than ``file_timeout`` seconds is
+    skipped and named in the summary (None: no limit).
     """
     t0 = time.perf_counter()
     corpus = Path(corpus_dir).resolve()
@@ -248,7 +288,7 @@ def build_index(
 
     if incremental:
         assert gen is not None
-        _update_in_place(gen, meta, root, entries, procs, progress, summary, fail_after)
+        _update_in_place(gen, meta, root, entries, procs, progress, summary, fail_after, file_timeout)
         target = gen
     else:
         target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
@@ -259,7 +299,7 @@ def build_index(
             new_files: dict[str, FileRecord] = {}
             try:
                 _write_docs(writer, root, list(entries), entries, set(), procs, progress, summary,
-                            new_files, fail_after)
+                            new_files, fail_after, file_timeout)
             except BaseException:
                 writer.cancel()
                 raise
@@ -281,7 +321,8 @@ def build_index(
 
 
 def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[str, FileEntry], procs: int,
-                     progress: bool, summary: BuildSummary, fail_after: Callable[[int], None] | None) -> None:
+                     progress: bool, summary: BuildSummary, fail_after: Callable[[int], None] | None,
+                     timeout: float | None = None) -> None:
     """An incremental build: re-parse changed and new files, delete the gone ones, commit in place.
 
     A file whose size and modification time match the list keeps its recorded hash (as git does);
@@ -326,7 +367,8 @@ def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[s
             writer.delete_by_term("id", report_id(rel))
         # files that may be in the index already are replaced, the others added without a lookup
         existing = {rel for rel in todo if rel in known or rel in pending}
-        _write_docs(writer, root, todo, entries, existing, procs, progress, summary, files, fail_after)
+        _write_docs(writer, root, todo, entries, existing, procs, progress, summary, files, fail_after,
+                    timeout)
     except BaseException:
         writer.cancel()
         ix.close()
@@ -526,12 +568,12 @@ class SegmentedWriter:
 
 def _write_docs(writer, root: str, rels: list[str], entries: dict[str, FileEntry], existing: set[str],
                 procs: int, progress: bool, summary: BuildSummary, files_out: dict[str, FileRecord],
-                fail_after: Callable[[int], None] | None) -> None:
+                fail_after: Callable[[int], None] | None, timeout: float | None = None) -> None:
     """Parse ``rels`` in worker processes and write them; ``existing`` ones replace their old
     version. ``files_out`` gets a record for each file written."""
     bar = Progress(len(rels), enabled=progress)
     written = 0
-    for rel, doc, reason in _prepared([(root, r) for r in rels], procs):
+    for rel, doc, reason in _prepared([(root, r) for r in rels], procs, timeout):
         bar.step()
         if doc is None:
             summary.skipped.append((rel, reason or "unknown error"))
