@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
+from flask.json.provider import DefaultJSONProvider
 
 from indexer.engine.query import IndexMissing
 
@@ -24,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. Config keys: ``INDEX_DIR`` (default ``"index"``), ``CORPUS_DIR`` (optional,
     where ``/reports/<id>/raw`` looks for the original file when the index cannot give it)."""
     app = Flask(__name__)
+    app.json = _HtmlSafeJSON(app)
     app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None)
     if config:
         app.config.update(config)
@@ -68,6 +70,15 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+
+
+class _HtmlSafeJSON(DefaultJSONProvider):
+    """JSON with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc.: the same values once parsed, but a
+    report's or a query's markup never appears as markup in a response body, whoever reads it."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return super().dumps(obj, **kwargs).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+            "&", "\\u0026")
 
 
 def security_headers(resp):
