@@ -35,6 +35,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer.engine.buildlock import locked_build
 from indexer.engine.generations import (
     FILES,
     FileRecord,
@@ -252,6 +253,7 @@ class Progress:
             self.stream.write(f"  {self.done}/{self.total} reports ({frac:.0%}, {rate:.0f}/s)\n")
 
 
+@locked_build  # one build at a time per index folder; what a killed build left is removed first
 def build_index(
     corpus_dir: str | Path,
     index_dir: str | Path,
