@@ -91,7 +91,8 @@ def fetch(base: str, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
         with urllib.request.urlopen(base + path, timeout=timeout) as resp:
             return resp.status, resp.read()
     except urllib.error.HTTPError as err:
-        return err.code, err.read()
+        with err:  # it holds the connection's file
+            return err.code, err.read()
 
 
 def total_of(kind: str, body: bytes) -> int | None:
