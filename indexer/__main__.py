@@ -49,17 +49,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Exit status: 0 every report file indexed, 1 built but some files skipped (listed with their
+    reasons), 2 no build (corpus missing, disk full, another error; the index serving is unchanged)."""
+    import errno
+
     from indexer.engine.build import build_index
 
     try:
         summary = build_index(args.corpus, args.index, full=args.full, procs=args.procs,
-                              progress=not args.quiet)
+                              progress=not args.quiet, file_timeout=args.timeout)
     except FileNotFoundError as err:
         sys.stderr.write(f"error: {err}\n")
         return 2
+    except OSError as err:
+        why = "disk full" if getattr(err, "errno", None) == errno.ENOSPC else type(err).__name__
+        sys.stderr.write(f"error: build failed ({why}: {err}); the index that was serving is unchanged\n")
+        return 2
     for line in summary.lines():
         _print(line)
-    return 0
+    return 1 if summary.skipped else 0
 
 
 def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
@@ -194,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--full", action="store_true", help="rebuild from scratch (default: incremental)")
     p.add_argument("--procs", type=int, default=None, help="parser processes (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds one file may take to parse before it is skipped (default: 60)")
     p.set_defaults(func=cmd_build)
 
     from indexer.engine import facets

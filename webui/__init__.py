@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
+from flask.json.provider import DefaultJSONProvider
 
 from indexer.engine.errors import IndexMissing
 
@@ -25,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. Config keys: ``INDEX_DIR`` (default ``"index"``), ``CORPUS_DIR`` (optional,
     where ``/reports/<id>/raw`` looks for the original file when the index cannot give it)."""
     app = Flask(__name__)
+    app.json = _HtmlSafeJSON(app)
     app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None)
     if config:
         app.config.update(config)
@@ -60,7 +62,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_error_handler(code, _error_page(code, api_message, title, message))
 
+    app.after_request(security_headers)
     return app
+
+
+# No inline script or style anywhere (scripts are static files), nothing framed, no plugin content.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class _HtmlSafeJSON(DefaultJSONProvider):
+    """JSON with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc.: the same values once parsed, but a
+    report's or a query's markup never appears as markup in a response body, whoever reads it."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return super().dumps(obj, **kwargs).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+            "&", "\\u0026")
+
+
+def security_headers(resp):
+    """Every response gets the headers above; a view that set its own (the raw original's sandbox
+    policy) keeps it."""
+    for name, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(name, value)
+    return resp
 
 
 def _error_page(code: int, api_message: str, title: str, message: str):

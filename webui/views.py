@@ -251,6 +251,8 @@ def raw(report_id: str):
     resp.content_type = f"text/plain; charset={guess_charset(data)}"
     resp.headers["Content-Disposition"] = content_disposition(name)
     resp.headers["X-Content-Type-Options"] = "nosniff"  # an .html source is never rendered
+    # and if a browser rendered it anyway, it would run in a sandbox: no script, no same origin
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return resp
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from indexer.engine.buildlock import locked_build
 from indexer.engine.generations import (
     FILES,
     FileRecord,
@@ -100,6 +101,7 @@ class Progress:
             self.stream.write(f"  {self.done}/{self.total} reports ({frac:.0%}, {rate:.0f}/s)\n")
 
 
+@locked_build  # one build at a time per index folder; what a killed build left is removed first
 def build_index(
     corpus_dir: str | Path,
     index_dir: str | Path,
@@ -109,12 +111,14 @@ def build_index(
     progress: bool = False,
     fail_after: Callable[[int], None] | None = None,
     segment_docs: int = 8000,
+    file_timeout: float | None = 60.0,
 ) -> BuildSummary:
     """Build or update the index of ``corpus_dir`` in ``index_dir``.
 
     ``fail_after`` is a test hook called after each document is written (it may raise to simulate a
     crash mid-build). A full build writes a segment every ``segment_docs`` reports (see
-    :class:`~indexer.engine.writer.SegmentedWriter`).
+    :class:`~indexer.engine.writer.SegmentedWriter`). A file whose parsing takes longer than
+    ``file_timeout`` seconds is skipped and named in the summary (None: no limit).
     """
     t0 = time.perf_counter()
     corpus = Path(corpus_dir).resolve()
@@ -134,7 +138,7 @@ def build_index(
 
     if incremental:
         assert gen is not None
-        _update_in_place(gen, meta, root, entries, procs, progress, summary, fail_after)
+        _update_in_place(gen, meta, root, entries, procs, progress, summary, fail_after, file_timeout)
         target = gen
     else:
         target = index_root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
@@ -145,7 +149,7 @@ def build_index(
             new_files: dict[str, FileRecord] = {}
             try:
                 _write_docs(lambda: writer, [(root, rel) for rel in entries], entries, set(), procs,
-                            progress, summary, new_files, fail_after)
+                            progress, summary, new_files, fail_after, file_timeout)
             except BaseException:
                 writer.cancel()
                 raise
@@ -190,7 +194,8 @@ class _LazyWriter:
 
 
 def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[str, FileEntry], procs: int,
-                     progress: bool, summary: BuildSummary, fail_after: Callable[[int], None] | None) -> None:
+                     progress: bool, summary: BuildSummary, fail_after: Callable[[int], None] | None,
+                     timeout: float | None = None) -> None:
     """An incremental build: re-parse changed and new files, delete the gone ones, commit in place.
 
     A file whose size and modification time match the list keeps its recorded hash (as git does);
@@ -224,7 +229,8 @@ def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[s
                 writer.delete_by_term("id", report_id(rel))
         # files that may be in the index already are replaced, the others added without a lookup
         existing = {t[1] for t in tasks if t[1] in known or t[1] in pending}
-        touched = _write_docs(lazy, tasks, entries, existing, procs, progress, summary, files, fail_after)
+        touched = _write_docs(lazy, tasks, entries, existing, procs, progress, summary, files, fail_after,
+                              timeout)
     except BaseException:
         lazy.cancel()
         raise
@@ -252,7 +258,8 @@ def _slim(meta: dict[str, Any], reports: int) -> dict[str, Any]:
 
 def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str, FileEntry],
                 existing: set[str], procs: int, progress: bool, summary: BuildSummary,
-                files_out: dict[str, FileRecord], fail_after: Callable[[int], None] | None) -> set[str]:
+                files_out: dict[str, FileRecord], fail_after: Callable[[int], None] | None,
+                timeout: float | None = None) -> set[str]:
     """Parse ``tasks`` in worker processes and write them; ``existing`` ones replace their old
     version. ``writer()`` gives the writer (opened on first use). ``files_out`` gets a record for
     each file written or found unchanged; returns the files found unchanged (touched only)."""
@@ -260,7 +267,7 @@ def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str,
     known_sha1 = {t[1]: t[2] for t in tasks if len(t) > 2}
     written = 0
     touched: set[str] = set()
-    for rel, doc, reason in prepared(tasks, procs):
+    for rel, doc, reason in prepared(tasks, procs, timeout):
         bar.step()
         e = entries.get(rel)
         size, mtime = (e.size, e.mtime_ns) if e else (None, None)

@@ -7,8 +7,10 @@ part of a build, and all of it is done here so the single whoosh writer only add
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +37,11 @@ def prepare_document(task: Task) -> Prepared:
     """(relpath, document fields or None, skip reason or None) for one file."""
     root, rel = task[0], task[1]
     known_sha1 = task[2] if len(task) > 2 else None
+    path = Path(root) / rel
     try:
-        source = read_source(Path(root) / rel)
+        if not path.resolve().is_relative_to(Path(root).resolve()):  # a link must not leak a file
+            raise ReadError("symbolic link to a file outside the corpus")
+        source = read_source(path)
         if known_sha1 is not None and source.sha1 == known_sha1:
             return rel, None, None
         facts, norm = extract(source.text, rel)  # norm: the search text, folded once
@@ -66,14 +71,47 @@ def text_postings(title: str, body: str, text: str, norm: str | None = None) -> 
     }
 
 
-def prepared(tasks: list[Task], procs: int) -> Iterable[Prepared]:
-    """:func:`prepare_document` over ``tasks``, in ``procs`` forked processes when worth it."""
+def prepared(tasks: list[Task], procs: int, timeout: float | None = None) -> Iterable[Prepared]:
+    """:func:`prepare_document` over ``tasks``, in ``procs`` forked processes when worth it; a file
+    whose parsing takes longer than ``timeout`` seconds is skipped with that reason."""
     if not tasks:
         return
+    work = partial(prepare_bounded, timeout=timeout)
     init_jieba()  # once in the parent: forked workers inherit the loaded dictionary
     if procs <= 1 or len(tasks) < 8:
-        yield from map(prepare_document, tasks)
+        yield from map(work, tasks)
         return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs) as pool:
-        yield from pool.imap(prepare_document, tasks, chunksize=4)
+        yield from pool.imap(work, tasks, chunksize=4)
+
+
+class _FileTimeout(BaseException):
+    """Raised by the alarm inside a parse that ran too long (a BaseException: the extractor's
+    ``except Exception`` must not swallow it)."""
+
+
+def _on_alarm(signum, frame) -> None:
+    raise _FileTimeout
+
+
+def prepare_bounded(task: Task, timeout: float | None) -> Prepared:
+    """:func:`prepare_document` stopped after ``timeout`` seconds by a SIGALRM in the process doing it.
+
+    Each pool worker is a process of its own, so its alarm bounds only its file; Python code and
+    regular expressions see the signal (C code that never checks for signals would not). Off the
+    main thread (a build run from a server thread) signals cannot be used and there is no bound.
+    """
+    if not timeout or threading.current_thread() is not threading.main_thread():
+        return prepare_document(task)
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            return prepare_document(task)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _FileTimeout:
+        return task[1], None, f"took longer than {timeout:g} s to parse (the build's per-file time limit)"
+    finally:
+        signal.signal(signal.SIGALRM, old)

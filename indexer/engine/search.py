@@ -229,6 +229,8 @@ class SearchIndex:
         root = Path(corpus)
         path = root / stored["file"] if root.is_dir() else root
         try:
+            if root.is_dir() and not path.resolve().is_relative_to(root.resolve()):
+                return None  # replaced by a link out of the corpus since the build
             return path.read_bytes(), Path(stored["file"]).name
         except OSError:
             return None

@@ -93,7 +93,12 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16"), "utf-16"
     if b"\x00" in data:
-        raise ReadError("binary file (contains NUL bytes), not a text report")
+        found = _utf16_without_bom(data)
+        if found is not None:
+            return found
+        if data.count(b"\x00") * 1000 > len(data):
+            raise ReadError("binary file (contains NUL bytes), not a text report")
+        data = data.replace(b"\x00", b"")  # a stray NUL or two in a text file: the rest is the report
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -107,6 +112,22 @@ def decode(data: bytes) -> tuple[str, str]:
     if not _looks_like_text(text):
         raise ReadError("cannot decode: bytes are neither UTF-8 nor plausible GB18030 text")
     return text, "gb18030"
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a BOM: NUL bytes (the high byte of ASCII characters) all on one side of
+    each byte pair, and the whole decodes to plausible text."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for encoding, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls and other * 4 <= nuls:  # 一 (U+4E00) and the like put a few on the other side
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return (text, encoding) if _looks_like_text(text) else None
+    return None
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -80,6 +80,11 @@ def _blank_row_follows(cells: Cells, header: RowMatch) -> bool:
         if toks[tok].line != hdr_line:
             lines.add(toks[tok].line)
         tok += 1
+    if tok >= len(toks):
+        return False  # the text ends in blank cells: a report cut off inside the table, not a row of zeros
+    nxt = toks[tok].cjk
+    if nxt and any(w.startswith(nxt) or nxt.startswith(w) for w in template.PART_FOUR_HEADER_WORDS):
+        return False  # more header words follow: the header goes on (or was cut off), no row yet
     if any(len(cells.lines[ln]) >= 2 for ln in lines) or len(lines) >= 5:
         return True
     if tok >= len(toks) or toks[tok].kind != TEXT or not _NEXT_PART.match(toks[tok].cjk):
@@ -155,6 +160,8 @@ def read_part_four(cells: Cells, start_tok: int, header: RowMatch | None) -> Par
             break
         last_line = ln
         end_tok += 1
+    if end_tok >= len(toks) and len(nums) < WIDTH:
+        return None  # fewer numbers than columns and then nothing: a report cut off inside the row
     r = read_numbers(RowSpan(cells, nums, None, data_start, end_tok, WIDTH, P4_GROUPS))
     out = PartFour([])
     cands = r.candidates or r.relaxed
