@@ -119,6 +119,8 @@ def add_table(doc, table: Table) -> None:
     t.autofit = False
     for r in range(table.header_rows):
         _repeat_header(t.rows[r])
+    for k, col in enumerate(t._tbl.tblGrid.findall(qn("w:gridCol"))):  # LibreOffice lays out by the grid
+        col.set(qn("w:w"), str(widths[k]))
     for row in t.rows:
         for k, cell in enumerate(row.cells):
             cell.width = Twips(widths[k])
@@ -199,9 +201,10 @@ def docx_to_doc(data: bytes) -> bytes:
     return soffice_convert(data, ".docx", "doc:MS Word 97")
 
 
-def scanned_pdf(pdf: bytes, dpi: int = 150, seed: int = 0) -> bytes:
+def scanned_pdf(pdf: bytes, dpi: int = 150, seed: int = 0, bilevel: bool = False) -> bytes:
     """An image-only PDF of a text PDF: each page rasterised (``pdftoppm``) and put back as an image,
-    slightly greyed as a scanner leaves it; no text layer."""
+    slightly greyed as a scanner leaves it, or black and white (``bilevel``: a fax-like scan, a tenth
+    of the size); no text layer."""
     from PIL import Image, ImageOps
 
     rng = random.Random(seed)
@@ -214,7 +217,8 @@ def scanned_pdf(pdf: bytes, dpi: int = 150, seed: int = 0) -> bytes:
         for png in sorted(Path(tmp).glob("p*.png")):
             img = Image.open(png).convert("L")
             grey = rng.randint(0, 25)
-            pages.append(ImageOps.autocontrast(img).point(lambda v, k=grey: max(0, v - k)))
+            img = ImageOps.autocontrast(img).point(lambda v, k=grey: max(0, v - k))
+            pages.append(img.point(lambda v: 255 if v > 160 else 0).convert("1") if bilevel else img)
         out = io.BytesIO()
         pages[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
         return out.getvalue()

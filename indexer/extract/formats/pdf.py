@@ -125,10 +125,12 @@ def _continue_split_row(prev: list[Row], rows: list[Row]) -> list[Row]:
         return rows
     merged = [cell_text(c) if c is not None else None for c in last]
     for j, c in enumerate(frag):
+        pos = j - shift
+        if c is None and first_number <= pos < len(last) and last[pos] is not None:
+            return rows  # a merged cell over the number columns: a heading row, not a fragment
         text = cell_text(c)
         if not text:
             continue
-        pos = j - shift
         if pos >= first_number:
             return rows
         target = min(labels, key=lambda k: (abs(k - pos), -k))
