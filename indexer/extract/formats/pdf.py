@@ -4,11 +4,11 @@ pdfplumber (MIT; pdfminer.six underneath) finds the tables by their ruling lines
 separately, merged cells included (``None`` for the positions a span covers → an empty cell, the layout
 the table reader reads in HTML pages); a cell's text wrapped onto several lines is joined again. Text
 outside the tables is read line by line, and lines that run to the right margin are joined to the next
-one (a paragraph the page wrapped). Tables and text are put back in page order, page after page: a table
-continued on the next page, its header rows repeated, reads as the ``page_break`` layout does, and a row
-the page break cut in two is joined again. Measured against pypdfium2 and ``pdftotext -layout`` (README,
-"Formats"): those two give the cells of a row separated by spaces only, so a label with a space in it and
-two cells look alike.
+one (a paragraph the page wrapped, on the same page or the next). Tables and text are put back in page
+order, page after page: a table continued on the next page, its header rows repeated, reads as the
+``page_break`` layout does, and a row the page break cut in two is joined again. Measured against
+pypdfium2 and ``pdftotext -layout`` (README, "Formats"): those two give the cells of a row separated by
+spaces only, so a label with a space in it and two cells look alike.
 """
 
 from __future__ import annotations
@@ -57,18 +57,29 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
 Row = list[str | None]  # a table row's cells; None where a merged cell covers the position
 
 
-def _page_items(page) -> list[tuple[float, str, list]]:
-    """(top, kind, content) of the page's paragraphs (kind ``text``, content: [line]) and tables
-    (kind ``table``, content: rows of cells), in reading order."""
+@dataclass
+class _Para:
+    """A paragraph's lines, and what decides whether the next page's first line continues it."""
+
+    top: float
+    pieces: list[str]
+    at_margin: bool  # its first line starts at the left margin (no indent)
+    height: float  # of its lines
+    open_end: bool = False  # its last line runs to the right margin
+
+
+def _page_items(page) -> list[tuple[float, str, object]]:
+    """(top, kind, content) of the page's paragraphs (kind ``text``, content: a :class:`_Para`) and
+    tables (kind ``table``, content: rows of cells), in reading order."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    items: list[tuple[float, str, list]] = [(t.bbox[1], "table", t.extract()) for t in tables]
+    items: list[tuple[float, str, object]] = [(t.bbox[1], "table", t.extract()) for t in tables]
     rest = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = [ln for ln in rest.extract_text_lines(return_chars=False) if ln["text"].strip()]
     right = max((ln["x1"] for ln in lines), default=0.0)
     left = min((ln["x0"] for ln in lines), default=0.0)
     middle = (left + right) / 2
-    paras: list[tuple[float, list[str]]] = []
+    paras: list[_Para] = []
     prev_height = 0.0
     open_para = False  # the last line ran to the right margin: the next may continue it
     for ln in lines:
@@ -79,12 +90,13 @@ def _page_items(page) -> list[tuple[float, str, list]]:
         continues = open_para and abs(height - prev_height) <= 0.15 * height and (
             ln["x0"] <= left + 0.5 * height or abs((ln["x0"] + ln["x1"]) / 2 - middle) <= height)
         if continues:
-            paras[-1][1].append(text)
+            paras[-1].pieces.append(text)
         else:
-            paras.append((ln["top"], [text]))
+            paras.append(_Para(ln["top"], [text], ln["x0"] <= left + 0.5 * height, height))
         open_para = ln["x1"] >= right - 1.5 * height
+        paras[-1].open_end = open_para
         prev_height = height
-    items += [(top, "text", [_join(pieces)]) for top, pieces in paras]
+    items += [(para.top, "text", para) for para in paras]
     items.sort(key=lambda it: it[0])
     return items
 
@@ -143,6 +155,10 @@ def _tab_rows(rows: list[Row]) -> list[str]:
     return ["\t".join(cell_text(c) for c in row) for row in rows]
 
 
+def _continues(prev: _Para, para: _Para) -> bool:
+    return prev.open_end and para.at_margin and abs(prev.height - para.height) <= 0.15 * para.height
+
+
 def _join(pieces: list[str]) -> str:
     out = ""
     for p in pieces:
@@ -165,8 +181,13 @@ def read_pdf(data: bytes) -> PdfText:
             for page in pdf.pages:
                 chars += sum(1 for c in page.chars if not c["text"].isspace())
                 for n, (_, kind, content) in enumerate(_page_items(page)):
-                    if n == 0 and kind == "table" and items and items[-1][0] == "table":
-                        content = _continue_split_row(items[-1][1], content)
+                    prev_kind, prev = items[-1] if items else ("", None)
+                    if n == 0 and kind == "table" and prev_kind == "table":
+                        content = _continue_split_row(prev, content)
+                    elif n == 0 and kind == "text" and prev_kind == "text" and _continues(prev, content):
+                        prev.pieces += content.pieces  # a paragraph the page break cut
+                        prev.open_end = content.open_end
+                        continue
                     items.append((kind, content))
                 page.close()
     except PDFPasswordIncorrect:
@@ -175,6 +196,6 @@ def read_pdf(data: bytes) -> PdfText:
         raise FormatError(f"cannot read PDF: {type(err).__name__}: {err}") from None
     out: list[str] = []
     for kind, content in items:
-        out += ["", *_tab_rows(content), ""] if kind == "table" else content
+        out += ["", *_tab_rows(content), ""] if kind == "table" else [_join(content.pieces)]
     text = "\n".join(out).replace("\n\n\n", "\n\n").strip("\n") + "\n"
     return PdfText(text, pages, chars)
