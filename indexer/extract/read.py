@@ -144,7 +144,8 @@ def sniff(data: bytes) -> str | None:
 
 
 def source_from_bytes(data: bytes, suffix: str) -> SourceText:
-    """A report's text from its file's bytes and suffix (pure: tests and tools call it directly)."""
+    """A report's text from its file's bytes and suffix (reads no file: tests and tools call it directly;
+    a .doc runs LibreOffice, a scan OCR)."""
     sha1 = hashlib.sha1(data).hexdigest()
     kind = sniff(data)
     suffix = suffix.lower()
