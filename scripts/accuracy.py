@@ -3,9 +3,14 @@
 
     python scripts/accuracy.py --reports 1000 --seed 1 [--layouts tabs,pdf] [--failures 10] [--json]
     python scripts/accuracy.py --corpus DIR     # DIR/gold.json + the files it names
+    python scripts/accuracy.py --formats docx,pdf[,doc,scan] --reports 20   # office renderings
 
 Prints the share of reports whose every gold field is exact, each field's accuracy (numbers per
-sub-field), exactness per layout, the quality statuses, and the first failures.
+sub-field), exactness per layout, the quality statuses, and the first failures. With ``--formats``,
+each generated report (layouts tabs and prose_pre2019) is also written as .docx (scripts/corpusgen/
+office.py), exported to PDF (and .doc) by LibreOffice, and scanned to an image-only PDF (``scan``:
+read by OCR when installed); "layout" is then the format, and every format's facts are compared with
+those of the same report's text rendering.
 """
 
 from __future__ import annotations
@@ -116,6 +121,74 @@ def generated_items(n: int, seed: int, layouts: list[str] | None):
     return iter_reports(n, seed, layouts)
 
 
+FORMAT_LAYOUTS = ("tabs", "prose_pre2019")
+FORMATS = ("docx", "pdf", "doc", "scan")
+
+
+def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes, dict]]:
+    """Report i's text rendering (layout tabs or prose_pre2019) and its office renderings, gold
+    ``layout`` set to the format (``text`` for the text rendering)."""
+    from corpusgen import office
+    from corpusgen.corpus import draw_report, render_layout
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise SystemExit(f"unknown formats {unknown}; choose from {', '.join(FORMATS)}")
+    items: list[tuple[str, bytes, dict]] = []
+    docx: dict[str, bytes] = {}
+    golds: dict[str, dict] = {}
+    for i in range(n):
+        d = draw_report(i, seed, FORMAT_LAYOUTS)
+        stem = f"{i:06d}_{d.layout}"
+        docx[f"{stem}.docx"] = office.render_docx(d.blocks)
+        text, ext = render_layout(d.blocks, d.layout, d.ctx, d.rng, d.encoding)
+        golds[stem] = d.gold
+        items.append((f"{stem}.{ext}", text.encode(d.encoding), {**d.gold, "layout": "text"}))
+    pdf = office.soffice_convert_many(docx, "pdf") if {"pdf", "scan"} & set(formats) else {}
+    doc = office.soffice_convert_many(docx, "doc:MS Word 97") if "doc" in formats else {}
+    for name, data in docx.items():
+        stem = name[:-5]
+        if "docx" in formats:
+            items.append((name, data, {**golds[stem], "layout": "docx"}))
+        if "pdf" in formats:
+            items.append((f"{stem}.pdf", pdf[name], {**golds[stem], "layout": "pdf"}))
+        if "doc" in formats:
+            items.append((f"{stem}.doc", doc[name], {**golds[stem], "layout": "doc"}))
+        if "scan" in formats:
+            items.append((f"{stem}.scan.pdf", office.scanned_pdf(pdf[name], seed=int(stem[:6])),
+                          {**golds[stem], "layout": "scan"}))
+    return items
+
+
+def same_as_text(items: list[tuple[str, bytes, dict]]) -> dict[str, dict]:
+    """Per format: how many reports' extracted facts equal those of their text rendering, and which
+    fields differ where they do not."""
+    facts: dict[tuple[str, str], dict] = {}
+    for name, data, gold in items:
+        try:
+            source = source_from_bytes(data, Path(name).suffix)
+            got = flat_fields(extract_facts(source.text, name))
+            got["format"] = source.format
+        except ReadError as err:
+            got = {"status": f"unreadable: {err}"}
+        facts[(name[:6], gold["layout"])] = got
+    out: dict[str, dict] = {}
+    for (i, layout), got in sorted(facts.items()):
+        if layout == "text":
+            continue
+        ref = facts[(i, "text")]
+        rec = out.setdefault(layout, {"reports": 0, "same": 0, "formats": Counter(), "differ": []})
+        rec["reports"] += 1
+        rec["formats"][str(got.pop("format", None))] += 1
+        diff = {k: {"got": got.get(k), "text": v}
+                for k, v in ref.items() if k != "format" and got.get(k) != v}
+        if diff:
+            rec["differ"].append({"report": i, "fields": diff})
+        else:
+            rec["same"] += 1
+    return out
+
+
 def folder_items(corpus: Path):
     gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
     for g in gold:
@@ -160,13 +233,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=None, help="a folder with gold.json instead")
     ap.add_argument("--failures", type=int, default=10, help="how many failures to print")
     ap.add_argument("--json", type=Path, default=None, help="write the report as JSON here")
+    ap.add_argument("--formats", default=None,
+                    help=f"comma-separated office renderings to measure ({','.join(FORMATS)})")
     args = ap.parse_args(argv)
-    if args.corpus:
+    same = None
+    if args.formats:
+        items = format_items(args.reports, args.seed, args.formats.split(","))
+        same = same_as_text(items)
+    elif args.corpus:
         items = folder_items(args.corpus)
     else:
         items = generated_items(args.reports, args.seed, args.layouts.split(",") if args.layouts else None)
     rep = evaluate(items)
     print_report(rep, args.failures)
+    if same is not None:
+        rep["same_as_text"] = same
+        print("\nfacts equal to the text rendering's:")
+        for layout, v in same.items():
+            read_as = ", ".join(f"{k} {n}" for k, n in sorted(v["formats"].items()))
+            print(f"  {layout:<8} {v['same']}/{v['reports']}  (read as: {read_as})")
+            for d in v["differ"][:args.failures]:
+                print(f"     report {d['report']}: " + "; ".join(
+                    f"{k}: got {x['got']!r}, text {x['text']!r}" for k, x in d["fields"].items()))
     if args.json:
         args.json.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if rep["exact_reports"] == rep["reports"] else 1

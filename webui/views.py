@@ -247,8 +247,10 @@ def raw(report_id: str):
     if got is None:
         abort(404)
     data, name = got
-    resp = Response(data, mimetype="text/plain")
-    resp.content_type = f"text/plain; charset={guess_charset(data)}"
+    binary = binary_type(data)
+    resp = Response(data, mimetype=binary or "text/plain")
+    if binary is None:
+        resp.content_type = f"text/plain; charset={guess_charset(data)}"
     resp.headers["Content-Disposition"] = content_disposition(name)
     resp.headers["X-Content-Type-Options"] = "nosniff"  # an .html source is never rendered
     # and if a browser rendered it anyway, it would run in a sandbox: no script, no same origin
@@ -269,6 +271,22 @@ def _from_corpus(report_id: str) -> tuple[bytes, str] | None:
     if root not in path.parents or not path.is_file():
         return None
     return path.read_bytes(), path.name
+
+
+BINARY_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+}
+
+
+def binary_type(data: bytes) -> str | None:
+    """The content type of a PDF/Word original (by its signature bytes, as the reader chose), or None
+    for a text or HTML source (served as text/plain, never rendered)."""
+    from indexer.extract.read import sniff
+
+    kind = sniff(data)
+    return BINARY_TYPES[kind] if kind else None
 
 
 def guess_charset(data: bytes) -> str:

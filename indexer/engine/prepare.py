@@ -50,6 +50,7 @@ def prepare_document(task: Task) -> Prepared:
     except Exception as err:  # an extractor bug must not lose the rest of the corpus
         return rel, None, f"extraction failed: {type(err).__name__}: {err}"
     facts["encoding"] = source.encoding
+    facts["format"] = source.format  # last key: the build counts formats from the JSON tail
     doc = to_document(facts, rel=rel, sha1=source.sha1, text=source.text)
     doc.update(text_postings(doc["title"], facts.get("body") or "", source.text, norm))
     return rel, doc, None

@@ -1,7 +1,10 @@
 """Finding report files and turning their bytes into text.
 
 Government files come as UTF-8 (with or without BOM), GB18030/GBK, sometimes UTF-16; .html pages
-are reduced to their report text. A file that cannot be read raises :class:`ReadError` with a reason
+are reduced to their report text; PDF, .docx and .doc files are read by ``indexer.extract.formats``
+(chosen by the file's signature bytes first, since portals serve a PDF as .doc or a page as .pdf, and
+by its suffix otherwise). :attr:`SourceText.format` records which reader made the text.
+A file that cannot be read raises :class:`ReadError` with a reason
 a person can act on; the build reports it and goes on.
 """
 
@@ -13,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
+# What SourceText.format can be: the build summary counts reports by it.
+FORMATS = ("txt", "md", "html", "pdf", "pdf-ocr", "docx", "doc")
+_TEXT_FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
 
 
 class ReadError(Exception):
@@ -28,6 +34,7 @@ class SourceText:
     encoding: str
     sha1: str  # of the file's bytes: unchanged files are not parsed again
     is_html: bool
+    format: str = "txt"  # one of FORMATS
 
 
 class FileEntry(NamedTuple):
@@ -145,18 +152,79 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(text) < 0.01
 
 
+def sniff(data: bytes) -> str | None:
+    """The binary format the bytes' signature names (``pdf``, ``docx``, ``doc``), or None."""
+    head = data[:1024]
+    if b"%PDF-" in head:  # the header may follow a few junk bytes
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Word 97-2003 (or Excel…)
+        return "doc"
+    return None
+
+
 def source_from_bytes(data: bytes, suffix: str) -> SourceText:
-    """A report's text from its file's bytes and suffix (pure: tests and tools call it directly)."""
+    """A report's text from its file's bytes and suffix (reads no file: tests and tools call it directly;
+    a .doc runs LibreOffice, a scan OCR)."""
+    sha1 = hashlib.sha1(data).hexdigest()
+    kind = sniff(data)
+    suffix = suffix.lower()
+    if kind is None and suffix in (".pdf", ".docx", ".doc") and not _looks_like_markup(data):
+        raise ReadError(f"not a {suffix[1:].upper()} file (no {suffix[1:].upper()} signature) "
+                        "and not text")
+    if kind is not None:
+        text, fmt = _read_binary(data, kind)
+        return SourceText(_lines(text), "binary", sha1, False, fmt)
     text, encoding = decode(data)
-    is_html = suffix.lower() in (".html", ".htm")
+    fmt = _TEXT_FORMATS.get(suffix, "txt")
+    if suffix in (".pdf", ".docx", ".doc"):  # an HTML page (a portal's error or viewer page) saved as one
+        fmt = "html"
+    is_html = fmt == "html"
     if is_html:
         from indexer.extract.html import html_to_text
 
         text = html_to_text(text)
         if not text.strip():
             raise ReadError("HTML page holds no report text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceText(text, encoding, hashlib.sha1(data).hexdigest(), is_html)
+    return SourceText(_lines(text), encoding, sha1, is_html, fmt)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_markup(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+
+
+def _read_binary(data: bytes, kind: str) -> tuple[str, str]:
+    """(text, format) of a PDF, .docx or .doc; ReadError when it holds no usable text."""
+    from indexer.extract.formats import FormatError
+
+    try:
+        if kind == "docx":
+            from indexer.extract.formats.docx import read_docx
+
+            text, fmt = read_docx(data), "docx"
+        elif kind == "doc":
+            from indexer.extract.formats.doc import read_doc
+
+            text, fmt = read_doc(data), "doc"
+        else:
+            from indexer.extract.formats.pdf import read_pdf
+
+            pdf = read_pdf(data)
+            text, fmt = pdf.text, "pdf"
+            if pdf.image_only:
+                from indexer.extract.formats.ocr import ocr_pdf
+
+                text, fmt = ocr_pdf(data), "pdf-ocr"
+    except FormatError as err:
+        raise ReadError(str(err)) from None
+    if not text.strip():
+        raise ReadError(f"{fmt} file holds no text")
+    return text, fmt
 
 
 def read_source(path: Path) -> SourceText:

@@ -14,6 +14,7 @@ all null. Everything not stated is null (unknown).
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date
 
 from . import narrative, render, truth
@@ -161,7 +162,28 @@ def choose_encoding(rng: random.Random) -> str:
     return "gb18030" if r < 0.1 else "utf-8-sig" if r < 0.18 else "utf-8"
 
 
+@dataclass
+class Drawn:
+    """A report before rendering: its blocks, context and gold (without the file name), and the rng
+    in the state the renderer continues from."""
+
+    blocks: list
+    ctx: narrative.Ctx
+    rng: random.Random
+    layout: str
+    encoding: str
+    gold: dict
+
+
 def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
+    d = draw_report(i, seed, layouts)
+    text, ext = render_layout(d.blocks, d.layout, d.ctx, d.rng, d.encoding)
+    name = f"{i:06d}_{d.layout}.{ext}"
+    return name, text.encode(d.encoding), {"file": name, **d.gold}
+
+
+def draw_report(i: int, seed: int, layouts) -> Drawn:
+    """Report i of the seed drawn up to its rendering (office.py renders the same draw as DOCX/PDF)."""
     rng = random.Random(f"nianbao-corpus:{seed}:{i}")
     layout = choose_layout(rng, layouts)
     pre = layout == "prose_pre2019"
@@ -212,10 +234,8 @@ def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
         blocks = narrative.build_document(ctx)
 
     encoding = choose_encoding(rng)
-    text, ext = render_layout(blocks, layout, ctx, rng, encoding)
-    name = f"{i:06d}_{layout}.{ext}"
     gold = {
-        "file": name, "year": year, "body": body, "town": place.town, "county": place.county,
+        "year": year, "body": body, "town": place.town, "county": place.county,
         "city": place.city, "province": place.province, "source_url": url, "published": ctx.published,
         **gold_numbers(tables, t["stated"]),
         "notes": (f"Synthetic report, layout {layout}, "
@@ -223,7 +243,7 @@ def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
                   f"{place.kind}; {context_note(place, body, ctx.mentions)}; encoding {encoding}."),
         "layout": layout, "edition": edition, "encoding": encoding, "truth": t,
     }
-    return name, text.encode(encoding), gold
+    return Drawn(blocks, ctx, rng, layout, encoding, gold)
 
 
 def render_layout(blocks: list, layout: str, ctx, rng: random.Random, encoding: str) -> tuple[str, str]:

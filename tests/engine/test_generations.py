@@ -37,7 +37,7 @@ def test_scan_lists_reports_recursively_sorted_with_sizes_and_skips_hidden_and_o
     (tmp_path / "a.html").write_text("<p>年报</p>", "utf-8")
     (tmp_path / ".hidden.txt").write_text("x", "utf-8")
     (tmp_path / ".git" / "c.txt").write_text("x", "utf-8")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notes.xls").write_bytes(b"\xd0\xcf")  # a spreadsheet: not a report format (PDFs are)
     (tmp_path / "noext").write_text("x", "utf-8")
     found = scan(tmp_path)
     assert [e.rel for e in found] == ["a.html", "b/x.TXT"]
