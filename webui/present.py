@@ -21,7 +21,8 @@ HIT_KEYS = ("id", "file", "title", "body", "year", "town", "county", "city", "pr
 def hit_json(hit: Hit, result: SearchResult) -> dict[str, Any]:
     out = {k: getattr(hit, k) for k in HIT_KEYS}
     out["snippets"] = [s.html() for s in hit.snippets]
-    out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score)
+    out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score,
+               hit_count=hit.hit_count, body_id=hit.body_id)
     out["snippet_spans"] = [s.to_json() for s in hit.snippets]
     return out
 
