@@ -327,7 +327,7 @@ def report(report_id: str):
         body_url=body_url,
         report_url=report_url,
         tables=facts.get("tables") or {},
-        derived=sorted((facts.get("tables") or {}).get("derived") or {}),
+        derived=derived_labels(facts.get("tables") or {}),
         skip_target="text",
         **_report_extras(view),
         json_url=report_json_url(report_id, q if not error else ""),
@@ -371,6 +371,26 @@ def part_anchors(text: str) -> list[PartLink]:
         line = text[start:].split("\n", 1)[0].strip().lstrip("#*>|-= \t")
         words = line.split()[0] if line.split() else p.heading
         out.append(PartLink(p.number, p.heading, start, "#:~:text=" + quote(words[:20])))
+    return out
+
+
+def derived_labels(tables: dict) -> list[str]:
+    """The numbers derived from the identities rather than read (``tables["derived"]`` keys such as
+    ``carried_forward.natural_person``), in Chinese: one entry per row, its columns named unless the
+    whole row was derived."""
+    derived = tables.get("derived") or {}
+    rows: dict[str, list[str]] = {}
+    for key in derived:
+        row, _, col = str(key).partition(".")
+        rows.setdefault(row, []).append(col)
+    names = {c.key: c.label for c in (*APPLICANT_COLUMNS, TOTAL_COLUMN)}
+    out = []
+    for row, cols in rows.items():
+        label = ((tables.get("applications") or {}).get(row) or {}).get("label") or ROW_LABELS.get(row, row)
+        if len(cols) >= len(names) or not all(cols):
+            out.append(str(label))
+        else:
+            out.append(f"{label}（{'、'.join(names.get(c, c) for c in cols)}）")
     return out
 
 
