@@ -304,35 +304,33 @@ class SearchIndex:
             sel = docs[(year_values[docs] == y) & year_present[docs]]
             by_year[y] = {"reports": len(sel), **{n: total(n, sel) for n in (
                 "applications_new", "reconsideration_total", "litigation_total")}}
-        per_body: dict[str, list[int]] = {}
-        app_v, app_p = num["applications_new"]
-        lit_v, lit_p = num["litigation_total"]
-        for d in docs.tolist():
-            name = bodies[d]
-            if not name:
-                continue
-            acc = per_body.setdefault(name, [0, 0, 0])
-            acc[0] += 1
-            acc[1] += int(app_v[d]) if app_p[d] else 0
-            acc[2] += int(lit_v[d]) if lit_p[d] else 0
+        names, codes = bodies
+        body_codes = codes[docs]
+        reports_per = np.bincount(body_codes, minlength=len(names))
 
-        def ranked(i: int) -> list[tuple[str, int, int]]:
-            rows = [(b, v[0], v[i]) for b, v in per_body.items() if v[i] > 0]
+        def ranked(name: str) -> list[tuple[str, int, int]]:
+            values, present = num[name]
+            sums_per = np.bincount(body_codes, weights=np.where(present[docs], values[docs], 0),
+                                   minlength=len(names)).astype(np.int64)
+            picked = [c for c in np.flatnonzero(sums_per > 0) if names[c]]
+            rows = [(names[c], int(reports_per[c]), int(sums_per[c])) for c in picked]
             return sorted(rows, key=lambda r: (-r[2], r[0]))[:top]
 
         return {"reports": len(docs), "verified": len(verified), "left_out": len(docs) - len(verified),
                 "sums": sums, "rates": rates, "by_year": by_year,
-                "top_applications": ranked(1), "top_litigation": ranked(2)}
+                "top_applications": ranked("applications_new"), "top_litigation": ranked("litigation_total")}
 
-    def _bodies(self, st: _OpenIndex) -> list[str]:
-        """The publishing body of every document (a column read once per index version)."""
+    def _bodies(self, st: _OpenIndex) -> tuple[list[str], np.ndarray]:
+        """The publishing bodies (names) and each document's body as a code into them: a column read
+        once per index version, so that the overview counts per body with numpy."""
         key = ("bodies", st.gen, id(st.searcher))
         got = self._extra.get(key)
         if got is None:
-            from indexer.engine.columns import Columns as _C
-
             n = st.searcher.reader().doc_count_all()
-            got = [v or "" for v in _C._column(st.searcher, "body", n)]
+            column = [v or "" for v in Columns._column(st.searcher, "body", n)]
+            names, codes = np.unique(np.asarray(column, dtype=object), return_inverse=True) if column else (
+                np.asarray([], dtype=object), np.zeros(0, dtype=np.int64))
+            got = ([str(x) for x in names], codes.astype(np.int64))
             self._extra = {key: got}
         return got
 
@@ -355,7 +353,7 @@ class SearchIndex:
         for name in PLACE_SUFFIXES:
             values = sorted(set(columns.labels.get(name, ())))
             out += [(name, v) for v in values if v and v.startswith(prefix)]
-        out += [("body", v) for v in sorted(set(bodies)) if v and prefix in v]
+        out += [("body", v) for v in bodies[0] if v and prefix in v]
         return out[:limit]
 
     def reports_by_id(self, ids: list[str]) -> list[tuple[str, str, dict]]:

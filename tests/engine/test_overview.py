@@ -70,3 +70,11 @@ def test_body_reports_and_suggestions_come_from_the_index(index):
     assert [r[0] for r in reports] == [rid]
     assert ("town", "刘楼镇") in index.suggest("刘楼")
     assert any(f == "body" for f, _v in index.suggest("人民政府"))
+
+
+def test_a_word_query_ranks_the_reports_where_its_words_stand_together_first(index):
+    words = index.search(Query(q="微信公众号"))
+    phrase = index.search(Query(q='"微信公众号"'))
+    assert words.total == 4 and phrase.total == 3  # one report says only 微信公众平台
+    assert {h.id for h in words.hits[:3]} == {h.id for h in phrase.hits}
+    assert all(h.hit_count >= 1 for h in words.hits)

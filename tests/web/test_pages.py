@@ -61,7 +61,9 @@ def test_syntax_help_lists_has_litigation_and_upper_case_operators(client):
 
 
 def test_pages_have_an_h1_a_skip_link_and_no_inline_script(client, sample_index):
-    for url in ("/", "/?q=微信公众号", "/compare?ids=a,b"):
+    hit = client.get("/api/search?q=town:李楼镇").get_json()["hits"][0]
+    urls = ("/", "/?q=微信公众号", "/compare?ids=a,b", hit["url"].split("#")[0], f"/bodies/{hit['body_id']}")
+    for url in urls:
         page = client.get(url).get_data(as_text=True)
         assert "<h1" in page and 'class="skip"' in page, url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url  # every script is a file
@@ -122,3 +124,29 @@ def test_numbers_derived_from_totals_are_named_in_chinese_on_the_report_page(cli
     page = page_of(client, hit["url"].split("#")[0])
     box = re.search(r'<div class="small derived">(.*?)</div>', page, re.S).group(1)
     assert "结转下年度继续办理" in box and "carried_forward" not in box
+
+
+def test_api_gives_the_place_hierarchy_beside_the_flat_place_facets(client):
+    body = client.get("/api/search?place=山东省").get_json()
+    place = body["hierarchies"]["place"]
+    assert place["path"] == ["山东省"] and place["level"] == "city"
+    assert {v["value"]: v["count"] for v in place["values"]} == {"济宁市": 2, "淄博市": 1, "烟台市": 1}
+    assert place["values"][0]["url"].startswith("/api/search?place=")
+    assert "town" in body["facets"] and "province" in body["facets"]  # the flat facets stay
+    assert client.get(place["up_url"]).get_json()["total"] == 5
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_input_borders_have_at_least_3_to_1_contrast_on_white():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "webui" / "static" / "style.css").read_text("utf-8")
+    borders = re.findall(r"input[^{]*\{[^}]*border:\s*1px solid (#[0-9a-fA-F]{6})", css)
+    assert borders
+    for colour in borders:
+        assert (1.05) / (_luminance(colour) + 0.05) >= 3, colour
