@@ -76,6 +76,10 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
             v = getattr(args, f"{name}_{bound}", None)
             if v is not None:
                 out[f"{name}_{bound}"] = [str(v)]
+    for h in registry.hierarchies:
+        v = getattr(args, h.name, None)
+        if v:
+            out[h.name] = [v]
     out["sort"] = [args.sort]
     out["page"] = [str(args.page)]
     out["per_page"] = [str(args.per_page)]
@@ -215,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in registry.ranged:
         p.add_argument(f"--{name.replace('_', '-')}-min", dest=f"{name}_min", type=int)
         p.add_argument(f"--{name.replace('_', '-')}-max", dest=f"{name}_max", type=int)
+    for h in registry.hierarchies:
+        p.add_argument(f"--{h.name.replace('_', '-')}", dest=h.name, metavar="A/B/…",
+                       help=f"{' › '.join(h.levels)}, from the top, separated by {h.sep}")
     p.add_argument("--sort", default="relevance", choices=list(SORTS))
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)

@@ -203,3 +203,21 @@ def test_phone_width_puts_filters_behind_a_button(chromium, base_url):
     toggle.click()
     assert pg.locator("section.facet[data-facet=year]").is_visible()
     context.close()
+
+
+def test_without_javascript_facets_hierarchy_and_hit_links_still_work(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto("/")
+    pg.locator("section.tree a", has_text="山东省").click()
+    pg.wait_for_load_state()
+    assert pg.locator("li.result").count() == 4
+    pg.locator("section.facet[data-facet=year] a", has_text="2020").click()
+    pg.wait_for_load_state()
+    assert pg.locator("li.result").count() == 2
+    pg.goto('/?q="微信公众号"')
+    pg.locator("li.result h2 a").first.click()
+    pg.wait_for_load_state()
+    assert pg.url.endswith("#hit-1") and pg.locator("mark.hit").count() >= 1
+    assert pg.get_attribute("#next-hit", "href").startswith("#hit-")
+    context.close()

@@ -59,6 +59,11 @@ def test_cli_search_csv_prints_every_matching_report(sample_index, capsys):
     assert len(rows) == 5
 
 
+def test_cli_filters_by_a_place_path(sample_index, capsys):
+    assert main(["search", "--index", str(sample_index), "--place", "山东省/济宁市", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 2
+
+
 def test_cli_takes_a_dash_word_as_not_without_a_double_dash(sample_index, capsys):
     assert main(["search", '"微信公众号"', "-微博", "--index", str(sample_index), "--json"]) == 0
     with_not = json.loads(capsys.readouterr().out)["total"]
