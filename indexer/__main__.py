@@ -84,6 +84,10 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
             v = getattr(args, f"{name}_{bound}", None)
             if v is not None:
                 out[f"{name}_{bound}"] = [str(v)]
+    for h in registry.hierarchies:
+        v = getattr(args, h.name, None)
+        if v:
+            out[h.name] = [v]
     out["sort"] = [args.sort]
     out["page"] = [str(args.page)]
     out["per_page"] = [str(args.per_page)]
@@ -100,6 +104,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         query = Query.from_args(_query_args(args))
         with SearchIndex(args.index) as index:
+            if args.csv:
+                from webui.export import csv_lines
+
+                # every report of the result set, not one page (no BOM on a terminal)
+                for line in csv_lines(index.iter_facts(query), bom=not sys.stdout.isatty()):
+                    sys.stdout.write(line)
+                return 0
             result = index.search(query)
     except QueryError as err:
         sys.stderr.write(f"query error: {err}\n")
@@ -218,10 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     for name in registry.ranged:
         p.add_argument(f"--{name.replace('_', '-')}-min", dest=f"{name}_min", type=int)
         p.add_argument(f"--{name.replace('_', '-')}-max", dest=f"{name}_max", type=int)
+    for h in registry.hierarchies:
+        p.add_argument(f"--{h.name.replace('_', '-')}", dest=h.name, metavar="A/B/…",
+                       help=f"{' › '.join(h.levels)}, from the top, separated by {h.sep}")
     p.add_argument("--sort", default="relevance", choices=list(SORTS))
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument("--csv", action="store_true",
+                   help="print every matching report's facts as CSV (all pages, a column per fact)")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("check", help="table of reports with their data-quality status and problems")
@@ -229,7 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # `search 微信 -微博`: a dash word that is no option is query text (NOT 微博), as documented
+        unknown = [a for a in extra if a.startswith("--") or args.func is not cmd_search]
+        if unknown:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.query = [*args.query, *extra]
     return args.func(args)
 
 

@@ -29,7 +29,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 7: the overview's number columns, granted_share
 WORD_SEP = "\x1f"
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request, stream_with_context
 
 from indexer.engine.query import Query, QueryError
 
-from . import get_index
+from . import export, get_index
 from .present import result_json
 from .urls import API_SEARCH
 
@@ -19,11 +19,51 @@ def query_error(err: QueryError):
 
 
 @bp.get("/search")
+@bp.get("/search.json")
 def search():
     """Takes the arguments of ``/``; the body is ``present.result_json(result, API_SEARCH)``: facet
     toggle URLs stay in the API, hits' ``url`` are the report pages."""
     query = Query.from_args(request.args)
-    return result_json(get_index().search(query), API_SEARCH)
+    index = get_index()
+    if request.args.get("all") in ("1", "true", "yes"):
+        # every hit of every page, each with all its facts (no snippets)
+        rows = list(index.iter_facts(query))
+        return {"total": len(rows), "query": {"q": query.q, "args": query.to_args()},
+                "hits": [{"id": i, "file": f, "title": t, "url": export.urls.report_url(i), "facts": facts}
+                         for i, f, t, facts in rows]}
+    return result_json(index.search(query), API_SEARCH)
+
+
+def _download(lines, mimetype: str, name: str) -> Response:
+    resp = Response(stream_with_context(lines), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """The whole result set (every page), one row per report, a column per fact: streamed."""
+    query = Query.from_args(request.args)
+    rows = get_index().iter_facts(query)
+    return _download(export.csv_lines(rows, request.host_url.rstrip("/")), "text/csv",
+                     "nianbao-search.csv")
+
+
+@bp.get("/search.jsonl")
+def search_jsonl():
+    """The whole result set as JSON Lines: one report (all its facts) a line, streamed."""
+    query = Query.from_args(request.args)
+    rows = get_index().iter_facts(query)
+    return _download(export.jsonl_lines(rows, request.host_url.rstrip("/")), "application/x-ndjson",
+                     "nianbao-search.jsonl")
+
+
+@bp.get("/data.csv")
+def data_csv():
+    """Every report of the index (the whole data set) as CSV."""
+    rows = get_index().iter_facts(Query(sort="year_asc"))
+    return _download(export.csv_lines(rows, request.host_url.rstrip("/")), "text/csv",
+                     "nianbao-all.csv")
 
 
 @bp.get("/reports/<report_id>")
@@ -37,3 +77,13 @@ def report(report_id: str):
 @bp.get("/stats")
 def stats():
     return get_index().stats()
+
+
+@bp.get("/suggest")
+def suggest():
+    """Autocomplete for the search box: places and bodies of the index matching ``prefix``."""
+    from .labels import facet_label
+
+    prefix = request.args.get("prefix", "")[:50]
+    return {"suggestions": [{"field": f, "value": v, "query": f"{f}:{v}", "label": f"{facet_label(f)} {v}"}
+                            for f, v in get_index().suggest(prefix)]}

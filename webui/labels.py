@@ -9,12 +9,42 @@ from indexer.engine import facets
 FACET_LABELS: dict[str, str] = {
     "year": "年份", "province": "省", "city": "市", "county": "县区", "town": "乡镇",
     "status": "数据质量", "has_applications": "有依申请", "has_reconsideration": "有行政复议",
-    "has_litigation": "有行政诉讼",
+    "has_litigation": "有行政诉讼", "body": "发布机关",
 }
 RANGE_LABELS: dict[str, str] = {
     "applications_new": "新收依申请数",
+    "applications_carried_over": "上年结转申请数",
     "reconsideration_total": "行政复议数",
     "litigation_total": "行政诉讼数",
+    "granted_share": "予以公开占比（%）",
+}
+# The one name of each number, wherever it is shown (results, overview, body page, compare, export).
+NUMBER_LABELS: dict[str, str] = {
+    "applications_new": "新收依申请数",
+    "applications_carried_over": "上年结转申请数",
+    "applications_granted": "予以公开数",
+    "applications_handled_total": "办理结果总计",
+    "applications_carried_forward": "结转下年度继续办理数",
+    "applications_total": "办理结果总计",
+    "reconsideration_total": "行政复议数",
+    "litigation_total": "行政诉讼数",
+    "reports": "报告数",
+}
+HIERARCHY_LABELS: dict[str, str] = {"place": "地区（省 › 市 › 县区 › 乡镇）"}
+# A query naming a table's subject: the yes/no facet that answers it better than the text does (the
+# headings of parts three and four are in every report).
+SUBJECT_FACETS: dict[str, str] = {
+    "行政诉讼": "has_litigation", "诉讼": "has_litigation",
+    "行政复议": "has_reconsideration", "复议": "has_reconsideration",
+    "依申请": "has_applications", "政府信息公开申请": "has_applications",
+}
+# The rates of the overview: (label, definition shown as the tooltip)
+RATES: dict[str, tuple[str, str]] = {
+    "granted": ("申请公开率", "（予以公开 + 部分公开）÷ 办理结果总计，只计“勾稽自洽”的报告"),
+    "reconsideration_corrected": ("复议纠错率", "行政复议结果被纠正的件数 ÷ 行政复议总数，"
+                                               "只计“勾稽自洽”的报告"),
+    "litigation_corrected": ("诉讼纠错率", "行政诉讼（直接起诉与复议后起诉）结果被纠正的件数 ÷ 行政诉讼总数，"
+                                       "只计“勾稽自洽”的报告"),
 }
 SORT_LABELS: dict[str, str] = {
     "relevance": "相关度",
@@ -26,29 +56,44 @@ SORT_LABELS: dict[str, str] = {
 YES_NO: dict[str, str] = {"yes": "有", "no": "无", "unknown": "未知"}
 # status → (label, what it means for trusting the numbers)
 STATUS: dict[str, tuple[str, str]] = {
-    "verified": ("已核验", "表格数字已提取且各项合计自洽 — numbers extracted and their totals check out"),
-    "inconsistent": ("不一致", "数字已提取，但合计对不上 — numbers extracted but totals disagree; "
-                               "check the source"),
-    "partial": ("部分", "只提取到部分数字 — only some numbers could be extracted"),
-    "no_tables": ("无表格", "未找到统计表格，没有数字 — no statistics tables found"),
+    "verified": ("勾稽自洽", "表格数字已自动提取，且各项与合计相符（勾稽关系自洽）；这不是官方核验，"
+                         "数字仍以原文为准"),
+    "inconsistent": ("不一致", "数字已提取，但合计对不上，请核对原文"),
+    "partial": ("部分", "只提取到部分数字"),
+    "no_tables": ("无表格", "未找到统计表格，没有数字"),
 }
 
 # The query syntax as shown in the UI and the README.
 SYNTAX_HELP: list[tuple[str, str]] = [
-    ("微信公众号", "词语：jieba 切出的各词都出现，或整串文字出现（words, any jieba segmentation）"),
-    ('"政务新媒体"', "精确短语：报告原文（规范化后）中包含这一整串文字"),
-    ("行政复议 AND 行政诉讼", "AND（默认）：两者都出现"),
-    ("微信 OR 微博", "OR：任一出现"),
-    ("NOT 微博 / -微博", "NOT 或前缀 -：不出现"),
+    ("微信公众号", "按词检索：切分出的各个词都出现即可（不必相连），或整串文字出现；结果页显示切分方式"),
+    ('"政务新媒体"', "精确短语：原文（规范化后）中包含这一整串文字"),
+    ("行政复议 AND 行政诉讼", "AND（默认，须大写）：两者都出现"),
+    ("微信 OR 微博", "OR（须大写）：任一出现"),
+    ("NOT 微博 / -微博", "NOT（须大写）或前缀 -：不出现"),
     ("(微信 OR 微博) 公开栏", "括号分组"),
-    ("year:2020  province:山东省  town:城关镇", "字段筛选：year, province, city, county, town, body, status"),
-    ("litigation_total:>=1  applications_new:[3 TO 10]", "数值筛选：applications_new, reconsideration_total, "
-     "litigation_total, year（>, >=, <, <=, [a TO b]）"),
+    ("year:2020  province:山东  town:刘楼", "字段筛选：year 年份, province 省, city 市, "
+     "county 县区, town 乡镇, "
+     "body 发布机关, status 数据质量；地名可省略“省、市、县、镇、乡”等后缀"),
+    ("has_litigation:1  has_reconsideration:0", "有无：has_applications 有依申请, "
+     "has_reconsideration 有行政复议, "
+     "has_litigation 有行政诉讼（1 有，0 无）"),
+    ("litigation_total:>=1  applications_new:[3 TO 10]", "数值筛选：applications_new 新收依申请数, "
+     "applications_carried_over 上年结转申请数, reconsideration_total 行政复议数, "
+     "litigation_total 行政诉讼数, "
+     "granted_share 予以公开占比, year 年份（>, >=, <, <=, [a TO b]）"),
 ]
 
 
 def facet_label(name: str) -> str:
     return FACET_LABELS.get(name, RANGE_LABELS.get(name, name))
+
+
+def arg_label(arg: str) -> str:
+    """A URL argument as people read it: ``applications_new_min`` → 新收依申请数（最小）."""
+    for suffix, word in (("_min", "最小"), ("_max", "最大")):
+        if arg.endswith(suffix) and arg[: -len(suffix)] in RANGE_LABELS:
+            return f"{RANGE_LABELS[arg[: -len(suffix)]]}（{word}）"
+    return facet_label(arg)
 
 
 def value_label(name: str, value: str) -> str:
@@ -68,4 +113,4 @@ def status_info(status: str | None) -> tuple[str, str]:
 
 
 def facet_more_label(expanded: bool, total: int) -> str:
-    return "收起 fewer" if expanded else f"全部 {total} 个 all"
+    return "收起" if expanded else f"全部 {total} 个"

@@ -21,7 +21,8 @@ HIT_KEYS = ("id", "file", "title", "body", "year", "town", "county", "city", "pr
 def hit_json(hit: Hit, result: SearchResult) -> dict[str, Any]:
     out = {k: getattr(hit, k) for k in HIT_KEYS}
     out["snippets"] = [s.html() for s in hit.snippets]
-    out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score)
+    out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score,
+               hit_count=hit.hit_count, body_id=hit.body_id)
     out["snippet_spans"] = [s.to_json() for s in hit.snippets]
     return out
 
@@ -50,6 +51,7 @@ def result_json(result: SearchResult, base: str = urls.SEARCH) -> dict[str, Any]
                            "label": labels.value_label(name, v.value)} for v in vals]
                    for name, vals in result.facets.items()},
         "facet_totals": result.facet_totals,
+        "hierarchies": hierarchies_json(result, base),
         "facet_more": {name: {"label": more[0], "url": more[1]} for name in result.facets
                        if (more := facet_more(result, name, base))},
     }
@@ -59,4 +61,23 @@ def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k, v in pairs:
         out.setdefault(k, []).append(v)
+    return out
+
+
+def hierarchies_json(result: SearchResult, base: str = urls.SEARCH) -> dict[str, Any]:
+    """Each hierarchy facet (place: 省 › 市 › 县区 › 乡镇): the chosen path, the level listed next and
+    its values with counts for the result set, each with the URL one level down; ``up_url`` goes back
+    one level."""
+    from indexer.engine import facets
+
+    out: dict[str, Any] = {}
+    query = result.query
+    for h in facets.current().hierarchies:
+        path = query.path_of(h.name)
+        level = h.levels[len(path)] if len(path) < len(h.levels) else None
+        values = [{"value": v.value, "count": v.count,
+                   "url": urls.search_url(query.with_path(h.name, (*path, v.value)), base)}
+                  for v in (result.facets.get(level, []) if level else []) if v.count]
+        out[h.name] = {"path": list(path), "level": level, "values": values,
+                       "up_url": urls.search_url(query.with_path(h.name, path[:-1]), base) if path else None}
     return out

@@ -10,6 +10,10 @@ from indexer.engine.results import Hit
 
 SEARCH = "/"
 API_SEARCH = "/api/search"
+API_CSV = "/api/search.csv"
+API_JSONL = "/api/search.jsonl"
+DATA_CSV = "/api/data.csv"  # every report's facts
+COMPARE = "/compare"
 
 
 def search_url(query: Query, base: str = SEARCH) -> str:
@@ -30,3 +34,18 @@ def hit_url(hit: Hit, query: Query) -> str:
 
 def report_json_url(report_id: str, q: str = "") -> str:
     return f"/api/reports/{quote(report_id)}" + ("?" + urlencode({"q": q}) if q else "")
+
+
+def export_url(query: Query, base: str = API_CSV) -> str:
+    """The whole result set of ``query`` (every page) as CSV or JSON Lines."""
+    from dataclasses import replace
+
+    return search_url(replace(query, page=1, expand=()), base)
+
+
+def body_url(body_id: str) -> str:
+    return f"/bodies/{quote(body_id)}"
+
+
+def compare_url(ids) -> str:
+    return COMPARE + "?" + urlencode({"ids": ",".join(ids)})

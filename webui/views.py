@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -12,9 +13,32 @@ from indexer.engine import facets as facet_registry
 from indexer.engine.query import SORTS, Query, QueryError
 from indexer.extract.tables.template import APPLICANT_COLUMNS, OUTCOME_COLUMNS, PART_FOUR_GROUPS, TOTAL_COLUMN
 
-from . import get_index
-from .labels import FACET_LABELS, RANGE_LABELS, SORT_LABELS, SYNTAX_HELP, status_info, value_label
-from .urls import API_SEARCH, report_json_url, search_url
+from . import follow, get_index
+from .charts import bar_chart
+from .hints import facet_hints, word_cuts
+from .labels import (
+    FACET_LABELS,
+    HIERARCHY_LABELS,
+    NUMBER_LABELS,
+    RANGE_LABELS,
+    RATES,
+    SORT_LABELS,
+    SYNTAX_HELP,
+    arg_label,
+    status_info,
+    value_label,
+)
+from .urls import (
+    API_CSV,
+    API_JSONL,
+    API_SEARCH,
+    body_url,
+    compare_url,
+    export_url,
+    report_json_url,
+    report_url,
+    search_url,
+)
 
 __all__ = ["bp", "content_disposition", "guess_charset", "place", "status_info"]
 
@@ -81,8 +105,52 @@ def _hidden_state(query: Query) -> list[tuple[str, str]]:
 
     q, sort, per_page and the ranges are visible inputs of the same form; page is dropped on purpose
     (a new search starts on page 1)."""
-    keep = set(facet_registry.current().listed) | {"expand"}
+    registry = facet_registry.current()
+    keep = set(registry.listed) | {"expand"} | {h.name for h in registry.hierarchies}
     return [(k, v) for k, v in query.to_args() if k in keep]
+
+
+@dataclass
+class TreeLevel:
+    """The place hierarchy on the search page: the path chosen so far (each step links back up to
+    it) and the values of the next level with their counts (each links one level down)."""
+
+    name: str
+    label: str
+    crumbs: list[tuple[str, str]]  # (value, URL that goes back up to this level); first: 全部
+    level: str | None  # the facet listed next (None: at the bottom)
+    values: list[tuple[str, int, str]]  # (value, count, URL one level down)
+
+
+def _trees(query: Query, result) -> list[TreeLevel]:
+    out: list[TreeLevel] = []
+    if result is None:
+        return out
+    for h in facet_registry.current().hierarchies:
+        path = query.path_of(h.name)
+        crumbs = [("全部", search_url(query.with_path(h.name, ())))]
+        crumbs += [(v, search_url(query.with_path(h.name, path[: i + 1]))) for i, v in enumerate(path)]
+        level = h.levels[len(path)] if len(path) < len(h.levels) else None
+        values = []
+        if level is not None:
+            for fv in result.facets.get(level, []):
+                if fv.count:
+                    down = search_url(query.with_path(h.name, (*path, fv.value)))
+                    values.append((fv.value, fv.count, down))
+        out.append(TreeLevel(h.name, HIERARCHY_LABELS.get(h.name, h.name), crumbs,
+                             level and FACET_LABELS.get(level, level), values))
+    return out
+
+
+def _overview(index, query: Query, result):
+    """The totals, rates, chart and top bodies of the whole result set (not only this page)."""
+    if result is None or not result.total:
+        return None
+    data = index.overview(query)
+    groups = [(str(y), vals) for y, vals in sorted(data["by_year"].items())]
+    data["chart"] = bar_chart(groups, "按年份：新收申请、行政复议、行政诉讼")
+    data["rate_rows"] = [(key, *RATES[key], r) for key, r in data["rates"].items()]
+    return data
 
 
 @bp.get("/")
@@ -90,22 +158,47 @@ def search():
     error = None
     result = None
     status = 200
+    notes: list[str] = []
+    bad: list[tuple[str, str]] = []
     try:
-        query = Query.from_args(request.args)
+        query = Query.from_args(request.args, bad)
     except QueryError as e:
         error, status = str(e), 400
         query = Query(q=" ".join(request.args.getlist("q")).strip())
-    if error is None:
+    if bad:
+        # the other filters stay; only the box that is not a number is left out
+        error = "；".join(f"“{arg_label(name)}”须为整数（填的是“{value}”），这一项未使用"
+                         for name, value in bad)
+        status = 400
+    index = get_index()
+    overview = None
+    searched = query
+    if status == 200 or bad:
         try:
-            result = get_index().search(query)
+            searched, matched = index.forgiving(query)
+            notes += [f"{FACET_LABELS.get(n, n)}“{typed}”按“{got}”检索" for n, typed, got in matched]
+            for name in index.unknown_fields(query.q):
+                # an unknown field is a typo, not text to find: its value is searched as words
+                notes.append(f"没有名为“{name}”的字段，已去掉“{name}:”、按其后的文字检索全文；可用字段见检索语法")
+                searched = replace(searched, q=re.sub(rf"(^|[\s(-]){re.escape(name)}:", r"\1", searched.q))
+            result = index.search(searched)
+            overview = _overview(index, searched, result)
         except QueryError as e:
             error, status = str(e), 400
     facets = result.facets if result else {}
+    past_end = bool(result and result.total and not result.hits)
     return render_template(
         "search.html",
         query=query,
         result=result,
         error=error,
+        notes=notes,
+        past_end=past_end,
+        last_page_url=search_url(query.with_page(result.pages)) if past_end else None,
+        cuts=word_cuts(query) if result else [],
+        facet_hints=facet_hints(query) if result else [],
+        trees=_trees(query, result),
+        overview=overview,
         facets=[(name, FACET_LABELS.get(name, name), facets.get(name, []))
                 for name in facet_registry.current().listed],
         value_label=value_label,
@@ -121,6 +214,10 @@ def search():
         next_url=(search_url(query.with_page(query.page + 1)) if result and query.page < result.pages
                   else None),
         json_url=search_url(query, API_SEARCH) if error is None else None,
+        csv_url=export_url(query, API_CSV) if result else None,
+        jsonl_url=export_url(query, API_JSONL) if result else None,
+        body_url=body_url,
+        number_labels=NUMBER_LABELS,
     ), status
 
 
@@ -227,8 +324,111 @@ def report(report_id: str):
         other_facts=other,
         sublabels=SUBFACT_LABELS,
         back_url=_search_url(),
+        body_url=body_url,
+        report_url=report_url,
+        tables=facts.get("tables") or {},
+        derived=derived_labels(facts.get("tables") or {}),
+        skip_target="text",
+        **_report_extras(view),
         json_url=report_json_url(report_id, q if not error else ""),
     ), 400 if error else 200
+
+
+def _report_extras(view) -> dict:
+    """The report page's links along its body's years and its part navigation."""
+    facts = view.facts or {}
+    body_id = facts.get("body_id")
+    prev_report = next_report = None
+    if body_id:
+        years = [(f.get("year"), rid) for rid, _t, f in get_index().body_reports(body_id)]
+        mine = facts.get("year")
+        if isinstance(mine, int):
+            before = [(y, r) for y, r in years if isinstance(y, int) and y < mine]
+            after = [(y, r) for y, r in years if isinstance(y, int) and y > mine]
+            prev_report = max(before) if before else None
+            next_report = min(after) if after else None
+    return {"body_id": body_id, "prev_report": prev_report, "next_report": next_report,
+            "parts": part_anchors(view.text)}
+
+
+@dataclass
+class PartLink:
+    number: int
+    heading: str
+    offset: int  # where the part's heading starts in the original text (the script scrolls there)
+    fragment: str  # a text fragment (#:~:text=…) that browsers scroll to without the script
+
+
+def part_anchors(text: str) -> list[PartLink]:
+    """The parts of the report (一 to 六) that were found, for the page's part navigation."""
+    from indexer.extract.normalise import nfkc
+    from indexer.extract.parts import split_parts
+
+    norm = nfkc(text)  # as the extractor splits them
+    out = []
+    for p in split_parts(norm.text):
+        start = norm.orig(p.start)
+        line = text[start:].split("\n", 1)[0].strip().lstrip("#*>|-= \t")
+        words = line.split()[0] if line.split() else p.heading
+        out.append(PartLink(p.number, p.heading, start, "#:~:text=" + quote(words[:20])))
+    return out
+
+
+def derived_labels(tables: dict) -> list[str]:
+    """The numbers derived from the identities rather than read (``tables["derived"]`` keys such as
+    ``carried_forward.natural_person``), in Chinese: one entry per row, its columns named unless the
+    whole row was derived."""
+    derived = tables.get("derived") or {}
+    rows: dict[str, list[str]] = {}
+    for key in derived:
+        row, _, col = str(key).partition(".")
+        rows.setdefault(row, []).append(col)
+    names = {c.key: c.label for c in (*APPLICANT_COLUMNS, TOTAL_COLUMN)}
+    out = []
+    for row, cols in rows.items():
+        label = ((tables.get("applications") or {}).get(row) or {}).get("label") or ROW_LABELS.get(row, row)
+        if len(cols) >= len(names) or not all(cols):
+            out.append(str(label))
+        else:
+            out.append(f"{label}（{'、'.join(names.get(c, c) for c in cols)}）")
+    return out
+
+
+@bp.get("/bodies/<body_id>")
+def body(body_id: str):
+    reports = get_index().body_reports(body_id)
+    if not reports:
+        return render_template("error.html", code=404, title="找不到该机关",
+                               message=f"没有机关编号为 {body_id} 的报告。"), 404
+    rows = follow.years(reports)
+    latest = reports[-1][2]
+    chart = bar_chart([(str(r.year), r.numbers) for r in rows], f"{latest.get('body')} 历年主要数字")
+    ids = [r.report_id for r in rows][-5:]
+    return render_template("body.html", rows=rows, facts=latest, chart=chart, body_id=body_id,
+                           number_labels=NUMBER_LABELS, keys=[k for k, _g, _s in follow.KEY_NUMBERS],
+                           compare_url=compare_url(ids) if len(ids) >= 2 else None,
+                           report_url=report_url, skip_target="years")
+
+
+@bp.get("/compare")
+def compare():
+    ids: list[str] = []
+    for v in [*request.args.getlist("ids"), *request.args.getlist("id")]:
+        ids += [x.strip() for x in v.split(",") if x.strip()]
+    ids = list(dict.fromkeys(ids))
+    reports = get_index().reports_by_id(ids[:5]) if 2 <= len(ids) <= 5 else []
+    error = None
+    if not 2 <= len(ids) <= 5:
+        error = f"请选 2 到 5 份报告对比（现在是 {len(ids)} 份）。"
+    elif len(reports) < len(ids):
+        error = "有的报告编号不存在，已略去。"
+    rows = follow.compare_rows(reports, ROW_LABELS) if len(reports) >= 2 else []
+    sections: dict[str, list] = {}
+    for r in rows:
+        sections.setdefault(r.section, []).append(r)
+    return render_template("compare.html", reports=reports, sections=sections, error=error,
+                           report_url=report_url, body_url=body_url, skip_target="compare",
+                           value_label=value_label), (400 if error and len(reports) < 2 else 200)
 
 
 def _search_url() -> str:

@@ -7,8 +7,8 @@ value typed in a URL or in query text is read, and how its counts are ordered. T
 filters, :class:`~indexer.engine.query.Query` parsing, facet counting (``columns.py``), the command
 line's options and the web UI all read the registry, so a facet added here appears everywhere.
 
-The core keeps names only; labels for people live in ``webui/labels.py``. A hierarchy kind
-(province › city › county › town as one facet) would be one more class here.
+The core keeps names only; labels for people live in ``webui/labels.py``. A hierarchy
+(province › city › county › town as one facet) is :class:`HierarchyFacet`.
 
 The registry in force is :func:`current` (a context variable, :data:`DEFAULT` unless a test swaps
 in its own with :func:`using`): the query language reads it while parsing, without a registry
@@ -159,10 +159,58 @@ class NumberFacet(Facet):
         return sorted(counts.items(), key=lambda kv: int(kv[0]), reverse=True)
 
 
-class Registry:
-    """The facets of one index, in display order."""
+def share(numerator: Extract, denominator: Extract) -> Extract:
+    """``numerator / denominator`` in whole per cent (None when either is unknown or the
+    denominator is 0): a number facet of a rate."""
 
-    def __init__(self, facets: tuple[Facet, ...]) -> None:
+    def extract(facts: Mapping[str, Any]) -> int | None:
+        a, b = numerator(facts), denominator(facts)
+        if not isinstance(a, int) or not isinstance(b, int) or b <= 0:
+            return None
+        return round(100 * a / b)
+
+    return extract
+
+
+def total_of(*parts: Extract) -> Extract:
+    """The sum of ``parts`` (None when any is unknown)."""
+
+    def extract(facts: Mapping[str, Any]) -> int | None:
+        values = [p(facts) for p in parts]
+        return sum(values) if all(isinstance(v, int) for v in values) else None
+
+    return extract
+
+
+def table_total(group: str, row: str) -> Extract:
+    """The 总计 column of row ``row`` of table ``group`` (``facts["tables"][group][row]["total"]``)."""
+    return lambda facts: ((((facts.get("tables") or {}).get(group) or {}).get(row)) or {}).get("total")
+
+
+@dataclass(frozen=True)
+class HierarchyFacet:
+    """Levels of other (value) facets read as one path, e.g. province › city › county › town. Not a
+    field of its own: the URL's ``<name>=山东省/济宁市`` filters each level, and the counts of the
+    next level are that level's facet counts over the result set."""
+
+    kind: ClassVar[str] = "hierarchy"
+    name: str
+    levels: tuple[str, ...]
+    sep: str = "/"
+
+    def parse(self, value: str) -> tuple[str, ...]:
+        path = tuple(p.strip() for p in value.split(self.sep) if p.strip())
+        if len(path) > len(self.levels):
+            raise QueryError(f"{self.name} 最多 {len(self.levels)} 级（{self.sep} 分隔）")
+        return path
+
+
+class Registry:
+    """The facets of one index, in display order (hierarchies aside: :attr:`hierarchies`)."""
+
+    def __init__(self, facets: tuple[Facet | HierarchyFacet, ...]) -> None:
+        self.hierarchies = tuple(f for f in facets if isinstance(f, HierarchyFacet))
+        facets = tuple(f for f in facets if not isinstance(f, HierarchyFacet))
         names = [f.name for f in facets]
         if len(set(names)) != len(names):
             raise ValueError(f"facet names repeat: {names}")
@@ -189,7 +237,10 @@ class Registry:
 
     def with_facet(self, facet: Facet) -> Registry:
         """This registry with one more facet (listed ones last among the listed)."""
-        return Registry((*self.facets, facet))
+        return Registry((*self.facets, *self.hierarchies, facet))
+
+    def hierarchy(self, name: str) -> HierarchyFacet | None:
+        return next((h for h in self.hierarchies if h.name == name), None)
 
 
 DEFAULT = Registry((
@@ -203,10 +254,23 @@ DEFAULT = Registry((
     YesNoFacet("has_reconsideration", subfact("reconsideration", "total")),
     YesNoFacet("has_litigation", fact("litigation_total")),
     ValueFacet("body", fact("body"), listed=False),
+    ValueFacet("body_id", fact("body_id"), listed=False),  # one body across years (/bodies/<id>)
     NumberFacet("applications_new", subfact("applications", "new"), ranged=True),
     NumberFacet("applications_total", subfact("applications", "handled_total")),
     NumberFacet("reconsideration_total", subfact("reconsideration", "total"), ranged=True),
     NumberFacet("litigation_total", fact("litigation_total"), ranged=True),
+    NumberFacet("applications_carried_over", subfact("applications", "carried_over"), ranged=True),
+    # 予以公开 / 办理结果总计, whole per cent
+    NumberFacet("granted_share", share(subfact("applications", "granted"),
+                                       subfact("applications", "handled_total")), ranged=True),
+    # read by the overview of a result set (sums and rates), not filtered on
+    NumberFacet("granted_full", subfact("applications", "granted")),
+    NumberFacet("applications_partial", table_total("applications", "partial")),
+    NumberFacet("applications_carried_forward", subfact("applications", "carried_forward")),
+    NumberFacet("reconsideration_corrected", subfact("reconsideration", "corrected")),
+    NumberFacet("litigation_corrected", total_of(subfact("litigation_direct", "corrected"),
+                                                 subfact("litigation_after_reconsideration", "corrected"))),
+    HierarchyFacet("place", ("province", "city", "county", "town")),
 ))
 
 _current: contextvars.ContextVar[Registry] = contextvars.ContextVar("nianbao_facets", default=DEFAULT)

@@ -42,6 +42,18 @@ def _ints(value: str, name: str) -> int:
         raise QueryError(f"{name} 必须是整数（got {value!r}）") from None
 
 
+def _bound(values: list[str], name: str, bad: list[tuple[str, str]] | None) -> int | None:
+    if not values:
+        return None
+    if bad is None:
+        return _ints(values[-1], name)
+    try:
+        return int(values[-1].strip())
+    except ValueError:
+        bad.append((name, values[-1]))
+        return None
+
+
 def _as_list(args: Mapping[str, object], key: str) -> list[str]:
     """Values of ``key`` from a Flask MultiDict, a dict of lists or a plain dict."""
     getlist = getattr(args, "getlist", None)
@@ -76,6 +88,7 @@ class Query:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     expand: tuple[str, ...] = ()  # facets listed in full (up to FACET_MAX values), not the top ones
+    paths: tuple[tuple[str, tuple[str, ...]], ...] = ()  # hierarchy name → path from the top level
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -85,8 +98,10 @@ class Query:
                               for k, v in args.items() if v is not None})
 
     @classmethod
-    def from_args(cls, args: Mapping[str, object]) -> Query:
-        """Parse URL / CLI arguments. Raises :class:`QueryError` on bad values."""
+    def from_args(cls, args: Mapping[str, object], bad: list[tuple[str, str]] | None = None) -> Query:
+        """Parse URL / CLI arguments. Raises :class:`QueryError` on bad values; with ``bad`` (a list)
+        a range bound that is not a number is left out and reported there as (argument, value)
+        instead, so that one mistyped box does not drop every other filter."""
         registry = facets.current()
         q = " ".join(_as_list(args, "q")).strip()
         filters: list[tuple[str, tuple[str, ...]]] = []
@@ -99,8 +114,8 @@ class Query:
         for name in registry.ranged:
             lo = [v for v in _as_list(args, f"{name}_min") if v.strip()]
             hi = [v for v in _as_list(args, f"{name}_max") if v.strip()]
-            mn = _ints(lo[-1], f"{name}_min") if lo else None
-            mx = _ints(hi[-1], f"{name}_max") if hi else None
+            mn = _bound(lo, f"{name}_min", bad)
+            mx = _bound(hi, f"{name}_max", bad)
             if mn is not None or mx is not None:
                 if mn is not None and mx is not None and mn > mx:
                     raise QueryError(f"{name}_min ({mn}) 大于 {name}_max ({mx})")
@@ -119,7 +134,13 @@ class Query:
         unknown = [v for v in expand if v not in registry.listed]
         if unknown:
             raise QueryError(f"未知的分面 expand={unknown[0]!r}；可用：{', '.join(registry.listed)}")
-        return cls(q, tuple(filters), tuple(ranges), sort, page, per_page, tuple(_facet_order(expand)))
+        paths = []
+        for h in registry.hierarchies:
+            got = [v for v in _as_list(args, h.name) if v.strip()]
+            if got and (path := h.parse(got[-1])):
+                paths.append((h.name, path))
+        return cls(q, tuple(filters), tuple(ranges), sort, page, per_page, tuple(_facet_order(expand)),
+                   tuple(paths))
 
     # -- URL state ---------------------------------------------------------------------------
     def to_args(self) -> list[tuple[str, str]]:
@@ -141,7 +162,18 @@ class Query:
         if self.per_page != DEFAULT_PER_PAGE:
             out.append(("per_page", str(self.per_page)))
         out.extend(("expand", name) for name in self.expand)
+        for name, path in self.paths:
+            h = facets.current().hierarchy(name)
+            out.append((name, (h.sep if h else "/").join(path)))
         return out
+
+    def path_of(self, name: str) -> tuple[str, ...]:
+        return next((p for n, p in self.paths if n == name), ())
+
+    def with_path(self, name: str, path: tuple[str, ...]) -> Query:
+        """This query with hierarchy ``name`` at ``path`` (empty: the top), back on page 1."""
+        paths = tuple((n, p) for n, p in self.paths if n != name) + (((name, path),) if path else ())
+        return replace(self, paths=paths, page=1)
 
     def selected(self, name: str) -> tuple[str, ...]:
         for n, vals in self.filters:

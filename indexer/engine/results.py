@@ -38,6 +38,8 @@ class Hit:
     source_url: str | None
     score: float | None = None
     marked: bool = False  # the report page marks a hit of the query (its link can jump to the first)
+    hit_count: int = 0  # how many places of the whole text the query marks
+    body_id: str | None = None  # the publishing body across years (/bodies/<id>)
 
 
 @dataclass

@@ -9,10 +9,12 @@ document numbers (``matching.py``), counts the facets over that set (``columns.p
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -55,6 +57,7 @@ class SearchIndex:
         self.facets = facets.current()
         self._lock = threading.Lock()
         self._state: _OpenIndex | None = None
+        self._extra: dict = {}  # per index version: columns the overview reads (body names)
         self._state = self._open()
         warm_up()
 
@@ -128,7 +131,7 @@ class SearchIndex:
             columns = st.columns()
             matched = st.matched_docs(combined)
             total = len(matched.docset)
-            counted = self._facets(query, matched.counts)
+            counted = self._facets(query, self._counts_beside_selection(st, query, node, matched))
             totals = {name: len(matched.counts[name]) for name in self.facets.listed}
 
             start = (query.page - 1) * query.per_page
@@ -188,9 +191,179 @@ class SearchIndex:
         hay = highlight.match_needles(node, norm.text, docs.document(docnum))
         snips = highlight.snippets(report.text, hay, norm=norm)
         marked = any(s.marks for s in snips)
+        count = len(highlight.find_spans(norm.text, hay)) if hay else 0
         return Hit(id=report.id, file=report.file, title=report.title, **hit_facts(report.facts),
                    snippets=snips, source_url=report.facts.get("source_url"),
-                   score=round(score, 4) if score is not None else None, marked=marked)
+                   score=round(score, 4) if score is not None else None, marked=marked, hit_count=count,
+                   body_id=report.facts.get("body_id"))
+
+    def _counts_beside_selection(self, st: _OpenIndex, query: Query, node,
+                                 matched: Matched) -> dict[str, Counter]:
+        """Facet counts where a facet with selected values is counted without its own selection, so
+        that its other values stay listed (with the counts they would add: values of one facet OR)."""
+        counts = dict(matched.counts)
+        for name, _vals in query.filters:
+            if name not in self.facets.listed:
+                continue
+            others = replace(query, filters=tuple(f for f in query.filters if f[0] != name))
+            with facets.using(self.facets):
+                combined = _combine(_filter_nodes(others, self.facets), node)
+            counts[name] = st.matched_docs(combined).counts[name]
+        return counts
+
+    def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
+        """``query`` with place filters typed without their suffix read as the indexed place
+        (``town:刘楼`` → ``town:刘楼镇``), and what was read as what: (field, typed, matched)."""
+        notes: list[tuple[str, str, str]] = []
+        if not query.q or ":" not in query.q:
+            return query, notes
+        st = self._current()
+        with st.reading:
+            columns = st.columns()
+        q = query.q
+        for name, suffixes in PLACE_SUFFIXES.items():
+            if name not in columns.labels:
+                continue
+            known = set(columns.labels[name])
+            for typed in dict.fromkeys(_field_values(q, name)):
+                if typed in known:
+                    continue
+                hits = [typed + sfx for sfx in suffixes if typed + sfx in known]
+                if not hits:
+                    hits = sorted(v for v in known if v and v.startswith(typed))[:1]
+                if hits:
+                    q = q.replace(f"{name}:{typed}", f"{name}:{hits[0]}")
+                    notes.append((name, typed, hits[0]))
+        return replace(query, q=q), notes
+
+    def unknown_fields(self, q: str) -> list[str]:
+        """Names typed as ``name:value`` that are no field of the index (read as plain words)."""
+        import re
+
+        known = {f.name for f in self.facets} | {"file"}
+        return [m for m in dict.fromkeys(re.findall(r"(?:^|[\s(])-?([A-Za-z_]+):", q)) if m not in known]
+
+    def iter_facts(self, query: Query):
+        """Every matched report of ``query`` as (id, file, title, facts), in the result order, every
+        page, without snippets: what an export writes."""
+        with facets.using(self.facets):
+            node = querylang.parse(query.q)
+            filters = _filter_nodes(query, self.facets)
+        st = self._current()
+        with st.reading:
+            matched = st.matched_docs(_combine(filters, node))
+            total = len(matched.docset)
+            if not total:
+                return
+            whole = replace(query, page=1, per_page=total)
+            ranked = self._rank(st, whole, node, matched, st.columns(), 0)
+        for start in range(0, len(ranked), 200):
+            with st.reading:
+                chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
+            for stored in chunk:
+                yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
+                    json.loads(stored["facts"])
+
+    def overview(self, query: Query, top: int = 10) -> dict:
+        """Totals over the whole result set of ``query``: sums of the key numbers, rates over the
+        ``verified`` reports only, the numbers by year, the top bodies by applications and litigation."""
+        with facets.using(self.facets):
+            node = querylang.parse(query.q)
+            filters = _filter_nodes(query, self.facets)
+        st = self._current()
+        with st.reading:
+            columns = st.columns()
+            matched = st.matched_docs(_combine(filters, node))
+            bodies = self._bodies(st)
+        docs = matched.docs
+        num = columns.numbers
+
+        def total(name: str, sel=docs) -> int:
+            values, present = num[name]
+            return int(values[sel][present[sel]].sum()) if len(sel) else 0
+
+        sums = {name: total(name) for name in (
+            "applications_new", "granted_full", "applications_total", "reconsideration_total",
+            "litigation_total")}
+        verified_code = columns.labels["status"].index("verified") if "verified" in columns.labels["status"] \
+            else -1
+        verified = docs[columns.codes["status"][docs] == verified_code] if len(docs) else docs
+        rates = {}
+        for key, numerators, denominator in (
+            ("granted", ("granted_full", "applications_partial"), "applications_total"),
+            ("reconsideration_corrected", ("reconsideration_corrected",), "reconsideration_total"),
+            ("litigation_corrected", ("litigation_corrected",), "litigation_total"),
+        ):
+            den = total(denominator, verified)
+            top_ = sum(total(n, verified) for n in numerators)
+            rates[key] = {"numerator": top_, "denominator": den,
+                          "rate": round(top_ / den, 4) if den else None}
+        by_year: dict[int, dict[str, int]] = {}
+        year_values, year_present = num["year"]
+        for y in sorted({int(v) for v in year_values[docs][year_present[docs]]}):
+            sel = docs[(year_values[docs] == y) & year_present[docs]]
+            by_year[y] = {"reports": len(sel), **{n: total(n, sel) for n in (
+                "applications_new", "reconsideration_total", "litigation_total")}}
+        names, codes = bodies
+        body_codes = codes[docs]
+        reports_per = np.bincount(body_codes, minlength=len(names))
+
+        def ranked(name: str) -> list[tuple[str, int, int]]:
+            values, present = num[name]
+            sums_per = np.bincount(body_codes, weights=np.where(present[docs], values[docs], 0),
+                                   minlength=len(names)).astype(np.int64)
+            picked = [c for c in np.flatnonzero(sums_per > 0) if names[c]]
+            rows = [(names[c], int(reports_per[c]), int(sums_per[c])) for c in picked]
+            return sorted(rows, key=lambda r: (-r[2], r[0]))[:top]
+
+        return {"reports": len(docs), "verified": len(verified), "left_out": len(docs) - len(verified),
+                "sums": sums, "rates": rates, "by_year": by_year,
+                "top_applications": ranked("applications_new"), "top_litigation": ranked("litigation_total")}
+
+    def _bodies(self, st: _OpenIndex) -> tuple[list[str], np.ndarray]:
+        """The publishing bodies (names) and each document's body as a code into them: a column read
+        once per index version, so that the overview counts per body with numpy."""
+        key = ("bodies", st.gen, id(st.searcher))
+        got = self._extra.get(key)
+        if got is None:
+            n = st.searcher.reader().doc_count_all()
+            column = [v or "" for v in Columns._column(st.searcher, "body", n)]
+            names, codes = np.unique(np.asarray(column, dtype=object), return_inverse=True) if column else (
+                np.asarray([], dtype=object), np.zeros(0, dtype=np.int64))
+            got = ([str(x) for x in names], codes.astype(np.int64))
+            self._extra = {key: got}
+        return got
+
+    def body_reports(self, body_id: str) -> list[tuple[str, str, dict]]:
+        """Every report of one body (its stable ``body_id``) as (id, title, facts), oldest first."""
+        return sorted(((i, t, f) for i, _file, t, f in self.iter_facts(
+            Query(q=f"body_id:{body_id}", per_page=1))), key=lambda r: (r[2].get("year") or 0, r[0]))
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[tuple[str, str]]:
+        """Places and bodies of the index that start with (places) or contain (bodies) ``prefix``,
+        as (field, value), places first: the search box's autocomplete."""
+        prefix = prefix.strip()
+        if not prefix:
+            return []
+        st = self._current()
+        with st.reading:
+            columns = st.columns()
+            bodies = self._bodies(st)
+        out: list[tuple[str, str]] = []
+        for name in PLACE_SUFFIXES:
+            values = sorted(set(columns.labels.get(name, ())))
+            out += [(name, v) for v in values if v and v.startswith(prefix)]
+        out += [("body", v) for v in bodies[0] if v and prefix in v]
+        return out[:limit]
+
+    def reports_by_id(self, ids: list[str]) -> list[tuple[str, str, dict]]:
+        """(id, title, facts) of each known id, in the order given."""
+        out = []
+        for rid in ids:
+            stored = self._stored_by_id(rid)
+            if stored is not None:
+                out.append((stored["id"], stored.get("title") or stored["file"], json.loads(stored["facts"])))
+        return out
 
     # -- one report ----------------------------------------------------------------------------
     def _stored_by_id(self, report_id: str) -> dict | None:
@@ -252,7 +425,29 @@ def _filter_nodes(query: Query, registry: facets.Registry) -> tuple:
         nodes.append(terms[0] if len(terms) == 1 else querylang.Or(tuple(terms)))
     for name, mn, mx in query.ranges:
         nodes.append(querylang.FieldRange(name, mn, mx))
+    for name, path in query.paths:
+        h = registry.hierarchy(name)
+        if h is not None:
+            nodes.extend(querylang.FieldTerm(level, v) for level, v in zip(h.levels, path, strict=False))
     return tuple(nodes)
+
+
+def _combine(filters: tuple, node) -> object:
+    if node is not None:
+        return querylang.And((*filters, node))
+    return querylang.And(filters) if filters else None
+
+
+# place facets typed without their suffix (town:刘楼 → 刘楼镇, province:山东 → 山东省)
+PLACE_SUFFIXES = {"province": ("省", "市", "自治区"), "city": ("市", "地区", "自治州", "盟"),
+                  "county": ("县", "区", "市", "旗", "自治县"), "town": ("镇", "乡", "街道", "街道办事处")}
+
+
+def _field_values(q: str, name: str) -> list[str]:
+    """The values typed after ``name:`` in query text (unquoted)."""
+    import re
+
+    return re.findall(rf"(?:^|[\s(-]){name}:([^\s()\"]+)", q)
 
 
 class Matched(NamedTuple):

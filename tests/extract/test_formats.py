@@ -52,7 +52,8 @@ def facts_of(name: str, data: bytes) -> tuple[str, dict]:
 def test_fixture_is_the_generated_report_with_numbers() -> None:
     gold = flat_fields(draw_report(12, 1, ("tabs",)).gold)
     assert text_facts(12) == gold
-    assert gold["applications.new"] == 5 and gold["reconsideration.total"] == 4 and gold["litigation_total"] == 3
+    assert gold["applications.new"] == 5 and gold["reconsideration.total"] == 4
+    assert gold["litigation_total"] == 3
 
 
 @pytest.mark.parametrize("suffix, fmt", [(".docx", "docx"), (".pdf", "pdf")])

@@ -1,0 +1,223 @@
+"""End to end in headless Chromium: the app served by waitress on localhost, driven as a user would.
+
+One browser for the session, one page per test. Skips (with the reason) where Playwright or Chromium
+is missing; the rest of the suite runs regardless.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import browserkit
+import pytest
+
+from indexer.engine.build import build_index
+from webui import create_app
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+_why = browserkit.missing()
+pytestmark = pytest.mark.skipif(_why is not None, reason=f"browser tests skipped: {_why}")
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser-index")
+    build_index(CORPUS, out, procs=1)
+    app = create_app({"INDEX_DIR": str(out), "CORPUS_DIR": str(CORPUS)})
+    with browserkit.served(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    with browserkit.browser() as b:
+        yield b
+
+
+@pytest.fixture
+def page(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                   accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    # a resource that fails (a script, a stylesheet) is an error; the browser's own favicon probe is not
+    pg.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+          if r.status >= 400 and not r.url.endswith("/favicon.ico") and r.request.resource_type != "document"
+          else None)
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def search(page, q: str) -> None:
+    page.goto("/")
+    page.fill("input[name=q]", q)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_load_state()
+
+
+def result_titles(page) -> list[str]:
+    return page.locator("li.result h2 a").all_inner_texts()
+
+
+def test_typing_a_query_shows_how_it_was_cut_and_the_exact_phrase_gives_three_marked_results(page):
+    search(page, "微信公众号")
+    assert "微信" in page.inner_text("p.cut") and "公众" in page.inner_text("p.cut")
+    page.click("a.phrase-offer")
+    page.wait_for_load_state()
+    assert page.input_value("input[name=q]") == '"微信公众号"'
+    results = page.locator("li.result")
+    assert results.count() == 3
+    for i in range(3):
+        assert "微信公众号" in results.nth(i).locator("mark").all_inner_texts()
+        assert re.search(r"命中 \d+ 处", results.nth(i).inner_text())
+
+
+def test_clicking_has_litigation_yes_leaves_li_lou_only(page):
+    page.goto("/")
+    page.locator("section.facet[data-facet=has_litigation] a", has_text="有").first.click()
+    page.wait_for_load_state()
+    titles = result_titles(page)
+    assert len(titles) == 1 and "李楼镇" in titles[0]
+
+
+def test_report_page_lands_on_first_hit_and_steps_with_n(page):
+    search(page, "微信公众号")
+    page.locator("li.result h2 a").first.click()
+    page.wait_for_load_state()
+    assert page.evaluate("location.hash") == "#hit-1"
+    assert re.search(r"1 / \d+", page.inner_text("#hit-pos"))
+    total = int(page.inner_text("#hit-pos").split("/")[1])
+    page.keyboard.press("n")
+    assert page.evaluate("location.hash") == ("#hit-2" if total > 1 else "#hit-1")
+    page.keyboard.press("N")
+    assert page.evaluate("location.hash") == "#hit-1"
+    page.click("#next-hit")
+    assert page.inner_text("#hit-pos").startswith("2 /" if total > 1 else "1 /")
+
+
+def test_place_hierarchy_drills_down_and_back_up(page):
+    page.goto("/")
+    tree = page.locator("section.tree")
+    tree.locator("a", has_text="山东省").click()
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == 4
+    page.locator("section.tree a", has_text="济宁市").click()
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == 2
+    assert "place=" in page.url and "济宁市" in page.inner_text("section.tree nav")
+    page.locator("section.tree a", has_text="汶上县").click()
+    page.wait_for_load_state()
+    assert [t for t in result_titles(page)] and all("刘楼" in t for t in result_titles(page))
+    page.locator("section.tree nav a", has_text="山东省").click()  # back up two levels
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == 4
+    page.locator("section.tree nav a", has_text="全部").click()
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == 5
+
+
+def test_a_second_year_is_added_by_clicking_and_the_other_years_stay_listed(page):
+    page.goto("/")
+    page.locator("section.facet[data-facet=year] a", has_text="2020").click()
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == 2
+    years = page.locator("section.facet[data-facet=year] li")
+    assert years.count() == 3  # 2019 and 2021 still offered
+    page.locator("section.facet[data-facet=year] a", has_text="2021").click()
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == 3
+    assert page.locator("section.facet[data-facet=year] [aria-checked=true]").count() == 2
+
+
+def test_report_page_links_to_its_body_and_the_body_page_shows_years_and_compares(page):
+    page.goto("/?q=李楼镇")
+    page.locator("li.result h2 a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("nav.parts a").count() == 6
+    page.locator("nav.parts a", has_text="四").click()
+    assert page.evaluate("location.hash") == "#part-4"
+    page.click("a.body-link")
+    page.wait_for_load_state()
+    assert "/bodies/" in page.url
+    assert "李楼镇" in page.inner_text("h1")
+    assert page.locator("table.years tbody tr").count() == 1
+    assert page.locator("svg.chart rect.bar").count() >= 3
+
+
+def test_compare_page_from_checkboxes_shows_numbers_side_by_side_with_differences(page):
+    page.goto("/")
+    boxes = page.locator("input[name=id][form=cmp]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("#cmp button[type=submit]")
+    page.wait_for_load_state()
+    assert "/compare?" in page.url
+    table = page.locator("table.compare")
+    assert table.locator("thead th").count() == 3
+    assert table.locator("tr.differs").count() >= 1  # the years or places differ at least
+    text = table.inner_text()
+    assert "三、依申请公开" in text and "四、行政复议、行政诉讼" in text
+    assert "结果纠正" in text and "自然人" in text
+
+
+def test_export_csv_reads_back_with_the_facts_of_every_result(page, base_url):
+    page.goto("/?per_page=2")  # three pages of results: the export has them all
+    with page.expect_download() as info:
+        page.click("#export-csv")
+    path = info.value.path()
+    raw = Path(path).read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 5
+    by_town = {r["town"]: r for r in rows}
+    assert by_town["李楼镇"]["litigation_total"] == "4"
+    assert by_town["李楼镇"]["applications_new"] == "3"
+    assert by_town["李楼镇"]["reconsideration_total"] == "1"
+    assert all(r["url"].startswith(base_url + "/reports/") for r in rows)
+
+
+def test_search_page_shows_the_overview_and_the_chart_by_year(page):
+    page.goto("/")
+    overview = page.locator("section.overview")
+    assert "5" in overview.locator("dl.totals").first.inner_text()
+    assert page.locator("svg.chart rect.bar").count() == 9  # three years, three series
+    rate = overview.locator("[data-rate=litigation_corrected]")
+    assert "诉讼" in rate.get_attribute("title")
+
+
+def test_phone_width_puts_filters_behind_a_button(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto("/")
+    toggle = pg.locator("summary.filters-toggle")
+    assert toggle.is_visible()
+    assert not pg.locator("section.facet[data-facet=year]").is_visible()
+    first = pg.locator("li.result").first.bounding_box()
+    assert first["y"] < 1200
+    toggle.click()
+    assert pg.locator("section.facet[data-facet=year]").is_visible()
+    context.close()
+
+
+def test_without_javascript_facets_hierarchy_and_hit_links_still_work(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto("/")
+    pg.locator("section.tree a", has_text="山东省").click()
+    pg.wait_for_load_state()
+    assert pg.locator("li.result").count() == 4
+    pg.locator("section.facet[data-facet=year] a", has_text="2020").click()
+    pg.wait_for_load_state()
+    assert pg.locator("li.result").count() == 2
+    pg.goto('/?q="微信公众号"')
+    pg.locator("li.result h2 a").first.click()
+    pg.wait_for_load_state()
+    assert pg.url.endswith("#hit-1") and pg.locator("mark.hit").count() >= 1
+    assert pg.get_attribute("#next-hit", "href").startswith("#hit-")
+    context.close()

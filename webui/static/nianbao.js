@@ -1,0 +1,135 @@
+/* 年报检索: small improvements over pages that work without JavaScript (no inline script: the
+   Content-Security-Policy allows scripts from this site only). */
+(function () {
+  "use strict";
+
+  /* the report page: step through the marked hits with the buttons or n / N (p) */
+  function hitNavigation() {
+    var hits = document.querySelectorAll("mark.hit"), n = hits.length;
+    var prev = document.getElementById("prev-hit"), next = document.getElementById("next-hit");
+    var pos = document.getElementById("hit-pos");
+    if (!n || !prev || !next) return;
+    var cur = 0;
+    function fromHash() {
+      var m = /^#hit-(\d+)$/.exec(location.hash);
+      cur = m ? Math.min(n, Math.max(1, +m[1])) : 0;
+      for (var i = 0; i < n; i++) hits[i].classList.toggle("current", i + 1 === cur);
+      if (pos) pos.textContent = cur ? cur + " / " + n : "共 " + n + " 处";
+    }
+    function go(k) {
+      k = ((k - 1 + n) % n) + 1;
+      cur = k;  // at once: a second key press comes before the hashchange event
+      location.hash = "hit-" + k;
+    }
+    prev.addEventListener("click", function (e) { e.preventDefault(); go(cur ? cur - 1 : n); });
+    next.addEventListener("click", function (e) { e.preventDefault(); go(cur + 1); });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target && e.target.tagName;
+      if (e.ctrlKey || e.metaKey || e.altKey || t === "INPUT" || t === "TEXTAREA" || t === "SELECT") return;
+      if (e.key === "n") { e.preventDefault(); go(cur + 1); }
+      else if (e.key === "N" || e.key === "p") { e.preventDefault(); go(cur ? cur - 1 : n); }
+    });
+    window.addEventListener("hashchange", fromHash);
+    fromHash();
+  }
+
+  /* selects that apply at once (a <noscript> button does it without JavaScript) */
+  function autoSubmit() {
+    var selects = document.querySelectorAll("select.autosubmit");
+    for (var i = 0; i < selects.length; i++) {
+      selects[i].addEventListener("change", function () { this.form.submit(); });
+    }
+  }
+
+  /* on a phone the filters start folded behind the 筛选 button */
+  function foldFilters() {
+    var d = document.querySelector("details.filters");
+    if (d && window.matchMedia && window.matchMedia("(max-width: 800px)").matches) d.open = false;
+  }
+
+  /* compare: 2 to 5 reports */
+  function compareLimit() {
+    var form = document.getElementById("cmp");
+    if (!form) return;
+    form.addEventListener("submit", function (e) {
+      var n = document.querySelectorAll('input[name=id][form=cmp]:checked').length;
+      if (n < 2 || n > 5) { e.preventDefault(); alert("请勾选 2 到 5 份报告再对比"); }
+    });
+  }
+
+  /* autocomplete for places and bodies, from the app (no network beyond it) */
+  function suggest() {
+    var input = document.getElementById("q"), list = document.getElementById("suggest");
+    if (!input || !list || !window.fetch) return;
+    var timer = null, last = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = input.value.split(/\s+/), word = words[words.length - 1];
+        if (!word || word === last || /[:"()]/.test(word)) return;
+        last = word;
+        fetch("/api/suggest?prefix=" + encodeURIComponent(word)).then(function (r) { return r.json(); })
+          .then(function (data) {
+            list.textContent = "";
+            var head = words.slice(0, -1).join(" ");
+            (data.suggestions || []).forEach(function (s) {
+              var o = document.createElement("option");
+              o.value = (head ? head + " " : "") + s.query;
+              o.label = s.label;
+              list.appendChild(o);
+            });
+          }).catch(function () {});
+      }, 150);
+    });
+  }
+
+  /* exports: say that the download started (the page does not wait for it) */
+  function exportNotice() {
+    var links = document.querySelectorAll("a.export");
+    for (var i = 0; i < links.length; i++) {
+      links[i].addEventListener("click", function () {
+        var s = document.createElement("span");
+        s.className = "muted small"; s.setAttribute("role", "status");
+        s.textContent = " 正在准备下载…";
+        this.parentNode.appendChild(s);
+        setTimeout(function () { s.remove(); }, 4000);
+      });
+    }
+  }
+
+  /* the report page: part links scroll to the exact place of the heading in the text */
+  function partLinks() {
+    var pre = document.querySelector("pre.text");
+    var links = document.querySelectorAll("a.part-link");
+    if (!pre || !links.length) return;
+    function place(offset) {
+      var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT), node, seen = 0;
+      while ((node = walker.nextNode())) {
+        if (seen + node.length > offset) return { node: node, at: offset - seen };
+        seen += node.length;
+      }
+      return null;
+    }
+    for (var i = 0; i < links.length; i++) {
+      links[i].addEventListener("click", function (e) {
+        var p = place(+this.getAttribute("data-offset"));
+        if (!p) return;
+        e.preventDefault();
+        var range = document.createRange();
+        range.setStart(p.node, p.at);
+        var mark = document.createElement("span");
+        mark.className = "part-anchor";
+        mark.id = "part-" + this.getAttribute("data-part");
+        var old = document.getElementById(mark.id);
+        if (old) old.remove();
+        range.insertNode(mark);
+        mark.scrollIntoView({ block: "start" });
+        history.replaceState(null, "", "#" + mark.id);
+      });
+    }
+  }
+
+  function ready() { hitNavigation(); partLinks(); autoSubmit(); foldFilters(); compareLimit(); suggest(); exportNotice(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
