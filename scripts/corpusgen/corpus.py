@@ -159,13 +159,19 @@ def choose_encoding(rng: random.Random) -> str:
     return "gb18030" if r < 0.1 else "utf-8-sig" if r < 0.18 else "utf-8"
 
 
-def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
-    rng = random.Random(f"nianbao-corpus:{seed}:{i}")
+def make_report(i: int, seed: int, layouts, *, place: Place | None = None, year: int | None = None,
+                edit=None, rng_key: str = "nianbao-corpus") -> tuple[str, bytes, dict]:
+    """Report i of the corpus. ``place``/``year`` fix the body and year, and ``edit(blocks, ctx)`` may
+    rewrite the document before it is rendered (``copies`` plants copied text that way); without them
+    the rng draws are the same as ever, so the default corpus does not change."""
+    rng = random.Random(f"{rng_key}:{seed}:{i}")
     layout = choose_layout(rng, layouts)
     pre = layout == "prose_pre2019"
-    year = rng.randint(2008, 2018) if pre else rng.randint(2019, 2025)
+    drawn_year = rng.randint(2008, 2018) if pre else rng.randint(2019, 2025)
+    year = drawn_year if year is None else year
     edition = None if pre else 2019 if year <= 2020 else 2021
-    place = pick_place(rng, year)
+    drawn_place = pick_place(rng, year)
+    place = drawn_place if place is None else place
     body, county_named = body_name(rng, place)
     short, me = narrative.self_names(place, rng)
     if short == place.official:
@@ -197,6 +203,8 @@ def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
         t["stated"] = stated
     else:
         blocks = narrative.build_document(ctx)
+    if edit is not None:
+        blocks = edit(blocks, ctx)
 
     encoding = choose_encoding(rng)
     text, ext = render_layout(blocks, layout, ctx, rng, encoding)
