@@ -82,6 +82,20 @@ class _Entry:
     total: int  # their weight
     signature: np.ndarray | None  # MinHash values (None: nothing of its own)
     neighbours: list[Neighbour] = field(default_factory=list)
+    _keys: frozenset | None = field(default=None, compare=False, repr=False)  # not saved
+
+    @property
+    def keys(self) -> frozenset:
+        """The own keys as a set: most candidates share fewer than two sentences, and a set
+        intersection (in C) tells so ~20x faster than ``np.isin``."""
+        if self._keys is None:
+            self._keys = frozenset(self.own.distinct.tolist())
+        return self._keys
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_keys"] = None
+        return state
 
 
 def _low32(v) -> int:
@@ -166,7 +180,7 @@ class ReuseIndex:
     @staticmethod
     def _share(a: _Entry, b: _Entry) -> tuple[float, int]:
         """(share, shared characters) of a's own text found in b."""
-        if not a.total:
+        if not a.total or len(a.keys & b.keys) < 2:  # a run needs two sentences in common
             return 0.0, 0
         chars = int(a.own.weights[a.own.counted(b.own.distinct)].sum())
         return chars / a.total, chars

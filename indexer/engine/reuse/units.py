@@ -87,7 +87,11 @@ def place_terms(names: Iterable[str | None]) -> tuple[str, ...]:
 
 def mask(sentence: str, terms: tuple[str, ...]) -> str:
     """The sentence as compared: NFKC, place names → @, digits → #, no whitespace."""
-    s = _NOT_WORD.sub("", nfkc_string(sentence))  # the text's own # and @ (markdown) go here too
+    return _masked(nfkc_string(sentence), terms)
+
+
+def _masked(folded: str, terms: tuple[str, ...]) -> str:
+    s = _NOT_WORD.sub("", folded)  # the text's own # and @ (markdown) go here too
     for t in terms:
         if t in s:
             s = s.replace(t, "@")
@@ -126,13 +130,20 @@ def _joins(text: str, a: int, b: int) -> bool:
 
 
 def _boundaries(text: str) -> list[re.Match]:
-    return [m for m in _SPLIT.finditer(text)
-            if not (m.group(0)[:1].isspace() and _joins(text, m.start(), m.end()))]
+    out = []
+    for m in _SPLIT.finditer(text):
+        g = m.group(0)
+        if g[:1].isspace() and "\t" not in g and _joins(text, m.start(), m.end()):
+            continue  # most breaks are table cells (tabs): no need to look around them
+        out.append(m)
+    return out
 
 
 def units(text: str, places: Iterable[str | None]) -> list[Unit]:
     """The text's sentences in order, with their masked keys; too-short sentences left out."""
     terms = place_terms(places)
+    folded = nfkc_string(text)
+    source = folded if len(folded) == len(text) else None  # same length: fold once, not per sentence
     out: list[Unit] = []
     pos = 0
     for m in [*_boundaries(text), None]:
@@ -140,7 +151,7 @@ def units(text: str, places: Iterable[str | None]) -> list[Unit]:
         piece = text[pos:end]
         nxt = m.end() if m else len(text)
         if piece.strip() and m is not None and m.group(0) and m.group(0)[0] in _ENDS:
-            masked = mask(piece, terms)
+            masked = mask(piece, terms) if source is None else _masked(source[pos:end], terms)
             if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
                 lead = len(piece) - len(piece.lstrip())
                 trail = len(piece) - len(piece.rstrip())
