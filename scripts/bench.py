@@ -3,6 +3,7 @@
 
     python scripts/bench.py --reports N [--seed 1] [--workdir bench/] [--json FILE] [--queries 200]
                             [--procs 2] [--skip-peers]
+    python scripts/bench.py --reuse --reports N     (the reuse detector only: benchlib/reuse_bench.py)
 
 Generates (or reuses, keyed by N and seed, under the work folder) a corpus of N reports with
 scripts/make_corpus.py, then in one run measures and prints a table with the targets beside the
@@ -70,6 +71,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, help="write the figures to this file")
     p.add_argument("--queries", type=int, default=200, help="size of the query mix")
     p.add_argument("--procs", type=int, default=2, help="processes for the build and the jieba floor")
+    p.add_argument("--reuse", action="store_true",
+                   help="only the reuse detector's figures (benchlib/reuse_bench.py) at --reports")
     p.add_argument("--skip-peers", action="store_true",
                    help="no FTS5 and no scan timings (phrase hit sets are still checked by scan)")
     return p.parse_args(argv)
@@ -359,6 +362,10 @@ def kind_table(by: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.reuse:
+        from benchlib import reuse_bench
+
+        return reuse_bench.main(["--reports", str(args.reports), "--seed", str(args.seed)])
     result = run(args)
     for d in result["phrase_check"]["disagreements"]:
         print("phrase disagreement:", json.dumps(d, ensure_ascii=False))

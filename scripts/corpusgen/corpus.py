@@ -175,23 +175,31 @@ class Drawn:
     gold: dict
 
 
-def make_report(i: int, seed: int, layouts) -> tuple[str, bytes, dict]:
-    d = draw_report(i, seed, layouts)
+def make_report(i: int, seed: int, layouts, *, place: Place | None = None, year: int | None = None,
+                edit=None, rng_key: str = "nianbao-corpus") -> tuple[str, bytes, dict]:
+    """Report i of the corpus. ``place``/``year`` fix the body and year, and ``edit(blocks, ctx)`` may
+    rewrite the document before it is rendered (``copies`` plants copied text that way); without them
+    the rng draws are the same as ever, so the default corpus does not change."""
+    d = draw_report(i, seed, layouts, place=place, year=year, edit=edit, rng_key=rng_key)
     text, ext = render_layout(d.blocks, d.layout, d.ctx, d.rng, d.encoding)
     name = f"{i:06d}_{d.layout}.{ext}"
     return name, text.encode(d.encoding), {"file": name, **d.gold}
 
 
-def draw_report(i: int, seed: int, layouts) -> Drawn:
+def draw_report(i: int, seed: int, layouts, *, place: Place | None = None, year: int | None = None,
+                edit=None, rng_key: str = "nianbao-corpus") -> Drawn:
     """Report i of the seed drawn up to its rendering (office.py renders the same draw as DOCX/PDF)."""
-    rng = random.Random(f"nianbao-corpus:{seed}:{i}")
+    rng = random.Random(f"{rng_key}:{seed}:{i}")
     layout = choose_layout(rng, layouts)
     pre = layout == "prose_pre2019"
-    year = rng.randint(2008, 2018) if pre else rng.randint(2019, 2025)
+    drawn_year = rng.randint(2008, 2018) if pre else rng.randint(2019, 2025)
+    year = drawn_year if year is None else year
     edition = None if pre else 2019 if year <= 2020 else 2021
-    place = pick_place(rng, year)
+    drawn_place = pick_place(rng, year)
+    fixed_place = place is not None
+    place = drawn_place if place is None else place
     variant = random.Random(rng.random())  # the variants below draw here: the main stream stays as it was
-    unknown = place.kind == "town" and variant.random() < 0.05
+    unknown = not fixed_place and place.kind == "town" and variant.random() < 0.05
     if unknown:
         place = unknown_town(variant, place)
     body, county_named = body_name(rng, place, with_county=unknown)
@@ -232,6 +240,8 @@ def draw_report(i: int, seed: int, layouts) -> Drawn:
         t["stated"] = stated
     else:
         blocks = narrative.build_document(ctx)
+    if edit is not None:
+        blocks = edit(blocks, ctx)
 
     encoding = choose_encoding(rng)
     gold = {

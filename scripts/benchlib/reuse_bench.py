@@ -1,0 +1,198 @@
+"""Reuse detector bench: accuracy on planted copies and the time figures.
+
+    python scripts/bench.py --reuse --reports N [--seed 1]   (or: python scripts/benchlib/reuse_bench.py)
+
+Generates N reports with planted copies (``make_corpus --copies``), reads them as the build does
+(decode, HTML to text, ``search_string``), then measures: the full computation (``ReuseIndex.build``),
+save/load, one incremental add (the mean of several, each of a report not in the index yet) and one
+remove; and against the planted truth: precision and recall of the detected pairs, the error of each
+reported share against the planted one, and how many reports without a planted copy say ``none``.
+Nothing is asserted here (the tests do); the figures are printed and returned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+for p in (ROOT, ROOT / "scripts"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+import numpy as np  # noqa: E402
+
+from indexer.engine.reuse import ReportInput, ReuseIndex, Settings  # noqa: E402
+from indexer.engine.reuse.units import units  # noqa: E402
+from indexer.extract.normalise import nfkc_string, search_string  # noqa: E402
+from indexer.extract.read import source_from_bytes  # noqa: E402
+
+BUILD_S_AT_10K = 160.0  # README: a full build of 10,000 reports
+COPY_RATE = 0.25
+
+
+def body_key(gold: dict) -> str:
+    """The body as the tests know it until facts carry ``body_id``: province/county/town, or for a
+    county body the part of its name after the county (人民政府, 教育局…)."""
+    county = gold.get("county") or ""
+    if gold.get("town"):
+        return f"{gold.get('province')}/{county}/{gold['town']}"
+    body = gold.get("body") or ""
+    rest = body[body.find(county) + len(county):] if county and county in body else body
+    return f"{gold.get('province')}/{county}/{rest}"
+
+
+def report_input(name: str, data: bytes, gold: dict) -> ReportInput:
+    text = search_string(source_from_bytes(data, "." + name.rsplit(".", 1)[-1]).text)
+    places = (gold.get("body"), gold.get("town"), gold.get("county"), gold.get("city"), gold.get("province"))
+    return ReportInput(name, body_key(gold), gold.get("year"), text, places)
+
+
+def corpus(n: int, seed: int, rate: float = COPY_RATE) -> tuple[list[ReportInput], dict[str, dict]]:
+    from make_corpus import iter_reports
+
+    inputs, golds = [], {}
+    for name, data, gold in iter_reports(n, seed, copies=rate):
+        inputs.append(report_input(name, data, gold))
+        golds[name] = gold
+    return inputs, golds
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """The text NFKC-folded without whitespace, and each kept character's offset in the text."""
+    folded = nfkc_string(text)
+    if len(folded) != len(text):  # an expanding fold (rare in reports): fold character by character
+        pairs = [(c, i) for i, ch in enumerate(text) for c in nfkc_string(ch)]
+    else:
+        pairs = list(zip(folded, range(len(text)), strict=True))
+    kept = [(c, i) for c, i in pairs if not c.isspace()]
+    return "".join(c for c, _ in kept), [i for _, i in kept]
+
+
+def planted_share(index: ReuseIndex, r: ReportInput, passages: list[str]) -> tuple[float, int]:
+    """The exact share under the detector's definition, from the generator's provenance: each copied
+    sentence (of the paragraphs the generator took from the source) is found in the copy's text as
+    written; the copy's own sentences lying mostly in such places are the planted ones."""
+    squeezed, where = _squeezed(r.text)
+    copied = np.zeros(len(r.text) + 1, dtype=bool)
+    for p in passages:
+        for sentence in re.split(r"(?<=[。；])", nfkc_string(p)):
+            needle = re.sub(r"\s+", "", sentence)
+            at = squeezed.find(needle) if len(needle) >= 4 else -1
+            if at >= 0:
+                copied[where[at]:where[at + len(needle) - 1] + 1] = True
+    own = set(index.sequence(r.id).keys.tolist())
+    hit = total = 0
+    for u in units(r.text, r.places):
+        if u.key in own:
+            total += u.weight
+            hit += u.weight if copied[u.start:u.end].mean() >= 0.5 else 0
+    return (hit / total if total else 0.0), hit
+
+
+def evaluate(index: ReuseIndex, inputs: list[ReportInput], golds: dict[str, dict]) -> dict:
+    """Detected pairs (a report and its ``reuse_from``, unordered) against the planted ones that are
+    detectable by the rule (planted share ≥ min_share on at least min_chars); share errors of every
+    planted copy against its planted share."""
+    s = index.settings
+    by_id = {r.id: r for r in inputs}
+    planted, weak = set(), set()
+    errors: list[float] = []
+    kinds_right = 0
+    for name, g in golds.items():
+        if not g.get("reuse"):
+            continue
+        truth = g["reuse"]
+        share, chars = planted_share(index, by_id[name], truth["passages"])
+        pair = frozenset((name, truth["from"]))
+        (planted if share >= s.min_share and chars >= s.min_chars else weak).add(pair)
+        errors.append(abs(index.share(name, truth["from"]) - share))
+        f = index.facts(name)
+        kinds_right += f["reuse_kind"] == truth["kind"] and f["reuse_from"] == truth["from"]
+    involved = {x for pair in planted | weak for x in pair}
+    detected = set()
+    for name in golds:
+        f = index.facts(name)
+        if f["reuse_kind"] != "none":
+            detected.add(frozenset((name, f["reuse_from"])))
+    clean = [name for name in golds if name not in involved]
+    clean_none = sum(index.facts(name)["reuse_kind"] == "none" for name in clean)
+    judged = detected - weak  # a weak planted pair found anyway is neither right nor wrong
+    hit = len(judged & planted)
+    return {
+        "planted": len(planted), "planted_too_weak": len(weak), "detected": len(detected),
+        "precision": hit / len(judged) if judged else 1.0,
+        "recall": hit / len(planted) if planted else 1.0,
+        "share_error_max": max(errors, default=0.0),
+        "share_error_mean": statistics.fmean(errors) if errors else 0.0,
+        "share_error_over_5pp": sum(e > 0.05 for e in errors),
+        "copies_kind_and_source_right": kinds_right / len(errors) if errors else 1.0,
+        "clean_reports": len(clean), "clean_none": clean_none,
+    }
+
+
+def timings(inputs: list[ReportInput], settings: Settings | None = None, adds: int = 20) -> dict:
+    """Full computation over all but ``adds`` reports, then each of those added one at a time."""
+    base, extra = inputs[:-adds], inputs[-adds:]
+    t0 = time.perf_counter()
+    index = ReuseIndex.build(base, settings)
+    full = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        index.save(tmp)
+        save = time.perf_counter() - t0
+        size = (Path(tmp) / "reuse.pkl").stat().st_size
+        t0 = time.perf_counter()
+        index = ReuseIndex.load(tmp)
+        load = time.perf_counter() - t0
+    add_times, changed = [], []
+    for r in extra:
+        t0 = time.perf_counter()
+        changed.append(len(index.add(r)))
+        add_times.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    index.remove(extra[0].id)
+    remove = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    index.update(extra[0])
+    update = time.perf_counter() - t0
+    build_s = BUILD_S_AT_10K * len(inputs) / 10_000
+    return {"reports": len(inputs), "full_s": full, "full_share_of_build": full / build_s,
+            "save_s": save, "load_s": load, "index_bytes": size,
+            "boilerplate_sentences": len(index.boilerplate),
+            "add_mean_s": statistics.fmean(add_times), "add_max_s": max(add_times),
+            "add_changed_mean": statistics.fmean(changed), "remove_s": remove, "update_s": update}
+
+
+def run(n: int, seed: int = 1, rate: float = COPY_RATE) -> dict:
+    t0 = time.perf_counter()
+    inputs, golds = corpus(n, seed, rate)
+    prep = time.perf_counter() - t0
+    t = timings(inputs)
+    index = ReuseIndex.build(inputs)
+    return {"generate_and_read_s": prep, **t, **evaluate(index, inputs, golds)}
+
+
+def print_figures(fig: dict) -> None:
+    for k, v in fig.items():
+        print(f"  {k:32} {v:.4f}" if isinstance(v, float) else f"  {k:32} {v}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="reuse detector: accuracy on planted copies, time figures")
+    p.add_argument("--reports", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--copies", type=float, default=COPY_RATE, help="share of reports planted as copies")
+    args = p.parse_args(argv)
+    print(f"reuse bench: {args.reports} reports, seed {args.seed}, copies {args.copies}")
+    print_figures(run(args.reports, args.seed, args.copies))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
