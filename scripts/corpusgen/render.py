@@ -13,7 +13,7 @@ import re
 from .tablemodel import Table, grid
 
 LAYOUTS = ("tabs", "cell_per_line", "pdf", "page_break", "blank_zero", "fullwidth_markup", "web_oneline",
-           "html", "prose_pre2019", "md")
+           "html", "prose_pre2019", "md", "column_order", "column_cells")
 EXTENSIONS = {"html": "html", "md": "md"}
 
 FULLWIDTH = str.maketrans("0123456789(),:.;", "０１２３４５６７８９（），：．；")
@@ -153,9 +153,34 @@ def fullwidth_table(table: Table, rng: random.Random, collapse: bool) -> str:
     return "\n".join(out)
 
 
+def _columns(table: Table, collapse: bool) -> tuple[list[str], list[list[str]]]:
+    """The text cells in reading order, and the number cells column by column (top to bottom)."""
+    rows = grid(table, collapse)
+    texts = [t for row in rows for t, num in row if t and not num]
+    numbers = [[t for t, num in row if num] for row in rows]
+    width = max(len(ns) for ns in numbers)
+    return texts, [[ns[k] for ns in numbers if k < len(ns)] for k in range(width)]
+
+
+def column_order_table(table: Table, rng: random.Random, collapse: bool) -> str:
+    """Text extracted column by column, as some PDF tools do: every label of the table (one per
+    line), then the numbers of the first number column one per line, then the next column."""
+    texts, columns = _columns(table, collapse)
+    sep = "\n\n" if rng.random() < 0.5 else "\n"
+    return "\n".join(texts) + "\n" + sep.join("\n".join(col) for col in columns)
+
+
+def column_cells_table(table: Table, rng: random.Random, collapse: bool) -> str:
+    """One cell per line (the labels), then one column's numbers together on one line."""
+    texts, columns = _columns(table, collapse)
+    joiner = pick(rng, (" ", "  ", "\t"))
+    return "\n".join("\t" + t for t in texts) + "\n" + "\n".join(joiner.join(col) for col in columns)
+
+
 TABLE_PRINTERS = {"tabs": tabs_table, "cell_per_line": cell_per_line_table, "pdf": pdf_table,
                   "page_break": page_break_table, "blank_zero": blank_zero_table,
-                  "fullwidth_markup": fullwidth_table, "prose_pre2019": tabs_table}
+                  "fullwidth_markup": fullwidth_table, "prose_pre2019": tabs_table,
+                  "column_order": column_order_table, "column_cells": column_cells_table}
 
 
 # ------------------------------------------------------------------ text pages

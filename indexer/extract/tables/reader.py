@@ -29,7 +29,7 @@ from indexer.extract.tables.part_four import (
     part_four_header,
     read_part_four,
 )
-from indexer.extract.tables.part_three import PartThree, find_part_three, read_part_three
+from indexer.extract.tables.part_three import PartThree, find_part_three, read_part_three, unread_problem
 from indexer.extract.tables.part_two import read_part_two
 from indexer.extract.tables.result import Problem, ProblemKind, TableReading, edition_by_year, status_of
 from indexer.extract.tables.template import Edition
@@ -117,6 +117,9 @@ def read_tables(text: str, search: str | None = None) -> TableReading:
         reading.rows_found = p3.rows_found
         reading.derived = p3.derived
         issues.extend(p3.issues)
+        unread = unread_problem(cells, p3, set(p4.used) if p4 else set())
+        if unread:
+            issues.append(unread)
     if p4 is not None:
         reading.part_four = p4.cells
         issues.extend(p4.issues)

@@ -28,6 +28,10 @@ class ProblemKind(enum.Enum):
     UNDERIVABLE = "underivable"  # an identity would need a negative or fractional cell
     MISSING_ROWS = "missing_rows"  # rows of part three neither found nor derivable
     AMBIGUOUS = "ambiguous"  # a cell of part three or four read more than one way
+    # non-zero numbers stand in a table's span that no cell was read from (a table printed column by
+    # column read as zeros, numbers in an order the reader did not follow): the identities holding
+    # on what was read prove nothing then
+    UNREAD_NUMBERS = "unread_numbers"
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,18 @@ def problems_of(kind: ProblemKind, part: int, messages: Iterable[str]) -> list[P
 
 
 _INCONSISTENT = {ProblemKind.IDENTITY_FAILED, ProblemKind.UNDERIVABLE}
-_PARTIAL = {ProblemKind.MISSING_TABLE, ProblemKind.MISSING_ROWS, ProblemKind.AMBIGUOUS}
+_PARTIAL = {
+    ProblemKind.MISSING_TABLE,
+    ProblemKind.MISSING_ROWS,
+    ProblemKind.AMBIGUOUS,
+    ProblemKind.UNREAD_NUMBERS,
+}
 
 
 def status_of(issues: Iterable[Problem], gold_unknown: bool) -> str:
     """``no_tables`` when neither table was found; ``inconsistent`` when an identity fails;
-    ``partial`` when a table, a row or a cell is missing or ambiguous or a gold fact stays unknown;
+    ``partial`` when a table, a row or a cell is missing or ambiguous, numbers in a table's span were
+    not read into any cell, or a gold fact stays unknown;
     else ``verified``."""
     issues = list(issues)
     if any(p.kind is ProblemKind.MISSING_TABLE and p.part is None for p in issues):
@@ -171,4 +181,3 @@ def edition_by_year(year: int | None) -> Edition | None:
         if ed.year == year:
             return ed
     return None
-
