@@ -13,7 +13,7 @@ import re
 from .tablemodel import Table, grid
 
 LAYOUTS = ("tabs", "cell_per_line", "pdf", "page_break", "blank_zero", "fullwidth_markup", "web_oneline",
-           "html", "prose_pre2019", "md", "column_order", "column_cells")
+           "html", "prose_pre2019", "md", "column_order", "column_cells", "pdftotext")
 EXTENSIONS = {"html": "html", "md": "md"}
 
 FULLWIDTH = str.maketrans("0123456789(),:.;", "０１２３４５６７８９（），：．；")
@@ -177,10 +177,66 @@ def column_cells_table(table: Table, rng: random.Random, collapse: bool) -> str:
     return "\n".join("\t" + t for t in texts) + "\n" + "\n".join(joiner.join(col) for col in columns)
 
 
+def _width(text: str) -> int:
+    """Display width: a CJK character takes two columns in pdftotext -layout output."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _page_break(rng: random.Random, page: int) -> list[str]:
+    """What pdftotext -layout prints between two pages: blank lines, the page number, a form feed
+    (on the first line of the next page)."""
+    number = pick(rng, (f"- {page} -", f"— {page} —", f"第 {page} 页", f"-{page}-"))
+    return ["", " " * rng.randint(20, 40) + number, "", "\f"]
+
+
+def pdftotext_table(table: Table, rng: random.Random, collapse: bool, blanks: bool = False) -> str:
+    """``pdftotext -layout``: cells padded with runs of spaces to their column (no tabs), long labels
+    wrapped inside their column, a page break inside the table (page number, form feed) and the
+    header rows printed again on the next page.  ``blanks``: zeros printed as blank cells (only
+    spaces where they stand: the reader cannot place the other numbers; not in the corpus mix)."""
+    rows = grid(table, False)
+    width = max(len(r) for r in rows)
+    cols = [min(24, max((_width(r[k][0]) for r in rows if k < len(r)), default=0)) for k in range(width)]
+    gap = rng.randint(2, 4)
+
+    def cut(text: str, w: int) -> tuple[str, str]:
+        """The part of a cell that fits its column, and the rest (wrapped onto the next line)."""
+        k = 0
+        while k < len(text) and _width(text[: k + 1]) <= w:
+            k += 1
+        return text[:k], text[k:]
+
+    def line(row) -> str:
+        out, rest = "", []
+        for k, (text, num) in enumerate(row):
+            if not num and _width(text) > cols[k]:
+                text, more = cut(text, cols[k])
+                rest.append((k, more))
+            out += text + " " * (cols[k] - _width(text) + gap)
+        if rest:  # a long label wraps inside its column, like the PDF's cell
+            wrapped = [("", False)] * len(row)
+            for k, more in rest:
+                wrapped[k] = (more, False)
+            return out.rstrip() + "\n" + line(wrapped)
+        return out.rstrip()
+
+    if blanks:
+        rows = [[("" if num and t == "0" else t, num) for t, num in r] for r in rows]
+    lines = [line(r) for r in rows]
+    head = table.header_rows
+    if len(rows) > head and table.kind != "part2" and rng.random() < 0.8:
+        cut = rng.randint(head, len(rows) - 1)  # part four: between its header and its row
+        page = _page_break(rng, rng.randint(2, 5))
+        page[-1] += lines[0] if head else ""
+        lines = [*lines[:cut], *page, *lines[1:head], *lines[cut:]]
+    return "\n".join(lines)
+
+
 TABLE_PRINTERS = {"tabs": tabs_table, "cell_per_line": cell_per_line_table, "pdf": pdf_table,
                   "page_break": page_break_table, "blank_zero": blank_zero_table,
                   "fullwidth_markup": fullwidth_table, "prose_pre2019": tabs_table,
-                  "column_order": column_order_table, "column_cells": column_cells_table}
+                  "column_order": column_order_table, "column_cells": column_cells_table,
+                  "pdftotext": pdftotext_table}
 
 
 # ------------------------------------------------------------------ text pages

@@ -179,10 +179,47 @@ def join_wrapped_cells(lines: list[str]) -> list[str]:
     return out
 
 
+_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
+_INDENTED = re.compile(r"^ {4,}\S")
+# a page number as pdftotext prints it between two pages: - 3 -, — 3 —, 第 3 页, -3-
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?)\s*$")
+
+
+def _spaced(line: str) -> bool:
+    return "\t" not in line and bool(_SPACE_RUN.search(line) or _INDENTED.match(line))
+
+
+def space_separated_cells(lines: list[str]) -> list[str]:
+    """Tables as ``pdftotext -layout`` prints them: no tabs, cells padded to their column with runs
+    of spaces.  In a block of such lines (two or more of them with several cells; blank lines, page
+    numbers and form feeds do not end it), a run of two or more spaces separates cells and the
+    indentation of a line stands for its leading blank cells.  A page number line becomes empty
+    (anywhere: it is never a cell)."""
+    out = ["" if PAGE_NUMBER.match(line) else line for line in lines]
+    i, n = 0, len(lines)
+    while i < n:
+        if not _spaced(lines[i]):
+            i += 1
+            continue
+        j, multi = i, 0
+        while j < n and (_spaced(lines[j]) or not lines[j].strip() or PAGE_NUMBER.match(lines[j])):
+            multi += bool(_SPACE_RUN.search(lines[j]) and "\t" not in lines[j])
+            j += 1
+        if multi >= 2:
+            for k in range(i, j):
+                line = lines[k]
+                if out[k] and line.strip():
+                    body = line.lstrip(" \f")
+                    lead = "\t" if len(line) - len(body) >= 4 else ""
+                    out[k] = lead + _SPACE_RUN.sub("\t", body.rstrip())
+        i = j
+    return out
+
+
 def tokenize(text: str) -> Cells:
     """Tokens, cells and label stream of a report text (NFKC-folded)."""
     clean = strip_markup(text)
-    raw_lines = join_wrapped_cells(clean.split("\n"))
+    raw_lines = join_wrapped_cells(space_separated_cells(clean.split("\n")))
     tokens: list[Token] = []
     add = tokens.append
     lines: list[list[str]] = []
