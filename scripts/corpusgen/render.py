@@ -283,14 +283,47 @@ def render_text(blocks: list, layout: str, rng: random.Random) -> str:
 
 # ----------------------------------------------------------------- markdown
 
-def md_table(table: Table) -> str:
-    rows = [[t.replace("|", "｜") for t in _texts(row)] for row in grid(table)]
+def repeat_grid(table: Table) -> list[list[tuple[str, bool]]]:
+    """The grid with a merged cell's text in every position it covers (some converters do so)."""
+    rows: list[list[tuple[str, bool]]] = []
+    covered: dict[tuple[int, int], tuple[str, bool]] = {}
+    for ri, row in enumerate(table.rows):
+        out: list[tuple[str, bool]] = []
+        queue = list(row)
+        col = 0
+        while queue or (ri, col) in covered:
+            if (ri, col) in covered:
+                out.append(covered[(ri, col)])
+                col += 1
+                continue
+            text, rowspan, colspan, number = queue.pop(0)
+            for r in range(ri, ri + rowspan):
+                for k in range(col, col + colspan):
+                    covered[(r, k)] = (text, number)
+            out.append((text, number))
+            col += 1
+            for _ in range(colspan - 1):
+                out.append((text, number))
+                col += 1
+        rows.append(out)
+    return rows
+
+
+def md_table(table: Table, blanks: bool = False, merged: str = "empty") -> str:
+    """A pipe table as a document converter writes it, the ``| --- |`` rule after the first row.
+    A merged cell's covered positions: ``empty`` cells, its text ``repeat`` ed, or ``collapse`` d
+    (a column span printed once); ``blanks``: zeros left empty."""
+    cells = repeat_grid(table) if merged == "repeat" else grid(table, merged == "collapse")
+    rows = [[("" if blanks and num and t == "0" else t.replace("|", "｜")) for t, num in row]
+            for row in cells]
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     lines.insert(1, "|" + " --- |" * table.ncols)
     return "\n".join(lines)
 
 
 def render_md(blocks: list, rng: random.Random) -> str:
+    blanks = rng.random() < 0.5  # converters often leave a zero cell empty
+    merged = pick(rng, ("empty", "empty", "repeat", "collapse"))
     out = []
     for block in blocks:
         kind = block[0]
@@ -303,7 +336,7 @@ def render_md(blocks: list, rng: random.Random) -> str:
         elif kind == "p":
             out.append(block[1])
         elif kind == "table":
-            out.append(md_table(block[1]))
+            out.append(md_table(block[1], blanks, merged))
         elif kind == "sign":
             out.append("\n\n".join(block[1]))
     return "\n\n".join(out) + "\n"
