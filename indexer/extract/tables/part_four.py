@@ -16,6 +16,7 @@ from indexer.extract.tables.identities import Equation, Group, Value, check, mer
 from indexer.extract.tables.labels import RowMatch, row_match
 from indexer.extract.tables.readings import RowSpan, collect_numbers, read_numbers
 from indexer.extract.tables.result import Problem, ProblemKind, problems_of
+from indexer.extract.tables.spans import cell_tokens
 
 WIDTH = template.PART_FOUR_WIDTH
 _G = len(template.OUTCOME_COLUMNS)
@@ -38,6 +39,8 @@ class PartFour:
     ambiguous: dict[str, list[Value]] = field(default_factory=dict)  # "part4.group.column" -> readings
     issues: list[Problem] = field(default_factory=list)
     used: list[int] = field(default_factory=list)  # the tokens the cells were read from
+    # column -> (token, start, end within its digits): where each cell read was read
+    cell_tokens: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def part_four_anchors(cells: Cells, after: int) -> list[int]:
@@ -174,6 +177,7 @@ def read_part_four(cells: Cells, start_tok: int, header: RowMatch | None) -> Par
     out.issues.extend(problems_of(ProblemKind.IDENTITY_FAILED, 4, check(values, _equations())))
     out.cells = list(merged)
     out.used = list(nums)
+    out.cell_tokens = cell_tokens(cells, nums, merged)
     unread = extra + _numbers_after(cells, nums[-1] + 1)
     if unread:
         shown = " ".join(toks[t].text for t in unread[:8])

@@ -25,6 +25,7 @@ from indexer.extract.tables.identities import (
 from indexer.extract.tables.labels import RowMatch, best_chain, row_specs
 from indexer.extract.tables.readings import RowReading, RowSpan, collect_numbers, column_start, read_numbers
 from indexer.extract.tables.result import Problem, ProblemKind, problems_of
+from indexer.extract.tables.spans import cell_tokens
 from indexer.extract.tables.template import Edition
 
 P3_GROUPS: tuple[Group, ...] = (
@@ -48,6 +49,8 @@ class PartThree:
     issues: list[Problem] = field(default_factory=list)
     used: dict[str, list[int]] = field(default_factory=dict)  # row key -> the tokens its cells came from
     span: tuple[int, int] = (0, 0)  # the tokens where the table's numbers stand
+    # (row key, column) -> (token, start, end within its digits): where each cell read was read
+    cell_tokens: dict[tuple[str, int], tuple[int, int, int]] = field(default_factory=dict)
 
 
 def find_part_three(cells: Cells, edition: Edition | None) -> tuple[list[RowMatch], Edition]:
@@ -138,6 +141,7 @@ def read_part_three(cells: Cells, edition: Edition, chain: list[RowMatch], end_t
             apps[row.key] = [None] * ncols
         for ci, v in enumerate(apps[row.key]):
             values[(row.key, ci)] = v
+    read_values = {k: list(v) for k, v in apps.items()}  # before any cell is derived
     missing = [r for r in edition.rows if r.key not in sol]
     unknown = {c for c, v in values.items() if v is None and c not in ambiguous_cells}
     eqs = _equations(edition)
@@ -160,7 +164,16 @@ def read_part_three(cells: Cells, edition: Edition, chain: list[RowMatch], end_t
     if column_read is not None:
         last_end = max(last_end, max((t for ts in used.values() for t in ts), default=0) + 1)
     span = (chain[0].first_tok, _table_end(cells, chain, end_tok))
-    return PartThree(apps, [m.key for m in chain], last_end, derived_out, ambiguous, issues, used, span)
+    where: dict[tuple[str, int], tuple[int, int, int]] = {}
+    for key, toks in used.items():
+        if column_read is not None:
+            found = {ci: (t, 0, len(cells.tokens[t].text.lstrip("+-"))) for ci, t in enumerate(toks)}
+        else:
+            found = cell_tokens(cells, toks, read_values.get(key, []))
+        where.update({(key, ci): loc for ci, loc in found.items()})
+    return PartThree(
+        apps, [m.key for m in chain], last_end, derived_out, ambiguous, issues, used, span, where
+    )
 
 
 def unread_problem(cells: Cells, p3: PartThree, elsewhere: set[int]) -> Problem | None:

@@ -92,6 +92,9 @@ class TableReading:
     derived: dict[str, Value] = field(default_factory=dict)
     ambiguous: dict[str, list[Value]] = field(default_factory=dict)
     prose: prose.ProseFacts | None = None
+    # cell name (part3.row.column, part4.group.column) -> (start, end) of its digits in the report
+    # text; cells derived from the identities or read from a blank cell have none
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -172,7 +175,26 @@ class TableReading:
             "ambiguous": {k: list(v) for k, v in self.ambiguous.items()},
             "prose": self.prose.to_json() if self.prose else None,
             "gold_facts": self.gold_facts(),
+            "spans": {k: list(v) for k, v in self.spans.items()},
+            "gold_spans": {k: list(v) for k, v in self.gold_spans().items()},
         }
+
+    def gold_spans(self) -> dict[str, tuple[int, int]]:
+        """The spans of the gold facts read from a table cell (``applications.new``,
+        ``reconsideration.total`` …), keyed as in :meth:`gold_facts`."""
+        out: dict[str, tuple[int, int]] = {}
+        if self.source != "tables":
+            return out
+        for key, name in template.GOLD_APPLICATION_ROWS:
+            span = self.spans.get(f"part3.{key}.{template.TOTAL_COLUMN.key}")
+            if span:
+                out[f"applications.{name}"] = span
+        for g in template.PART_FOUR_GROUPS:
+            for c in template.OUTCOME_COLUMNS:
+                span = self.spans.get(f"part4.{g.key}.{c.key}")
+                if span:
+                    out[f"{g.key}.{c.key}"] = span
+        return out
 
 
 def edition_by_year(year: int | None) -> Edition | None:
