@@ -10,6 +10,10 @@ Pure functions: the whole report text (``indexer.extract.normalise.nfkc(original
 4. *Parts* (:mod:`.part_two`, :mod:`.part_three`, :mod:`.part_four`): each part reader returns
    what its table says and the problems it met; :func:`read_tables` puts them together and the
    status follows from the kinds of the problems (:func:`.result.status_of`).
+5. *Trust*: a table printed column by column is read column-major when exactly one order satisfies
+   every identity (:mod:`.column_order`); non-zero numbers in a table's span that no cell was read
+   from (``UNREAD_NUMBERS``) keep a report from ``verified``, so that a table read as zeros beside
+   its real numbers is ``partial``; every cell read records its span in the text (:mod:`.spans`).
 
 Reports before 2019 have no tables: their numbers come from :mod:`indexer.extract.prose`.
 """
