@@ -57,7 +57,7 @@ def extract(text: str, file: str) -> Extraction:
     search = search_string_of_nfkc(norm)
     meta = read_meta(norm)
     places = resolve_places(norm, meta.title)
-    tables = read_tables(norm, search)
+    tables = read_tables(norm, search, original=text)
     gold = tables.gold_facts()
     problems = [*tables.problems, *_prose_problems(tables, gold), *places.corrections]
     notes = _notes(tables, problems[len(tables.problems):])

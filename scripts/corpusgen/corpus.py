@@ -23,7 +23,9 @@ from .places import Place, pick_place, site_domain, unknown_town
 APP_KEYS = ("new", "carried_over", "granted", "handled_total", "carried_forward")
 WEB_LAYOUTS = ("web_oneline", "html")
 LAYOUT_WEIGHTS = {"tabs": 14, "cell_per_line": 9, "pdf": 12, "page_break": 8, "blank_zero": 9,
-                  "fullwidth_markup": 8, "web_oneline": 9, "html": 10, "prose_pre2019": 12, "md": 9}
+                  "fullwidth_markup": 8, "web_oneline": 9, "html": 10, "prose_pre2019": 12, "md": 9,
+                  "column_order": 6, "column_cells": 5,
+                  "pdftotext": 8}
 CN_DIGITS = "〇一二三四五六七八九"
 PRE_NOTE = "pre-2019: no tables, numbers only in prose, fields the prose does not state are null"
 

@@ -13,7 +13,7 @@ import re
 from .tablemodel import Table, grid
 
 LAYOUTS = ("tabs", "cell_per_line", "pdf", "page_break", "blank_zero", "fullwidth_markup", "web_oneline",
-           "html", "prose_pre2019", "md")
+           "html", "prose_pre2019", "md", "column_order", "column_cells", "pdftotext")
 EXTENSIONS = {"html": "html", "md": "md"}
 
 FULLWIDTH = str.maketrans("0123456789(),:.;", "０１２３４５６７８９（），：．；")
@@ -153,9 +153,90 @@ def fullwidth_table(table: Table, rng: random.Random, collapse: bool) -> str:
     return "\n".join(out)
 
 
+def _columns(table: Table, collapse: bool) -> tuple[list[str], list[list[str]]]:
+    """The text cells in reading order, and the number cells column by column (top to bottom)."""
+    rows = grid(table, collapse)
+    texts = [t for row in rows for t, num in row if t and not num]
+    numbers = [[t for t, num in row if num] for row in rows]
+    width = max(len(ns) for ns in numbers)
+    return texts, [[ns[k] for ns in numbers if k < len(ns)] for k in range(width)]
+
+
+def column_order_table(table: Table, rng: random.Random, collapse: bool) -> str:
+    """Text extracted column by column, as some PDF tools do: every label of the table (one per
+    line), then the numbers of the first number column one per line, then the next column."""
+    texts, columns = _columns(table, collapse)
+    sep = "\n\n" if rng.random() < 0.5 else "\n"
+    return "\n".join(texts) + "\n" + sep.join("\n".join(col) for col in columns)
+
+
+def column_cells_table(table: Table, rng: random.Random, collapse: bool) -> str:
+    """One cell per line (the labels), then one column's numbers together on one line."""
+    texts, columns = _columns(table, collapse)
+    joiner = pick(rng, (" ", "  ", "\t"))
+    return "\n".join("\t" + t for t in texts) + "\n" + "\n".join(joiner.join(col) for col in columns)
+
+
+def _width(text: str) -> int:
+    """Display width: a CJK character takes two columns in pdftotext -layout output."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _page_break(rng: random.Random, page: int) -> list[str]:
+    """What pdftotext -layout prints between two pages: blank lines, the page number, a form feed
+    (on the first line of the next page)."""
+    number = pick(rng, (f"- {page} -", f"— {page} —", f"第 {page} 页", f"-{page}-"))
+    return ["", " " * rng.randint(20, 40) + number, "", "\f"]
+
+
+def pdftotext_table(table: Table, rng: random.Random, collapse: bool, blanks: bool = False) -> str:
+    """``pdftotext -layout``: cells padded with runs of spaces to their column (no tabs), long labels
+    wrapped inside their column, a page break inside the table (page number, form feed) and the
+    header rows printed again on the next page.  ``blanks``: zeros printed as blank cells (only
+    spaces where they stand: the reader cannot place the other numbers; not in the corpus mix)."""
+    rows = grid(table, False)
+    width = max(len(r) for r in rows)
+    cols = [min(24, max((_width(r[k][0]) for r in rows if k < len(r)), default=0)) for k in range(width)]
+    gap = rng.randint(2, 4)
+
+    def cut(text: str, w: int) -> tuple[str, str]:
+        """The part of a cell that fits its column, and the rest (wrapped onto the next line)."""
+        k = 0
+        while k < len(text) and _width(text[: k + 1]) <= w:
+            k += 1
+        return text[:k], text[k:]
+
+    def line(row) -> str:
+        out, rest = "", []
+        for k, (text, num) in enumerate(row):
+            if not num and _width(text) > cols[k]:
+                text, more = cut(text, cols[k])
+                rest.append((k, more))
+            out += text + " " * (cols[k] - _width(text) + gap)
+        if rest:  # a long label wraps inside its column, like the PDF's cell
+            wrapped = [("", False)] * len(row)
+            for k, more in rest:
+                wrapped[k] = (more, False)
+            return out.rstrip() + "\n" + line(wrapped)
+        return out.rstrip()
+
+    if blanks:
+        rows = [[("" if num and t == "0" else t, num) for t, num in r] for r in rows]
+    lines = [line(r) for r in rows]
+    head = table.header_rows
+    if len(rows) > head and table.kind != "part2" and rng.random() < 0.8:
+        cut = rng.randint(head, len(rows) - 1)  # part four: between its header and its row
+        page = _page_break(rng, rng.randint(2, 5))
+        page[-1] += lines[0] if head else ""
+        lines = [*lines[:cut], *page, *lines[1:head], *lines[cut:]]
+    return "\n".join(lines)
+
+
 TABLE_PRINTERS = {"tabs": tabs_table, "cell_per_line": cell_per_line_table, "pdf": pdf_table,
                   "page_break": page_break_table, "blank_zero": blank_zero_table,
-                  "fullwidth_markup": fullwidth_table, "prose_pre2019": tabs_table}
+                  "fullwidth_markup": fullwidth_table, "prose_pre2019": tabs_table,
+                  "column_order": column_order_table, "column_cells": column_cells_table,
+                  "pdftotext": pdftotext_table}
 
 
 # ------------------------------------------------------------------ text pages
@@ -202,14 +283,47 @@ def render_text(blocks: list, layout: str, rng: random.Random) -> str:
 
 # ----------------------------------------------------------------- markdown
 
-def md_table(table: Table) -> str:
-    rows = [[t.replace("|", "｜") for t in _texts(row)] for row in grid(table)]
+def repeat_grid(table: Table) -> list[list[tuple[str, bool]]]:
+    """The grid with a merged cell's text in every position it covers (some converters do so)."""
+    rows: list[list[tuple[str, bool]]] = []
+    covered: dict[tuple[int, int], tuple[str, bool]] = {}
+    for ri, row in enumerate(table.rows):
+        out: list[tuple[str, bool]] = []
+        queue = list(row)
+        col = 0
+        while queue or (ri, col) in covered:
+            if (ri, col) in covered:
+                out.append(covered[(ri, col)])
+                col += 1
+                continue
+            text, rowspan, colspan, number = queue.pop(0)
+            for r in range(ri, ri + rowspan):
+                for k in range(col, col + colspan):
+                    covered[(r, k)] = (text, number)
+            out.append((text, number))
+            col += 1
+            for _ in range(colspan - 1):
+                out.append((text, number))
+                col += 1
+        rows.append(out)
+    return rows
+
+
+def md_table(table: Table, blanks: bool = False, merged: str = "empty") -> str:
+    """A pipe table as a document converter writes it, the ``| --- |`` rule after the first row.
+    A merged cell's covered positions: ``empty`` cells, its text ``repeat`` ed, or ``collapse`` d
+    (a column span printed once); ``blanks``: zeros left empty."""
+    cells = repeat_grid(table) if merged == "repeat" else grid(table, merged == "collapse")
+    rows = [[("" if blanks and num and t == "0" else t.replace("|", "｜")) for t, num in row]
+            for row in cells]
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     lines.insert(1, "|" + " --- |" * table.ncols)
     return "\n".join(lines)
 
 
 def render_md(blocks: list, rng: random.Random) -> str:
+    blanks = rng.random() < 0.5  # converters often leave a zero cell empty
+    merged = pick(rng, ("empty", "empty", "repeat", "collapse"))
     out = []
     for block in blocks:
         kind = block[0]
@@ -222,7 +336,7 @@ def render_md(blocks: list, rng: random.Random) -> str:
         elif kind == "p":
             out.append(block[1])
         elif kind == "table":
-            out.append(md_table(block[1]))
+            out.append(md_table(block[1], blanks, merged))
         elif kind == "sign":
             out.append("\n\n".join(block[1]))
     return "\n\n".join(out) + "\n"

@@ -1,6 +1,6 @@
 """Extraction on 1,000 generated reports across every layout: every gold field exact.
 
-The corpus comes from scripts/make_corpus.py (seeded ground truth, rendered in ten layouts);
+The corpus comes from scripts/make_corpus.py (seeded ground truth, rendered in every layout);
 scripts/accuracy.py is the same measurement as a command with per-field figures.
 """
 

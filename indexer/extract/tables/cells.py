@@ -10,6 +10,7 @@ stream* that :mod:`indexer.extract.tables.labels` searches.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -140,6 +141,19 @@ def _is_text_cell(cell: str) -> bool:
     return bool(c) and not _VALUE_CELL.match(c) and not _PLACEHOLDER.match(c)
 
 
+# a row enumerator in NFKC text: 一、 (三) 2.
+_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+
+
+def _own_row(cells: list[str], filled: list[int]) -> bool:
+    """A text-only line that is a row of its own, not the wrapped rest of the line above: a cell
+    opens with an enumerator (一、 （三） 2.), or a cell repeats its neighbour (a merged label cell
+    that a converter printed once per column it spans)."""
+    if any(_ENUMERATOR.match(cells[k]) for k in filled):
+        return True
+    return any(cells[a].strip() == cells[b].strip() for a, b in itertools.pairwise(filled) if b == a + 1)
+
+
 def join_wrapped_cells(lines: list[str]) -> list[str]:
     """Put text that a PDF wrapped onto the next line back into its cell.
 
@@ -166,6 +180,7 @@ def join_wrapped_cells(lines: list[str]) -> list[str]:
             filled = [k for k, c in enumerate(cells) if c.strip()]
             if (
                 len(above) > filled[-1]
+                and not _own_row(cells, filled)
                 and all(_is_text_cell(cells[k]) and _is_text_cell(above[k]) for k in filled)
                 and any(_is_text_cell(c) for c in above[filled[0] + 1 :])
             ):
@@ -179,10 +194,45 @@ def join_wrapped_cells(lines: list[str]) -> list[str]:
     return out
 
 
+_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
+_INDENTED = re.compile(r"^ {4,}\S")
+
+
+def _spaced(line: str) -> bool:
+    return "\t" not in line and bool(_SPACE_RUN.search(line) or _INDENTED.match(line))
+
+
+def space_separated_cells(lines: list[str]) -> list[str]:
+    """Tables as ``pdftotext -layout`` prints them: no tabs, cells padded to their column with runs
+    of spaces.  In a block of such lines (two or more of them with several cells; blank lines, page
+    numbers and form feeds do not end it: :func:`indexer.extract.text.strip_markup` blanked the page
+    numbers), a run of two or more spaces separates cells and the indentation of a line stands for
+    its leading blank cells."""
+    out = list(lines)
+    i, n = 0, len(lines)
+    while i < n:
+        if not _spaced(lines[i]):
+            i += 1
+            continue
+        j, multi = i, 0
+        while j < n and (_spaced(lines[j]) or not lines[j].strip()):
+            multi += bool(_SPACE_RUN.search(lines[j]) and "\t" not in lines[j])
+            j += 1
+        if multi >= 2:
+            for k in range(i, j):
+                line = lines[k]
+                if line.strip():
+                    body = line.lstrip(" \f")
+                    lead = "\t" if len(line) - len(body) >= 4 else ""
+                    out[k] = lead + _SPACE_RUN.sub("\t", body.rstrip())
+        i = j
+    return out
+
+
 def tokenize(text: str) -> Cells:
     """Tokens, cells and label stream of a report text (NFKC-folded)."""
     clean = strip_markup(text)
-    raw_lines = join_wrapped_cells(clean.split("\n"))
+    raw_lines = join_wrapped_cells(space_separated_cells(clean.split("\n")))
     tokens: list[Token] = []
     add = tokens.append
     lines: list[list[str]] = []

@@ -16,6 +16,7 @@ from indexer.extract.tables.identities import Equation, Group, Value, check, mer
 from indexer.extract.tables.labels import RowMatch, row_match
 from indexer.extract.tables.readings import RowSpan, collect_numbers, read_numbers
 from indexer.extract.tables.result import Problem, ProblemKind, problems_of
+from indexer.extract.tables.spans import cell_tokens
 
 WIDTH = template.PART_FOUR_WIDTH
 _G = len(template.OUTCOME_COLUMNS)
@@ -37,6 +38,9 @@ class PartFour:
     cells: list[Value]
     ambiguous: dict[str, list[Value]] = field(default_factory=dict)  # "part4.group.column" -> readings
     issues: list[Problem] = field(default_factory=list)
+    used: list[int] = field(default_factory=list)  # the tokens the cells were read from
+    # column -> (token, start, end within its digits): where each cell read was read
+    cell_tokens: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def part_four_anchors(cells: Cells, after: int) -> list[int]:
@@ -145,6 +149,7 @@ def read_part_four(cells: Cells, start_tok: int, header: RowMatch | None) -> Par
         one_line = len({toks[i].line for i in nums}) == 1
         if not (len(nums) >= 8 or (digits >= WIDTH and one_line)):
             return None
+    extra = [t for t in nums[WIDTH:] if toks[t].value]
     if len(nums) > WIDTH:
         nums = nums[:WIDTH]
     # the data starts after the last text before its first number ...
@@ -178,4 +183,27 @@ def read_part_four(cells: Cells, start_tok: int, header: RowMatch | None) -> Par
     values = {("part4", i): v for i, v in enumerate(merged)}
     out.issues.extend(problems_of(ProblemKind.IDENTITY_FAILED, 4, check(values, _equations())))
     out.cells = list(merged)
+    out.used = list(nums)
+    out.cell_tokens = cell_tokens(cells, nums, merged)
+    unread = extra + _numbers_after(cells, nums[-1] + 1)
+    if unread:
+        shown = " ".join(toks[t].text for t in unread[:8])
+        out.issues.append(
+            Problem(
+                ProblemKind.UNREAD_NUMBERS,
+                4,
+                f"part 4: {len(unread)} numbers not read into any cell: {shown}",
+            )
+        )
+    return out
+
+
+def _numbers_after(cells: Cells, tok: int) -> list[int]:
+    """Non-zero numbers right after the row (before any text): a longer row than the template's."""
+    out = []
+    toks = cells.tokens
+    while tok < len(toks) and not (toks[tok].kind == TEXT and toks[tok].cjk):
+        if toks[tok].kind == NUM and toks[tok].value:
+            out.append(tok)
+        tok += 1
     return out

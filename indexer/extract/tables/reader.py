@@ -10,6 +10,10 @@ Pure functions: the whole report text (``indexer.extract.normalise.nfkc(original
 4. *Parts* (:mod:`.part_two`, :mod:`.part_three`, :mod:`.part_four`): each part reader returns
    what its table says and the problems it met; :func:`read_tables` puts them together and the
    status follows from the kinds of the problems (:func:`.result.status_of`).
+5. *Trust*: a table printed column by column is read column-major when exactly one order satisfies
+   every identity (:mod:`.column_order`); non-zero numbers in a table's span that no cell was read
+   from (``UNREAD_NUMBERS``) keep a report from ``verified``, so that a table read as zeros beside
+   its real numbers is ``partial``; every cell read records its span in the text (:mod:`.spans`).
 
 Reports before 2019 have no tables: their numbers come from :mod:`indexer.extract.prose`.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import re
 
 from indexer.extract import prose
+from indexer.extract.normalise import nfkc
 from indexer.extract.tables import template
 from indexer.extract.tables.cells import Cells, tokenize
 from indexer.extract.tables.labels import MIN_ROWS_FOUND
@@ -29,9 +34,10 @@ from indexer.extract.tables.part_four import (
     part_four_header,
     read_part_four,
 )
-from indexer.extract.tables.part_three import PartThree, find_part_three, read_part_three
+from indexer.extract.tables.part_three import PartThree, find_part_three, read_part_three, unread_problem
 from indexer.extract.tables.part_two import read_part_two
 from indexer.extract.tables.result import Problem, ProblemKind, TableReading, edition_by_year, status_of
+from indexer.extract.tables.spans import token_spans
 from indexer.extract.tables.template import Edition
 
 _MISSING, _AMBIGUOUS = ProblemKind.MISSING_TABLE, ProblemKind.AMBIGUOUS
@@ -70,10 +76,11 @@ def _find_part_four(cells: Cells, after: int, p3: PartThree | None) -> PartFour 
     return None
 
 
-def read_tables(text: str, search: str | None = None) -> TableReading:
+def read_tables(text: str, search: str | None = None, original: str | None = None) -> TableReading:
     """Read the tables of a report (the whole text, NFKC-folded).  ``search`` is accepted for
     callers that have the search text already; the prose is read from ``text`` itself, whose line
-    breaks its statistics lines need (the search text joins lines between Chinese characters)."""
+    breaks its statistics lines need (the search text joins lines between Chinese characters).
+    ``original``: the text before folding; the cells' spans are given in it (else in ``text``)."""
     cells = tokenize(text)
     facts = prose.read_prose(text)
     edition = _detect_edition(cells, text)
@@ -117,6 +124,9 @@ def read_tables(text: str, search: str | None = None) -> TableReading:
         reading.rows_found = p3.rows_found
         reading.derived = p3.derived
         issues.extend(p3.issues)
+        unread = unread_problem(cells, p3, set(p4.used) if p4 else set())
+        if unread:
+            issues.append(unread)
     if p4 is not None:
         reading.part_four = p4.cells
         issues.extend(p4.issues)
@@ -124,7 +134,33 @@ def read_tables(text: str, search: str | None = None) -> TableReading:
         issues.extend(Problem(_AMBIGUOUS, part, f"ambiguous {k}: readings {seen}") for k, seen in amb.items())
     reading.issues = issues
     reading.status = status_of(issues, _gold_unknown(reading))
+    reading.spans = _spans(cells, text, original, p3, p4)
     return reading
+
+
+def _spans(
+    cells: Cells, text: str, original: str | None, p3: PartThree | None, p4: PartFour | None
+) -> dict[str, tuple[int, int]]:
+    """Cell name (``part3.row.column``, ``part4.group.column``) -> its span in the report text."""
+    where: dict[str, tuple[int, int, int]] = {}
+    if p3 is not None:
+        for (rk, ci), loc in p3.cell_tokens.items():
+            where[f"part3.{rk}.{template.PART_THREE_COLUMNS[ci].key}"] = loc
+    if p4 is not None:
+        g = len(template.OUTCOME_COLUMNS)
+        for ci, loc in p4.cell_tokens.items():
+            group, col = template.PART_FOUR_GROUPS[ci // g], template.OUTCOME_COLUMNS[ci % g]
+            where[f"part4.{group.key}.{col.key}"] = loc
+    found = token_spans(cells, text, {t for t, _, _ in where.values()})
+    norm = nfkc(original) if original is not None and len(original) != len(text) else None
+    out: dict[str, tuple[int, int]] = {}
+    for name, (tok, a, b) in where.items():
+        if tok not in found:
+            continue
+        start = found[tok][0]
+        span = (start + a, start + b)
+        out[name] = norm.span_to_original(*span) if norm is not None else span
+    return out
 
 
 def _gold_unknown(reading: TableReading) -> bool:

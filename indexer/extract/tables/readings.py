@@ -23,11 +23,13 @@ def collect_numbers(
     cells: Cells, m: RowMatch | None, start_tok: int, end_tok: int, known: str, ncols: int
 ) -> list[int]:
     """The number tokens of a row: after its label, up to ``end_tok``, up to text that is neither
-    its label nor table header (once numbers were seen), never into a line of more numbers than the
-    table has columns (another table's row)."""
+    its label nor table header (once numbers were seen; the row's own label printed again is not
+    such text), never into a line of more numbers than the table has columns (another table's row)."""
     nums: list[int] = []
     label_toks = m.label_toks if m else frozenset()
     label_lines = m.label_lines if m else frozenset()
+    # a converter may print a merged label cell once per column it spans: the row's own label again
+    own = cells.stream[m.start : m.end] if m else ""
     for t in range(start_tok, end_tok):
         tok = cells.tokens[t]
         if tok.kind == NUM:
@@ -39,6 +41,8 @@ def collect_numbers(
         elif tok.kind == TEXT and t not in label_toks:
             cjk = tok.cjk
             if not cjk:
+                continue
+            if own and cjk in own:
                 continue
             if nums:
                 break
@@ -166,7 +170,13 @@ def _positional(row: RowSpan) -> tuple[list[Vec], list[Vec]]:
     if len(num_lines) != 1:
         return [], []
     (ln,) = num_lines
+    own = cells.stream[m.start : m.end] if m else ""
     label_cells = [toks[t].cell for t in label_toks if toks[t].line == ln]
+    label_cells += [  # the row's label printed again in the cells its merged cell spans
+        toks[t].cell
+        for t in cells.line_toks[ln]
+        if own and toks[t].kind == TEXT and toks[t].cjk and toks[t].cjk in own
+    ]
     start_cell = max(label_cells) + 1 if label_cells else 0
     by_cell: dict[int, list[Token]] = {}
     for t in cells.line_toks[ln]:

@@ -28,6 +28,10 @@ class ProblemKind(enum.Enum):
     UNDERIVABLE = "underivable"  # an identity would need a negative or fractional cell
     MISSING_ROWS = "missing_rows"  # rows of part three neither found nor derivable
     AMBIGUOUS = "ambiguous"  # a cell of part three or four read more than one way
+    # non-zero numbers stand in a table's span that no cell was read from (a table printed column by
+    # column read as zeros, numbers in an order the reader did not follow): the identities holding
+    # on what was read prove nothing then
+    UNREAD_NUMBERS = "unread_numbers"
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,18 @@ def problems_of(kind: ProblemKind, part: int, messages: Iterable[str]) -> list[P
 
 
 _INCONSISTENT = {ProblemKind.IDENTITY_FAILED, ProblemKind.UNDERIVABLE}
-_PARTIAL = {ProblemKind.MISSING_TABLE, ProblemKind.MISSING_ROWS, ProblemKind.AMBIGUOUS}
+_PARTIAL = {
+    ProblemKind.MISSING_TABLE,
+    ProblemKind.MISSING_ROWS,
+    ProblemKind.AMBIGUOUS,
+    ProblemKind.UNREAD_NUMBERS,
+}
 
 
 def status_of(issues: Iterable[Problem], gold_unknown: bool) -> str:
     """``no_tables`` when neither table was found; ``inconsistent`` when an identity fails;
-    ``partial`` when a table, a row or a cell is missing or ambiguous or a gold fact stays unknown;
+    ``partial`` when a table, a row or a cell is missing or ambiguous, numbers in a table's span were
+    not read into any cell, or a gold fact stays unknown;
     else ``verified``."""
     issues = list(issues)
     if any(p.kind is ProblemKind.MISSING_TABLE and p.part is None for p in issues):
@@ -82,6 +92,9 @@ class TableReading:
     derived: dict[str, Value] = field(default_factory=dict)
     ambiguous: dict[str, list[Value]] = field(default_factory=dict)
     prose: prose.ProseFacts | None = None
+    # cell name (part3.row.column, part4.group.column) -> (start, end) of its digits in the report
+    # text; cells derived from the identities or read from a blank cell have none
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -162,7 +175,26 @@ class TableReading:
             "ambiguous": {k: list(v) for k, v in self.ambiguous.items()},
             "prose": self.prose.to_json() if self.prose else None,
             "gold_facts": self.gold_facts(),
+            "spans": {k: list(v) for k, v in self.spans.items()},
+            "gold_spans": {k: list(v) for k, v in self.gold_spans().items()},
         }
+
+    def gold_spans(self) -> dict[str, tuple[int, int]]:
+        """The spans of the gold facts read from a table cell (``applications.new``,
+        ``reconsideration.total`` …), keyed as in :meth:`gold_facts`."""
+        out: dict[str, tuple[int, int]] = {}
+        if self.source != "tables":
+            return out
+        for key, name in template.GOLD_APPLICATION_ROWS:
+            span = self.spans.get(f"part3.{key}.{template.TOTAL_COLUMN.key}")
+            if span:
+                out[f"applications.{name}"] = span
+        for g in template.PART_FOUR_GROUPS:
+            for c in template.OUTCOME_COLUMNS:
+                span = self.spans.get(f"part4.{g.key}.{c.key}")
+                if span:
+                    out[f"{g.key}.{c.key}"] = span
+        return out
 
 
 def edition_by_year(year: int | None) -> Edition | None:
@@ -171,4 +203,3 @@ def edition_by_year(year: int | None) -> Edition | None:
         if ed.year == year:
             return ed
     return None
-
