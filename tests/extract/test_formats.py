@@ -222,8 +222,6 @@ def test_ocr_boxes_become_lines_with_tab_separated_cells() -> None:
 # ------------------------------------------------------------------ column-order text
 
 
-@pytest.mark.xfail(strict=True, reason="table reader (indexer/extract/tables, another helper's) does not "
-                   "read column-order text: it reports 'verified' with numbers from the wrong cells")
 def test_column_order_text_never_gives_verified_wrong_numbers() -> None:
     for i in range(8):
         d = draw_report(i, 1, ("tabs",))
