@@ -25,7 +25,7 @@ from collections import Counter
 from operator import itemgetter
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -51,7 +51,7 @@ class _TextTokenizer(Tokenizer):
         t.boost = 1.0
         t.stopped = False
         if not tokenize:
-            t.original = t.text = value
+            t.original = t.text = value  # type: ignore[attr-defined]  # whoosh's Token does not declare it
             if positions:
                 t.pos = start_pos
             if chars:
@@ -61,7 +61,7 @@ class _TextTokenizer(Tokenizer):
         for i, (text, start, end) in enumerate(self._pieces(value)):
             t.text = text
             if keeporiginal:
-                t.original = text
+                t.original = text  # type: ignore[attr-defined]  # whoosh's Token does not declare it
             if positions:
                 t.pos = start_pos + i
             if chars:
@@ -206,8 +206,10 @@ def bigrams(phrase: str) -> list[str]:
 
 
 def _grams_field() -> PrecomputedText:
-    field = PrecomputedText(analyzer=BigramTokenizer(), phrase=True)
-    field.format = ArrayPositions(field_boost=field.format.field_boost)
+    # Ignored for mypy: whoosh annotates ``analyzer`` as an Analyzer, yet takes any tokenizer (a
+    # Composable); and it declares ``FieldType.format`` as ``None`` at class level.
+    field = PrecomputedText(analyzer=BigramTokenizer(), phrase=True)  # type: ignore[arg-type]
+    field.format = ArrayPositions(field_boost=field.format.field_boost)  # type: ignore[assignment, attr-defined]
     return field
 
 
@@ -216,14 +218,15 @@ def make_schema() -> Schema:
     (``SCHEMA_VERSION`` changes force a full rebuild)."""
     from indexer.engine.facets import current
 
-    fields: dict[str, object] = {
+    # Ignored for mypy (arg-type): whoosh annotates ``analyzer`` as an Analyzer, yet takes any tokenizer.
+    fields: dict[str, FieldType] = {
         "id": ID(stored=True, unique=True),
         "file": ID(stored=True, sortable=True),  # sortable: the column breaks ties in sorts
         "sha1": ID(stored=True),
         "title": STORED(),
-        "title_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=3.0),
-        "body_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=2.0),
-        "words": PrecomputedText(analyzer=PreTokenizedTokenizer(), phrase=False),
+        "title_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=3.0),  # type: ignore[arg-type]
+        "body_words": TEXT(analyzer=PreTokenizedTokenizer(), phrase=False, field_boost=2.0),  # type: ignore[arg-type]
+        "words": PrecomputedText(analyzer=PreTokenizedTokenizer(), phrase=False),  # type: ignore[arg-type]
         "grams": _grams_field(),
         "facts": STORED(),  # JSON of every extracted fact
         "text_z": STORED(),  # zlib-compressed original text

@@ -31,8 +31,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     # Readable JSON: Chinese as is, keys in the order the query core gives them.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     app.extensions[_EXT] = {"index": None, "lock": threading.Lock()}
 
     from . import api, labels, present, render, urls, views

@@ -47,10 +47,10 @@ def years(reports: list[tuple[str, str, dict]]) -> list[YearRow]:
         nums = {k: number(facts, g, s) for k, g, s in KEY_NUMBERS}
         year = facts.get("year")
         follows = prev is not None and prev.year is not None and year == prev.year + 1
-        change = {k: (v - prev.numbers[k]) if follows and v is not None and prev.numbers[k] is not None
+        change = {k: (v - p) if follows and v is not None and (p := prev.numbers[k]) is not None
                   else None for k, v in nums.items()} if prev else dict.fromkeys(nums)
         row = YearRow(rid, title, year, facts.get("status"), nums, change)
-        if follows and prev_facts is not None:
+        if follows and prev is not None and prev_facts is not None:
             before = number(prev_facts, "applications", "carried_forward")
             now = nums["applications_carried_over"]
             if before is not None and now is not None:

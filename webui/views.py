@@ -194,7 +194,7 @@ def search():
         error=error,
         notes=notes,
         past_end=past_end,
-        last_page_url=search_url(query.with_page(result.pages)) if past_end else None,
+        last_page_url=search_url(query.with_page(result.pages)) if past_end and result else None,
         cuts=word_cuts(query) if result else [],
         facet_hints=facet_hints(query) if result else [],
         trees=_trees(query, result),

@@ -23,6 +23,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import IndexWriter
 
 from indexer.engine.buildlock import locked_build
 from indexer.engine.generations import (
@@ -180,7 +181,8 @@ class _LazyWriter:
 
     def __init__(self, gen: Path) -> None:
         self.gen = gen
-        self.ix = self.writer = None
+        self.ix: Any = None  # whoosh's open_index is unannotated
+        self.writer: IndexWriter | None = None
 
     def __call__(self):
         if self.writer is None:
@@ -276,7 +278,9 @@ def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str,
         e = entries.get(rel)
         size, mtime = (e.size, e.mtime_ns) if e else (None, None)
         if doc is None and reason is None:  # same content as recorded: only its stat changed
-            files_out[rel] = FileRecord(known_sha1[rel], size, mtime)
+            sha1 = known_sha1[rel]
+            assert sha1 is not None  # it came back unchanged: it had a recorded hash
+            files_out[rel] = FileRecord(sha1, size, mtime)
             summary.unchanged += 1
             touched.add(rel)
             continue

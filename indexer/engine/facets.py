@@ -210,15 +210,15 @@ class Registry:
 
     def __init__(self, facets: tuple[Facet | HierarchyFacet, ...]) -> None:
         self.hierarchies = tuple(f for f in facets if isinstance(f, HierarchyFacet))
-        facets = tuple(f for f in facets if not isinstance(f, HierarchyFacet))
-        names = [f.name for f in facets]
+        plain = tuple(f for f in facets if not isinstance(f, HierarchyFacet))
+        names = [f.name for f in plain]
         if len(set(names)) != len(names):
             raise ValueError(f"facet names repeat: {names}")
-        self.facets = facets
-        self._by_name = {f.name: f for f in facets}
+        self.facets = plain
+        self._by_name = {f.name: f for f in plain}
         # read for every facet value of every search: computed once
-        numbers = [f for f in facets if isinstance(f, NumberFacet)]
-        self.listed = tuple(f.name for f in facets if f.listed)  # counted for every search, in order
+        numbers = [f for f in plain if isinstance(f, NumberFacet)]
+        self.listed = tuple(f.name for f in plain if f.listed)  # counted for every search, in order
         self.rank = {name: i for i, name in enumerate(self.listed)}  # display place of a listed facet
         self.ranged = tuple(f.name for f in numbers if f.ranged)  # filtered with <name>_min / _max
         self.numbers = tuple(f.name for f in numbers)

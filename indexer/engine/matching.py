@@ -28,6 +28,9 @@ from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, 
 from indexer.extract.normalise import normalise_query_phrase
 from indexer.schema import bigrams
 
+# Document numbers: frozen when they come from (or are cut from) the term cache, which must not change.
+DocIds = set[int] | frozenset[int]
+
 
 class DocSets:
     """Document-number sets over one searcher (one index version)."""
@@ -65,7 +68,7 @@ class DocSets:
                 _add_ids(out, leaf, offset, field, term.decode("utf-8") if isinstance(term, bytes) else term)
         return out & self.all
 
-    def numeric(self, field: str, low: int | None, high: int | None, within: set[int] | None) -> set[int]:
+    def numeric(self, field: str, low: int | None, high: int | None, within: DocIds | None) -> set[int]:
         values, present = self._numbers(field)
         ok = present.copy()
         if low is not None:
@@ -75,7 +78,7 @@ class DocSets:
         found = set(np.flatnonzero(ok).tolist())
         return found & (self.all if within is None else within)
 
-    def phrase(self, text: str, within: set[int] | None = None) -> set[int]:
+    def phrase(self, text: str, within: DocIds | None = None) -> set[int]:
         """Documents whose normalised text contains ``text`` (already normalised)."""
         if not text:
             return set(self.all if within is None else within)
@@ -84,8 +87,8 @@ class DocSets:
             return found if within is None else found & within
         grams = bigrams(text)
         if len(grams) == 1:
-            found = self.term("grams", grams[0])
-            return set(found if within is None else found & within)
+            hits = self.term("grams", grams[0])
+            return set(hits if within is None else hits & within)
         dfs = {g: self.reader.doc_frequency("grams", g) for g in set(grams)}
         if not all(dfs.values()):
             return set()
@@ -93,7 +96,7 @@ class DocSets:
         offsets: dict[str, list[int]] = {}
         for o in sorted(cover(len(grams), anchor), key=lambda o: (dfs[grams[o]], o)):
             offsets.setdefault(grams[o], []).append(o)
-        found: set[int] = set()
+        found = set()
         ordered = sorted(within) if within is not None else None
         for leaf, base, n in self.leaves:
             local = None
@@ -117,7 +120,7 @@ class DocSets:
         return self._gram_keys.put(key, position_keys(leaf, gram, None))
 
     # -- the tree --------------------------------------------------------------------------------
-    def evaluate(self, node: Node | None, within: set[int] | None = None) -> set[int]:
+    def evaluate(self, node: Node | None, within: DocIds | None = None) -> DocIds:
         """The documents matching ``node`` (within ``within`` when given)."""
         if node is None:
             return set(self.all if within is None else within)
@@ -152,12 +155,12 @@ class DocSets:
             return result
         raise TypeError(node)
 
-    def _word(self, text: str, within: set[int] | None) -> set[int]:
+    def _word(self, text: str, within: DocIds | None) -> DocIds:
         """Words: all jieba words of the text present, or the text itself present."""
         if not text:
             return set(self.all if within is None else within)
         words = query_words(text)
-        by_words: set[int] = set()
+        by_words: DocIds = set()
         if words:
             sets = sorted((self.term("words", w) for w in dict.fromkeys(words)), key=len)
             by_words = set(sets[0]) if within is None else sets[0] & within
@@ -224,6 +227,7 @@ def _phrase_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray], offs
                 starts = starts[shifted[idx] == starts]
             if not len(starts):
                 return _EMPTY
+        assert starts is not None  # every bigram of ``offsets`` has an offset
         want = _distinct_docs(starts).tolist()
     return _EMPTY if starts is None else _distinct_docs(starts)
 
@@ -250,6 +254,7 @@ def position_keys(leaf, gram: str, want: list[int] | None) -> np.ndarray:
     that may hold a document of ``want`` (all blocks if None)."""
     parts: list[np.ndarray] = []
     for ids, values, _w in blocks(leaf, "grams", gram, want, values=True):
+        assert values is not None  # asked for with values=True
         words = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) >> 2
         # ArrayPositions: a 4-byte frequency, then the positions as native uint32
         flat = np.frombuffer(b"".join(values), dtype=np.uint32)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import cast
 
 from whoosh import query as wq
 
@@ -224,14 +225,16 @@ class _Parser:
     def primary(self) -> Node:
         tok = self.take()
         if tok.kind == "LPAR":
-            if self.peek() is None:
+            inner = self.peek()
+            if inner is None:
                 raise QueryError("括号不成对：缺少 “)”（unbalanced parenthesis）")
-            if self.peek().kind == "RPAR":
+            if inner.kind == "RPAR":
                 raise QueryError("括号内为空")
             self.deeper()
             node = self.or_expr()
             self.depth -= 1
-            if self.peek() is None or self.peek().kind != "RPAR":
+            end = self.peek()
+            if end is None or end.kind != "RPAR":
                 raise QueryError("括号不成对：缺少 “)”（unbalanced parenthesis）")
             self.take()
             return node
@@ -240,7 +243,7 @@ class _Parser:
         if tok.kind == "PHRASE":
             return Phrase(str(tok.value))
         if tok.kind == "FIELD":
-            name, value = tok.value  # type: ignore[misc]
+            name, value = cast(tuple[str, str], tok.value)
             return _field_node(name, value)
         if tok.kind in ("AND", "OR"):
             raise QueryError(f"{tok.value} 前面缺少检索词（stray {tok.value}）")

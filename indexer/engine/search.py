@@ -413,6 +413,7 @@ def _filter_nodes(query: Query, registry: facets.Registry) -> tuple:
     """The URL's facet selections and ranges as query-language nodes (ANDed with the text)."""
     nodes: list = []
     for name, vals in query.filters:
+        terms: list[querylang.Node]
         if isinstance(registry.get(name), facets.NumberFacet):
             terms = []
             for v in vals:

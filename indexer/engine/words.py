@@ -23,7 +23,7 @@ def cut_words(text: str) -> list[str]:
     import jieba
 
     init_jieba()
-    out = []
+    out: list[str] = []
     append = out.append
     for w in jieba.cut_for_search(text):
         if w.isalnum():  # nearly every word: nothing to strip, something to keep

@@ -177,7 +177,7 @@ def _n_headings(text: str) -> int:
     squeezed = _SPACES.sub("", text)
     if not any(p in squeezed for p in _PARTS):  # most elements: no part name at all
         return 0
-    found = set()
+    found: set[str] = set()
     for line in text.split("\n"):
         line = _SPACES.sub("", line)
         if any(p in line for p in _PARTS):

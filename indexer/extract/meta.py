@@ -326,7 +326,8 @@ def _source_url(text: str) -> str | None:
         if m:
             return _clean_url(m.group(1))
     with_path = [u for u in weaker if re.search(r"//[^/]+/[^/\s]+", u)]
-    return (with_path or weaker or [None])[0]
+    best = with_path or weaker
+    return best[0] if best else None
 
 
 def read_meta(text: str) -> Meta:

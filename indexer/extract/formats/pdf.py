@@ -17,6 +17,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from indexer.extract.formats import FormatError, despace, join_wrapped
 
@@ -68,12 +69,13 @@ class _Para:
     open_end: bool = False  # its last line runs to the right margin
 
 
-def _page_items(page) -> list[tuple[float, str, object]]:
+def _page_items(page) -> list[tuple[float, str, Any]]:
     """(top, kind, content) of the page's paragraphs (kind ``text``, content: a :class:`_Para`) and
-    tables (kind ``table``, content: rows of cells), in reading order."""
+    tables (kind ``table``, content: rows of cells), in reading order. (``Any``: the kind says which
+    type the content has, which a type checker cannot follow through the tuple.)"""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    items: list[tuple[float, str, object]] = [(t.bbox[1], "table", t.extract()) for t in tables]
+    items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t.extract()) for t in tables]
     rest = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = [ln for ln in rest.extract_text_lines(return_chars=False) if ln["text"].strip()]
     right = max((ln["x1"] for ln in lines), default=0.0)
@@ -173,7 +175,7 @@ def read_pdf(data: bytes) -> PdfText:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    items: list[tuple[str, list]] = []
+    items: list[tuple[str, Any]] = []  # (kind, content) as _page_items gives them
     chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -181,7 +183,8 @@ def read_pdf(data: bytes) -> PdfText:
             for page in pdf.pages:
                 chars += sum(1 for c in page.chars if not c["text"].isspace())
                 for n, (_, kind, content) in enumerate(_page_items(page)):
-                    prev_kind, prev = items[-1] if items else ("", None)
+                    last: tuple[str, Any] = items[-1] if items else ("", None)  # None: kind "" matches none
+                    prev_kind, prev = last
                     if n == 0 and kind == "table" and prev_kind == "table":
                         content = _continue_split_row(prev, content)
                     elif n == 0 and kind == "text" and prev_kind == "text" and _continues(prev, content):

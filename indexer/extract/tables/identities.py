@@ -89,9 +89,10 @@ def derive(
             if not unk:
                 continue
             rest = [(known.get(c), k) for c, k in eq.terms if c not in open_cells]
-            if any(v is None for v, _ in rest):
+            known_rest = [(v, k) for v, k in rest if v is not None]
+            if len(known_rest) < len(rest):
                 continue
-            need = -sum(v * k for v, k in rest)  # type: ignore[operator]
+            need = -sum(v * k for v, k in known_rest)
             signs = {k for _, k in unk}
             if len(unk) == 1:
                 c, k = unk[0]
