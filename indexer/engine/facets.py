@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -72,9 +73,10 @@ class Facet:
         """A value from a URL argument or query text, as stored. Raises :class:`QueryError`."""
         return value
 
-    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
-        """The counted values in display order."""
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
+        """The counted values in display order (the first ``limit`` of them: a town facet over
+        10,000 reports has thousands of values, and only the top ones are shown)."""
+        return _first(counts.items(), lambda kv: (-kv[1], kv[0]), limit)
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,11 @@ class ValueFacet(Facet):
         value = self.extract(facts)
         return str(value) if value else None
 
-    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
+    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
         if not self.order:
-            return super().ordered(counts)
+            return super().ordered(counts, limit)
         rank = {v: i for i, v in enumerate(self.order)}
-        return sorted(counts.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+        return _first(counts.items(), lambda kv: rank.get(kv[0], len(rank)), limit)
 
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
@@ -134,9 +136,9 @@ class YesNoFacet(Facet):
     def parse(self, value: str) -> str:
         return yes_no(value, self.name)
 
-    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
+    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
         rank = {YES: 0, NO: 1, UNKNOWN: 2}
-        return sorted(counts.items(), key=lambda kv: rank.get(kv[0], 3))
+        return _first(counts.items(), lambda kv: rank.get(kv[0], 3), limit)
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,16 @@ class NumberFacet(Facet):
         value = self.extract(facts)
         return value if isinstance(value, int) else None
 
-    def ordered(self, counts: Counter) -> list[tuple[str, int]]:
-        return sorted(counts.items(), key=lambda kv: int(kv[0]), reverse=True)
+    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
+        return _first(counts.items(), lambda kv: -int(kv[0]), limit)
+
+
+def _first(items, key, limit: int | None) -> list[tuple[str, int]]:
+    """``sorted(items, key=key)[:limit]``, without sorting all of them when only a few are wanted."""
+    items = list(items)
+    if limit is None or limit >= len(items):
+        return sorted(items, key=key)
+    return heapq.nsmallest(limit, items, key=key)
 
 
 def share(numerator: Extract, denominator: Extract) -> Extract:

@@ -176,7 +176,8 @@ class SearchIndex:
             facet = self.facets[name]
             counts = all_counts[name]
             selected = query.selected(name)
-            shown = facet.ordered(counts)[:facet.shown(name in query.expand)]
+            size = facet.shown(name in query.expand)
+            shown = facet.ordered(counts, size)[:size]
             shown_vals = {v for v, _ in shown}
             shown += [(v, counts.get(v, 0)) for v in selected if v not in shown_vals]
             out[name] = [FacetValue(v, c, v in selected, query.toggled(name, v)) for v, c in shown]

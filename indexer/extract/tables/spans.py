@@ -43,8 +43,8 @@ def token_spans(cells: Cells, text: str, wanted: set[int]) -> dict[int, Span]:
     starts: list[int] | None = None
     if len(cells.raw_lines) == text.count("\n") + 1:
         starts = [0]
-        for line in text.split("\n"):
-            starts.append(starts[-1] + len(line) + 1)
+        for text_line in text.split("\n"):
+            starts.append(starts[-1] + len(text_line) + 1)
     line = -1
     for i, tok in enumerate(cells.tokens[: last + 1]):
         if starts is not None:
