@@ -26,8 +26,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import cast
 
-from whoosh import query as wq
-
 from indexer.engine import facets
 from indexer.engine.errors import QueryError
 from indexer.engine.words import cut_words
@@ -325,14 +323,6 @@ def scoring_terms(node: Node | None) -> list[tuple[str, str]]:
         elif len(text) >= 2:
             terms.extend(("grams", g) for g in dict.fromkeys(bigrams(text)))
     return list(dict.fromkeys(terms))
-
-
-def scoring_query(node: Node | None) -> wq.Query | None:
-    """:func:`scoring_terms` as a whoosh query (for whoosh's own searcher)."""
-    terms = [wq.Term(f, t) for f, t in scoring_terms(node)]
-    if not terms:
-        return None
-    return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
 def needles(node: Node | None) -> list[str]:

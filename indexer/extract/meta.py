@@ -20,6 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from indexer.extract.text import CJK_CLASS
+
 __all__ = ["Meta", "clean_line", "find_title", "read_meta"]
 
 
@@ -134,7 +136,7 @@ def _title_rest(line: str, after: list[str]) -> str | None:
 
 
 # Han characters, the rare ones of the extensions too (place names use them: 㵲阳镇).
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_HAN = CJK_CLASS  # the one definition of a Chinese character (indexer/extract/text.py)
 _CJK_RUN = rf"[{_HAN}()（）]"
 # A title standing inside a line of page chrome: a run of characters (the body) up to the year, and
 # on to 信息公开…报告 ("…> 正文 X镇人民政府关于2021年度政府信息公开工作的年度报告 来源：…").
@@ -281,7 +283,7 @@ _URL_CONTEXT = re.compile(r"公开|查阅|下载|公布|发布|刊登|获取|浏
 
 
 _PAGE_URL = re.compile(
-    r"(?:(?:本页|本文|原文|网页|页面|文章|信息)(?:网址|地址|链接)|(?<![\u4e00-\u9fff])(?:网址|链接地址|URL))\s*[:：]\s*",
+    rf"(?:(?:本页|本文|原文|网页|页面|文章|信息)(?:网址|地址|链接)|(?<![{_HAN}])(?:网址|链接地址|URL))\s*[:：]\s*",
     re.IGNORECASE,
 )
 # A line that is only an address (the header or footer a browser prints on a saved page), maybe

@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 
 from indexer.extract.gazetteer import MUNICIPALITIES, Division, Gazetteer, gazetteer
 from indexer.extract.meta import clean_line, find_title
+from indexer.extract.text import CJK_CLASS, strip_tags
 
 __all__ = ["Places", "body_id", "canonical_body", "resolve_places", "strip_label"]
 
@@ -87,7 +88,7 @@ class Places:
 
 # --- finding the body -------------------------------------------------------------------------------
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"  # Han, extensions too (㵲阳镇)
+_CJK = CJK_CLASS  # Han, extensions too (㵲阳镇): the one definition, indexer/extract/text.py
 _GOV = ("人民政府", "政府", "街道办事处", "办事处")
 # What an organ's name ends with. Longest first: the first that matches wins.
 _ORGAN_END = re.compile(
@@ -117,7 +118,7 @@ def strip_label(s: str) -> str:
 def _squash(s: str) -> str:
     """NFKC, markup dropped, and whitespace removed between Chinese characters (PDF text splits names)."""
     s = unicodedata.normalize("NFKC", s)
-    s = re.sub(r"</?[a-zA-Z][^>]*>|\*\*", "", s)
+    s = strip_tags(s).replace("**", "")
     return re.sub(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])", "", s)
 
 

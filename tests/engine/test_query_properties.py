@@ -44,7 +44,7 @@ def test_any_string_parses_or_raises_query_error(q):
 def test_needles_and_scoring_of_any_parsed_query(q):
     node = parses_or_explains(q)
     querylang.needles(node)
-    querylang.scoring_query(node)
+    querylang.scoring_terms(node)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ stream* that :mod:`indexer.extract.tables.labels` searches.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -55,10 +54,6 @@ class Cells:
         if pos >= len(self.stream_tok):
             return len(self.tokens)
         return self.stream_tok[pos]
-
-    def stream_pos_of_token(self, tok: int) -> int:
-        """The first stream position at or after token ``tok``."""
-        return bisect.bisect_left(self.stream_tok, tok)
 
 
 def _protected_spans(s: str) -> list[tuple[int, int]]:
