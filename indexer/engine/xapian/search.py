@@ -1,0 +1,356 @@
+"""Searching the shards: the query language's tree → a Xapian query, results as the whoosh backend
+gives them (``indexer.engine.query``'s ``SearchResult``, ``Hit``, ``FacetValue``, ``ReportView``).
+
+Matching is the same set as the whoosh backend's (``matching.DocSets``), built from Xapian
+operators: a word is (all its jieba words) OR (the string as a phrase); a phrase an ``OP_PHRASE``
+over its bigrams; filters boolean terms; ranges ``OP_VALUE_RANGE`` over ``sortable_serialise``d
+slots; NOT an ``OP_AND_NOT`` from all documents. The match is given weight 0 and ranking comes
+from an ``OP_AND_MAYBE`` of BM25 over the positive words (title ×3, body name ×2) and phrase
+bigrams, so ranking never changes what matches. Facet counts are ``ValueCountMatchSpy``s over
+every match (``checkatleast`` = all documents), merged by Xapian across the shards.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.engine import highlight, querylang
+from indexer.engine.errors import IndexMissing, QueryError
+from indexer.engine.query import (
+    FACETS,
+    Hit,
+    Query,
+    ReportView,
+    SearchIndex,
+    SearchResult,
+    _filter_nodes,
+    warm_up,
+)
+from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
+from indexer.engine.xapian import schema as xs
+from indexer.engine.xapian.cluster import Shard, ShardUnavailable, allow_partial_var, combine, probe
+from indexer.extract.normalise import normalise_query_phrase, search_text
+from indexer.schema import bigrams
+
+__all__ = ["ClusterResult", "ShardUnavailable", "XapianIndex", "to_query"]
+
+@dataclass
+class ClusterResult(SearchResult):
+    """A ``SearchResult`` that says whether shards were missing (only with allow_partial)."""
+
+    partial: bool = False
+    missing_shards: list[str] = field(default_factory=list)
+
+    def to_json(self, base: str = "/") -> dict:
+        out = super().to_json(base)
+        out["partial"] = self.partial
+        out["missing_shards"] = self.missing_shards
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The query tree → Xapian
+
+
+def to_query(node: Node | None):
+    """The Xapian query matching the same reports as ``DocSets.evaluate(node)``."""
+    import xapian
+
+    if node is None:
+        return xapian.Query.MatchAll
+    if isinstance(node, FieldTerm):
+        return xapian.Query(xs.field_term(node.field, node.value))
+    if isinstance(node, FieldRange):
+        return _range(node)
+    if isinstance(node, Phrase):
+        return phrase_query(normalise_query_phrase(node.text))
+    if isinstance(node, Word):
+        return _word(normalise_query_phrase(node.text))
+    if isinstance(node, Not):
+        return xapian.Query(xapian.Query.OP_AND_NOT, xapian.Query.MatchAll, to_query(node.child))
+    if isinstance(node, Or):
+        return xapian.Query(xapian.Query.OP_OR, [to_query(c) for c in node.children])
+    if isinstance(node, And):
+        pos = [to_query(c) for c in node.children if not isinstance(c, Not)]
+        neg = [to_query(c.child) for c in node.children if isinstance(c, Not)]
+        q = xapian.Query(xapian.Query.OP_AND, pos) if pos else xapian.Query.MatchAll
+        if neg:
+            q = xapian.Query(xapian.Query.OP_AND_NOT, q, xapian.Query(xapian.Query.OP_OR, neg))
+        return q
+    raise TypeError(node)
+
+
+def phrase_query(text: str):
+    """Reports whose normalised text contains ``text``: its bigrams at consecutive positions."""
+    import xapian
+
+    if not text:
+        return xapian.Query.MatchAll
+    if len(text) == 1:  # any bigram starting with it, or the text's last character alone
+        return xapian.Query(xapian.Query.OP_WILDCARD, xs.GRAM_PREFIX + text)
+    grams = [xs.GRAM_PREFIX + g for g in bigrams(text)]
+    if len(grams) == 1:
+        return xapian.Query(grams[0])
+    return xapian.Query(xapian.Query.OP_PHRASE, grams, len(grams))
+
+
+def _word(text: str):
+    import xapian
+
+    if not text:
+        return xapian.Query.MatchAll
+    words = list(dict.fromkeys(query_words(text)))
+    phrase = phrase_query(text)
+    if not words:
+        return phrase
+    return xapian.Query(xapian.Query.OP_OR, [xapian.Query(xapian.Query.OP_AND, words), phrase])
+
+
+def _range(node: FieldRange):
+    import xapian
+
+    slot = xs.NUMBER_SLOTS.get(node.field)
+    if slot is None:
+        raise QueryError(f"{node.field} 不是数值字段")
+    low = xapian.sortable_serialise(node.low if node.low is not None else -1e300)
+    if node.high is None:
+        return xapian.Query(xapian.Query.OP_VALUE_GE, slot, low)
+    return xapian.Query(xapian.Query.OP_VALUE_RANGE, slot, low, xapian.sortable_serialise(node.high))
+
+
+def scoring_query(node: Node | None):
+    """BM25 over the positive words and phrase bigrams (``querylang.scoring_terms``' choice)."""
+    import xapian
+
+    parts = []
+    for fieldname, text in querylang.scoring_terms(node):
+        if fieldname == "words":
+            parts.append(xapian.Query(text))
+        elif fieldname == "title_words":
+            parts.append(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, xapian.Query(xs.TITLE_PREFIX + text),
+                                      xs.TITLE_WEIGHT))
+        elif fieldname == "body_words":
+            parts.append(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, xapian.Query(xs.BODY_PREFIX + text),
+                                      xs.BODY_WEIGHT))
+        elif fieldname == "grams":
+            parts.append(xapian.Query(xs.GRAM_PREFIX + text))
+    return xapian.Query(xapian.Query.OP_OR, parts) if parts else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+class XapianIndex:
+    """The shards of one index as one searchable index; the same methods as ``SearchIndex``.
+
+    Xapian database handles are not thread-safe: requests take turns on the open handle (each
+    search is a few round trips to the shards, which do the work in parallel processes)."""
+
+    def __init__(self, shards: list[Shard], index_dir: str | Path = "") -> None:
+        self.shards = list(shards)
+        self.index_dir = str(index_dir)
+        self._lock = threading.Lock()
+        self._db = None
+        self._missing: list[str] = []
+        warm_up()
+
+    # -- opening -------------------------------------------------------------------------------
+    def _database(self, allow_partial: bool):
+        """(database over the answering shards, missing shard specs)."""
+        if self._db is not None and not self._missing:
+            try:
+                self._db.reopen()  # see the shards' latest commits
+                return self._db, []
+            except Exception:
+                self._db = None
+        live, dead, detail = probe(self.shards)
+        if dead and (not allow_partial or not live):
+            self._db = None
+            raise ShardUnavailable(dead, detail)
+        for _shard, db in live:
+            schema = db.get_metadata("nianbao_schema").decode("utf-8")
+            if schema and schema != xs.SCHEMA_VERSION:
+                raise IndexMissing(f"shard {_shard.spec} was built by another version of nianbao (schema "
+                                   f"{schema}, this one reads {xs.SCHEMA_VERSION}): rebuild with "
+                                   "`python -m indexer build --backend xapian --full`")
+        self._db, self._missing = combine([db for _s, db in live]), dead
+        return self._db, dead
+
+    def _run(self, allow_partial: bool, fn):
+        """``fn(db)`` under the lock; a shard that fails mid-search is found and reported."""
+        import xapian
+
+        with self._lock:
+            for attempt in range(3):
+                db, missing = self._database(allow_partial)
+                try:
+                    return fn(db), missing
+                except xapian.DatabaseModifiedError:
+                    self._db = None  # a commit overtook this read: reopen and run again
+                except (xapian.NetworkError, xapian.DatabaseError) as err:
+                    self._db = None
+                    if attempt == 2:
+                        raise ShardUnavailable([s.spec for s in self.shards], str(err)) from err
+            raise ShardUnavailable([s.spec for s in self.shards], "database kept changing")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> XapianIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def stats(self) -> dict:
+        def get(db):
+            return {"reports": db.get_doccount(), "built": None, "index_dir": self.index_dir,
+                    "generation": f"xapian, {len(self.shards)} shards",
+                    "shards": [s.spec for s in self.shards]}
+
+        out, missing = self._run(allow_partial_var.get(), get)
+        if missing:
+            out["missing_shards"] = missing
+        return out
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, query: Query, base: str = "/", allow_partial: bool | None = None) -> ClusterResult:
+        import xapian
+
+        t0 = time.perf_counter()
+        allow = allow_partial_var.get() if allow_partial is None else allow_partial
+        node = querylang.parse(query.q)
+        filters = _filter_nodes(query)
+        combined = And((*filters, node)) if node is not None else (And(filters) if filters else None)
+        match = xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(combined), 0.0)
+        scoring = scoring_query(node) if query.sort == "relevance" else None
+        xq = xapian.Query(xapian.Query.OP_AND_MAYBE, match, scoring) if scoring is not None else match
+        hay = querylang.needles(node)
+        start = (query.page - 1) * query.per_page
+
+        def run(db):
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xq)
+            enquire.set_weighting_scheme(xapian.BM25Weight())
+            slot = xs.SORT_SLOTS["year" if query.sort == "relevance" else query.sort][2]
+            if scoring is not None:
+                enquire.set_sort_by_relevance_then_value(slot, False)
+            else:
+                enquire.set_sort_by_value(slot, False)
+            spies = {}
+            for facet in FACETS:
+                spies[facet] = xapian.ValueCountMatchSpy(xs.FACET_SLOTS[facet])
+                enquire.add_matchspy(spies[facet])
+            mset = enquire.get_mset(start, query.per_page, db.get_doccount())
+            rows = [(item.document.get_data(), item.weight) for item in mset]
+            counts = {facet: {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
+                      for facet, spy in spies.items()}
+            return mset.get_matches_estimated(), rows, counts
+
+        (total, rows, counts), missing = self._run(allow, run)
+        from collections import Counter
+
+        counters = {name: Counter(c) for name, c in counts.items()}
+        # the whoosh backend's facet listing (order, top values, selected ones, toggle URLs)
+        facets = SearchIndex._facets(None, query, counters, base)  # type: ignore[arg-type]
+        totals = {name: len(counters[name]) for name in FACETS}
+        hits = [self._hit(_data(raw), weight if scoring is not None and weight > 0 else None, hay, query)
+                for raw, weight in rows]
+        return ClusterResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay, totals,
+                             partial=bool(missing), missing_shards=list(missing))
+
+    @staticmethod
+    def _hit(data: dict, score: float | None, hay: list[str], query: Query) -> Hit:
+        facts, original = data["facts"], data["text"]
+        url = query.url(f"/reports/{data['id']}")
+        if hay:
+            norm = search_text(original)
+            snips = highlight.snippets(original, hay, norm=norm)
+            if highlight.find_spans(norm.text, hay, limit=1):
+                url += "#hit-1"
+        else:
+            snips = highlight.opening(original)
+        return Hit(
+            id=data["id"], file=data["file"], title=data.get("title") or data["file"],
+            body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),
+            county=facts.get("county"), city=facts.get("city"), province=facts.get("province"),
+            applications_new=(facts.get("applications") or {}).get("new"),
+            reconsideration_total=(facts.get("reconsideration") or {}).get("total"),
+            litigation_total=facts.get("litigation_total"), status=facts.get("status"),
+            snippets=snips, url=url, source_url=facts.get("source_url"),
+            score=round(score, 4) if score is not None else None,
+        )
+
+    # -- one report ----------------------------------------------------------------------------
+    def _stored_by_id(self, report_id: str) -> tuple[dict | None, str]:
+        import xapian
+
+        def get(db):
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xapian.Query(xs.id_term(report_id)))
+            mset = enquire.get_mset(0, 1)
+            for item in mset:
+                return item.document.get_data(), item.document.get_value(xs.FILE_SLOT)
+            return None, None
+
+        (raw, _file), _missing = self._run(allow_partial_var.get(), get)
+        return (_data(raw) if raw is not None else None), ""
+
+    def report(self, report_id: str, q: str = "") -> ReportView | None:
+        data, _ = self._stored_by_id(report_id)
+        if data is None:
+            return None
+        facts, text = data["facts"], data["text"]
+        hay = querylang.needles(querylang.parse(q)) if q else []
+        html, count = highlight.highlight_text(text, hay)
+        return ReportView(data["id"], data["file"], data.get("title") or data["file"], facts, text, html,
+                          count, facts.get("source_url"))
+
+    def raw(self, report_id: str) -> tuple[bytes, str] | None:
+        """The original file, from the corpus folder the shard was built from, when this machine has
+        it (a remote shard's folder usually is not here: the web layer's CORPUS_DIR serves then)."""
+        data, _ = self._stored_by_id(report_id)
+        if data is None:
+            return None
+        corpus, _missing = self._run(allow_partial_var.get(), lambda db: db.get_metadata("nianbao_corpus"))
+        if not corpus:
+            return None
+        root = Path(corpus.decode("utf-8") if isinstance(corpus, bytes) else corpus)
+        path = root / data["file"] if root.is_dir() else root
+        try:
+            return path.read_bytes(), Path(data["file"]).name
+        except OSError:
+            return None
+
+
+def _data(raw: bytes) -> dict:
+    return json.loads(zlib.decompress(raw).decode("utf-8"))
+
+
+def open_index(index_dir: str | Path, backend: str | None = None, shards: str | None = None):
+    """The served index for ``backend`` (default ``NIANBAO_BACKEND``, else whoosh): a ``SearchIndex``,
+    or a ``XapianIndex`` over ``shards`` / ``NIANBAO_SHARDS`` / the local shard folders."""
+    import os
+
+    backend = (backend or os.environ.get("NIANBAO_BACKEND") or "whoosh").lower()
+    if backend == "whoosh":
+        return SearchIndex(index_dir)
+    if backend != "xapian":
+        raise ValueError(f"unknown backend {backend!r} (whoosh or xapian)")
+    try:
+        import xapian  # noqa: F401
+    except ImportError:
+        raise IndexMissing("the xapian backend needs the Xapian Python bindings: "
+                           "pip install nianbao[xapian]") from None
+    from indexer.engine.xapian.cluster import shards_from_env
+
+    return XapianIndex(shards_from_env(index_dir, shards), index_dir)
