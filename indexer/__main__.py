@@ -56,8 +56,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from indexer.engine.build import build_index
 
     try:
-        summary = build_index(args.corpus, args.index, full=args.full, procs=args.procs,
-                              progress=not args.quiet)
+        if args.backend == "xapian":  # N shard databases (docs/xapian.md)
+            from indexer.engine.xapian.build import build_xapian
+
+            summary = build_xapian(args.corpus, args.index, shards=args.shards, full=args.full,
+                                   procs=args.procs, progress=not args.quiet)
+        else:
+            summary = build_index(args.corpus, args.index, full=args.full, procs=args.procs,
+                                  progress=not args.quiet)
     except FileNotFoundError as err:
         sys.stderr.write(f"error: {err}\n")
         return 2
@@ -88,11 +94,12 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
 def cmd_search(args: argparse.Namespace) -> int:
     import re
 
-    from indexer.engine.query import FACET_LABELS, Query, SearchIndex
+    from indexer.engine.query import FACET_LABELS, Query
+    from indexer.engine.xapian.search import open_index
 
     try:
         query = Query.from_args(_query_args(args))
-        with SearchIndex(args.index) as index:
+        with open_index(args.index) as index:  # NIANBAO_BACKEND / NIANBAO_SHARDS choose the backend
             result = index.search(query)
     except QueryError as err:
         sys.stderr.write(f"query error: {err}\n")
@@ -186,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--full", action="store_true", help="rebuild from scratch (default: incremental)")
     p.add_argument("--procs", type=int, default=None, help="parser processes (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--backend", choices=["whoosh", "xapian"],
+                   default=os.environ.get("NIANBAO_BACKEND", "whoosh"))
+    p.add_argument("--shards", type=int, default=1, help="xapian: number of shard databases (default: 1)")
     p.set_defaults(func=cmd_build)
 
     from indexer.engine.query import FACETS, RANGES, SORTS

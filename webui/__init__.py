@@ -7,6 +7,7 @@ pages live in :mod:`webui.views`, their JSON twins in :mod:`webui.api`. Both cal
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 
 from indexer.engine.query import IndexMissing
+from indexer.engine.xapian.cluster import ShardUnavailable, allow_partial_var
 
 __all__ = ["create_app", "get_index"]
 
@@ -24,7 +26,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. Config keys: ``INDEX_DIR`` (default ``"index"``), ``CORPUS_DIR`` (optional,
     where ``/reports/<id>/raw`` looks for the original file when the index cannot give it)."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None)
+    app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None,
+                            BACKEND=os.environ.get("NIANBAO_BACKEND", "whoosh"),
+                            SHARDS=os.environ.get("NIANBAO_SHARDS"))  # xapian: host:port,host:port
     if config:
         app.config.update(config)
     # Readable JSON: Chinese as is, keys in the order the query core gives them.
@@ -48,6 +52,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             return {"error": message}, 503
         return render_template("no_index.html", error=str(err),
                                index_dir=str(app.config["INDEX_DIR"])), 503
+
+    @app.errorhandler(ShardUnavailable)
+    def shard_unavailable(err: ShardUnavailable):
+        if _wants_json():
+            return {"error": str(err), "missing_shards": err.shards}, 503
+        return render_template("error.html", code=503, title="分片无响应 Shard not answering",
+                               message=str(err)), 503
+
+    @app.before_request
+    def partial_results() -> None:
+        """``partial=1``: a xapian search runs on the shards that answer and says which are missing."""
+        allow_partial_var.set(request.args.get("partial", "") in ("1", "true", "yes"))
 
     for code, api_message, title, message in (
         (404, "not found", "找不到该页面 Not found", "这个地址没有内容。"),
@@ -86,7 +102,8 @@ def get_index():
         return index
     with state["lock"]:
         if state["index"] is None:
-            from indexer.engine.query import SearchIndex
+            from indexer.engine.xapian.search import open_index
 
-            state["index"] = SearchIndex(Path(current_app.config["INDEX_DIR"]))
+            cfg = current_app.config
+            state["index"] = open_index(Path(cfg["INDEX_DIR"]), cfg.get("BACKEND"), cfg.get("SHARDS"))
         return state["index"]
