@@ -39,6 +39,16 @@ from indexer.schema import bigrams
 
 __all__ = ["ClusterResult", "ShardUnavailable", "XapianIndex", "to_query"]
 
+
+COMMON_TERM_SHARE = 0.5  # ranking.COMMON_TERM_SHARE
+K1, B = 1.2, 0.75  # whoosh's BM25F parameters (Xapian's defaults are 1 and 0.5)
+
+
+def bm25():
+    import xapian
+
+    return xapian.BM25Weight(K1, 0, 1, B, 0.5)
+
 @dataclass
 class ClusterResult(SearchResult):
     """A ``SearchResult`` that says whether shards were missing (only with allow_partial)."""
@@ -123,22 +133,27 @@ def _range(node: FieldRange):
     return xapian.Query(xapian.Query.OP_VALUE_RANGE, slot, low, xapian.sortable_serialise(node.high))
 
 
-def scoring_query(node: Node | None):
-    """BM25 over the positive words and phrase bigrams (``querylang.scoring_terms``' choice)."""
+def scoring_query(node: Node | None, db=None):
+    """BM25 over the positive words and phrase bigrams (``querylang.scoring_terms``' choice).
+
+    As in the whoosh backend (``ranking.Ranker``), terms found in more than half of the reports of
+    ``db`` are left out (their idf is close to nothing); with none left, None: relevance cannot
+    separate the reports and they are ordered by year instead."""
     import xapian
 
+    limit = COMMON_TERM_SHARE * max(db.get_doccount(), 1) if db is not None else None
     parts = []
     for fieldname, text in querylang.scoring_terms(node):
-        if fieldname == "words":
-            parts.append(xapian.Query(text))
-        elif fieldname == "title_words":
-            parts.append(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, xapian.Query(xs.TITLE_PREFIX + text),
-                                      xs.TITLE_WEIGHT))
-        elif fieldname == "body_words":
-            parts.append(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, xapian.Query(xs.BODY_PREFIX + text),
-                                      xs.BODY_WEIGHT))
-        elif fieldname == "grams":
-            parts.append(xapian.Query(xs.GRAM_PREFIX + text))
+        prefix, weight = {"words": ("", 1.0), "title_words": (xs.TITLE_PREFIX, xs.TITLE_WEIGHT),
+                          "body_words": (xs.BODY_PREFIX, xs.BODY_WEIGHT),
+                          "grams": (xs.GRAM_PREFIX, 1.0)}.get(fieldname, (None, 0.0))
+        if prefix is None:
+            continue
+        term = prefix + text
+        if limit is not None and not 0 < db.get_termfreq(term) <= limit:
+            continue
+        q = xapian.Query(term)
+        parts.append(q if weight == 1.0 else xapian.Query(xapian.Query.OP_SCALE_WEIGHT, q, weight))
     return xapian.Query(xapian.Query.OP_OR, parts) if parts else None
 
 
@@ -232,38 +247,46 @@ class XapianIndex:
         filters = _filter_nodes(query)
         combined = And((*filters, node)) if node is not None else (And(filters) if filters else None)
         match = xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(combined), 0.0)
-        scoring = scoring_query(node) if query.sort == "relevance" else None
-        xq = xapian.Query(xapian.Query.OP_AND_MAYBE, match, scoring) if scoring is not None else match
         hay = querylang.needles(node)
         start = (query.page - 1) * query.per_page
 
         def run(db):
+            everything = db.get_doccount()  # checkatleast: every match is counted and spied on
+            scoring = scoring_query(node, db) if query.sort == "relevance" else None
+            xq = xapian.Query(xapian.Query.OP_AND_MAYBE, match, scoring) if scoring is not None else match
             enquire = xapian.Enquire(db)
             enquire.set_query(xq)
-            enquire.set_weighting_scheme(xapian.BM25Weight())
-            slot = xs.SORT_SLOTS["year" if query.sort == "relevance" else query.sort][2]
-            if scoring is not None:
-                enquire.set_sort_by_relevance_then_value(slot, False)
-            else:
-                enquire.set_sort_by_value(slot, False)
+            enquire.set_weighting_scheme(bm25())
             spies = {}
             for facet in FACETS:
                 spies[facet] = xapian.ValueCountMatchSpy(xs.FACET_SLOTS[facet])
                 enquire.add_matchspy(spies[facet])
-            mset = enquire.get_mset(start, query.per_page, db.get_doccount())
+            if scoring is not None:  # BM25 order (ties by document): one pass gives page and counts
+                mset = enquire.get_mset(start, query.per_page, everything)
+            else:
+                # Xapian 1.4's remote backend over-counts match spies when the match is sorted by a
+                # value (250 for 200 documents in a test): count in relevance order, without the page,
+                # then fetch the sorted page without spies
+                counted = enquire.get_mset(0, 0, everything)
+                enquire.clear_matchspies()
+                sort = "year" if query.sort == "relevance" else query.sort
+                enquire.set_sort_by_value(xs.SORT_SLOTS[sort][2], False)
+                mset = enquire.get_mset(start, query.per_page)
+                mset_total = counted.get_matches_estimated()
             rows = [(item.document.get_data(), item.weight) for item in mset]
             counts = {facet: {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
                       for facet, spy in spies.items()}
-            return mset.get_matches_estimated(), rows, counts
+            total = mset.get_matches_estimated() if scoring is not None else mset_total
+            return total, rows, counts, scoring is not None
 
-        (total, rows, counts), missing = self._run(allow, run)
+        (total, rows, counts, scored), missing = self._run(allow, run)
         from collections import Counter
 
         counters = {name: Counter(c) for name, c in counts.items()}
         # the whoosh backend's facet listing (order, top values, selected ones, toggle URLs)
         facets = SearchIndex._facets(None, query, counters, base)  # type: ignore[arg-type]
         totals = {name: len(counters[name]) for name in FACETS}
-        hits = [self._hit(_data(raw), weight if scoring is not None and weight > 0 else None, hay, query)
+        hits = [self._hit(_data(raw), weight if scored and weight > 0 else None, hay, query)
                 for raw, weight in rows]
         return ClusterResult(query, total, hits, facets, (time.perf_counter() - t0) * 1000, hay, totals,
                              partial=bool(missing), missing_shards=list(missing))
@@ -338,10 +361,11 @@ def _data(raw: bytes) -> dict:
 
 def open_index(index_dir: str | Path, backend: str | None = None, shards: str | None = None):
     """The served index for ``backend`` (default ``NIANBAO_BACKEND``, else whoosh): a ``SearchIndex``,
-    or a ``XapianIndex`` over ``shards`` / ``NIANBAO_SHARDS`` / the local shard folders."""
+    or a ``XapianIndex`` over ``shards`` / ``NIANBAO_SHARDS`` / the local shard folders. Without a
+    choice, a folder holding only a xapian build is opened with xapian."""
     import os
 
-    backend = (backend or os.environ.get("NIANBAO_BACKEND") or "whoosh").lower()
+    backend = (backend or os.environ.get("NIANBAO_BACKEND") or _built_with(Path(index_dir))).lower()
     if backend == "whoosh":
         return SearchIndex(index_dir)
     if backend != "xapian":
@@ -354,3 +378,10 @@ def open_index(index_dir: str | Path, backend: str | None = None, shards: str | 
     from indexer.engine.xapian.cluster import shards_from_env
 
     return XapianIndex(shards_from_env(index_dir, shards), index_dir)
+
+
+def _built_with(index_dir: Path) -> str:
+    from indexer.engine.build import CURRENT
+    from indexer.engine.xapian.build import META
+
+    return "xapian" if (index_dir / META).exists() and not (index_dir / CURRENT).exists() else "whoosh"
