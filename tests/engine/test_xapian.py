@@ -355,3 +355,16 @@ def test_cluster_script_starts_reports_and_stops_the_shard_servers(tmp_path):
         subprocess.run([*script, "stop", "--index", str(tmp_path)], capture_output=True, timeout=30)
     status = subprocess.run([*script, "status", "--index", str(tmp_path)], capture_output=True, text=True)
     assert status.returncode == 1 and status.stdout.count("stopped") == 2
+
+
+def test_the_cli_builds_shards_and_searches_them(tmp_path, monkeypatch, capsys):
+    from indexer.__main__ import main
+
+    monkeypatch.delenv("NIANBAO_BACKEND", raising=False)
+    monkeypatch.delenv("NIANBAO_SHARDS", raising=False)
+    assert main(["build", str(ROOT / "corpus"), "--index", str(tmp_path), "--backend", "xapian",
+                 "--shards", "3", "--quiet"]) == 0
+    assert sorted(p.name for p in tmp_path.glob("shard-*")) == ["shard-0", "shard-1", "shard-2"]
+    assert "reports in index: 5" in capsys.readouterr().out
+    assert main(["search", "--index", str(tmp_path), '"政务新媒体"']) == 0
+    assert "2 reports match" in capsys.readouterr().out
