@@ -368,3 +368,14 @@ def test_the_cli_builds_shards_and_searches_them(tmp_path, monkeypatch, capsys):
     assert "reports in index: 5" in capsys.readouterr().out
     assert main(["search", "--index", str(tmp_path), '"政务新媒体"']) == 0
     assert "2 reports match" in capsys.readouterr().out
+
+
+def test_threads_search_side_by_side_with_the_same_results(sample):
+    from concurrent.futures import ThreadPoolExecutor
+
+    w, x = sample
+    queries = [{"q": q} for q in ("行政复议", '"政务新媒体"', "微信 OR 微博", "NOT 微博")] * 4
+    want = [_all(w, a)[:2] for a in queries]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda a: _all(x, a)[:2], queries))
+    assert [(t, set(ids)) for t, ids in got] == [(t, set(ids)) for t, ids in want]

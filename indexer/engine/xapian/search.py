@@ -12,6 +12,7 @@ every match (``checkatleast`` = all documents), merged by Xapian across the shar
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -164,61 +165,79 @@ def scoring_query(node: Node | None, db=None):
 class XapianIndex:
     """The shards of one index as one searchable index; the same methods as ``SearchIndex``.
 
-    Xapian database handles are not thread-safe: requests take turns on the open handle (each
-    search is a few round trips to the shards, which do the work in parallel processes)."""
+    Xapian database handles are not thread-safe: each request thread keeps its own connections to
+    the shards (a web server of 8 threads over 4 shards holds up to 32), so searches run side by
+    side, each a few round trips to the shards, which work in parallel processes."""
 
     def __init__(self, shards: list[Shard], index_dir: str | Path = "") -> None:
         self.shards = list(shards)
         self.index_dir = str(index_dir)
+        self._local = threading.local()  # .db, .missing: this thread's handle
         self._lock = threading.Lock()
-        self._db = None
-        self._missing: list[str] = []
+        self._handles: list = []  # every thread's handle, for close()
         warm_up()
 
     # -- opening -------------------------------------------------------------------------------
+    def _forget(self) -> None:
+        db = getattr(self._local, "db", None)
+        self._local.db = None
+        if db is not None:
+            with self._lock:
+                if db in self._handles:
+                    self._handles.remove(db)
+            with contextlib.suppress(Exception):
+                db.close()
+
     def _database(self, allow_partial: bool):
-        """(database over the answering shards, missing shard specs)."""
-        if self._db is not None and not self._missing:
+        """(this thread's database over the answering shards, missing shard specs)."""
+        db = getattr(self._local, "db", None)
+        if db is not None and not self._local.missing:
             try:
-                self._db.reopen()  # see the shards' latest commits
-                return self._db, []
+                db.reopen()  # see the shards' latest commits
+                return db, []
             except Exception:
-                self._db = None
+                self._forget()
+        self._forget()
         live, dead, detail = probe(self.shards)
         if dead and (not allow_partial or not live):
-            self._db = None
+            for _s, d in live:
+                d.close()
             raise ShardUnavailable(dead, detail)
-        for _shard, db in live:
-            schema = db.get_metadata("nianbao_schema").decode("utf-8")
+        for shard, d in live:
+            schema = d.get_metadata("nianbao_schema").decode("utf-8")
             if schema and schema != xs.SCHEMA_VERSION:
-                raise IndexMissing(f"shard {_shard.spec} was built by another version of nianbao (schema "
+                raise IndexMissing(f"shard {shard.spec} was built by another version of nianbao (schema "
                                    f"{schema}, this one reads {xs.SCHEMA_VERSION}): rebuild with "
                                    "`python -m indexer build --backend xapian --full`")
-        self._db, self._missing = combine([db for _s, db in live]), dead
-        return self._db, dead
+        db = combine([d for _s, d in live])
+        self._local.db, self._local.missing = db, dead
+        with self._lock:
+            self._handles.append(db)
+        return db, dead
 
     def _run(self, allow_partial: bool, fn):
-        """``fn(db)`` under the lock; a shard that fails mid-search is found and reported."""
+        """``fn(db)`` on this thread's handle; a shard that fails mid-search is found and reported."""
         import xapian
 
-        with self._lock:
-            for attempt in range(3):
-                db, missing = self._database(allow_partial)
-                try:
-                    return fn(db), missing
-                except xapian.DatabaseModifiedError:
-                    self._db = None  # a commit overtook this read: reopen and run again
-                except (xapian.NetworkError, xapian.DatabaseError) as err:
-                    self._db = None
-                    if attempt == 2:
-                        raise ShardUnavailable([s.spec for s in self.shards], str(err)) from err
-            raise ShardUnavailable([s.spec for s in self.shards], "database kept changing")
+        for attempt in range(3):
+            db, missing = self._database(allow_partial)
+            try:
+                return fn(db), missing
+            except xapian.DatabaseModifiedError:
+                self._forget()  # a commit overtook this read: reopen and run again
+            except (xapian.NetworkError, xapian.DatabaseError) as err:
+                self._forget()  # the next attempt probes the shards and names the missing ones
+                if attempt == 2:
+                    raise ShardUnavailable([s.spec for s in self.shards], str(err)) from err
+        raise ShardUnavailable([s.spec for s in self.shards], "database kept changing")
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            handles, self._handles = self._handles, []
+        for db in handles:
+            with contextlib.suppress(Exception):
+                db.close()
+        self._local = threading.local()
 
     def __enter__(self) -> XapianIndex:
         return self
