@@ -5,6 +5,7 @@ through ``XapianIndex`` over them (facets included), with its totals checked aga
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -97,6 +98,7 @@ def run(corpus: Path, workdir: Path, mix: list[dict], ours: list[dict], procs: i
             "query_max_ms": max(ms) if ms else None,
             "totals_equal_whoosh": agree, "queries": len(mix),
         }
+        print(f"[{time.strftime('%H:%M:%S')}] xapian {n} shards: {json.dumps(out[str(n)])}", flush=True)
     return out
 
 
