@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     where ``/reports/<id>/raw`` looks for the original file when the index cannot give it)."""
     app = Flask(__name__)
     app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None,
-                            BACKEND=os.environ.get("NIANBAO_BACKEND", "whoosh"),
+                            BACKEND=os.environ.get("NIANBAO_BACKEND"),  # None: as the folder was built
                             SHARDS=os.environ.get("NIANBAO_SHARDS"))  # xapian: host:port,host:port
     if config:
         app.config.update(config)
