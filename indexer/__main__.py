@@ -56,8 +56,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from indexer.engine.build import build_index
 
     try:
-        summary = build_index(args.corpus, args.index, full=args.full, procs=args.procs,
-                              progress=not args.quiet, file_timeout=args.timeout)
+        if args.backend == "xapian":  # N shard databases (docs/xapian.md)
+            from indexer.engine.xapian.build import build_xapian
+
+            summary = build_xapian(args.corpus, args.index, shards=args.shards, full=args.full,
+                                   procs=args.procs, progress=not args.quiet)
+        else:
+            summary = build_index(args.corpus, args.index, full=args.full, procs=args.procs,
+                                  progress=not args.quiet, file_timeout=args.timeout)
     except FileNotFoundError as err:
         sys.stderr.write(f"error: {err}\n")
         return 2
@@ -97,13 +103,13 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
 def cmd_search(args: argparse.Namespace) -> int:
 
     from indexer.engine.query import Query
-    from indexer.engine.search import SearchIndex
+    from indexer.engine.xapian.search import open_index
     from webui.labels import facet_label, value_label
     from webui.present import result_json
 
     try:
         query = Query.from_args(_query_args(args))
-        with SearchIndex(args.index) as index:
+        with open_index(args.index) as index:  # NIANBAO_BACKEND / NIANBAO_SHARDS choose the backend
             if args.csv:
                 from webui.export import csv_lines
 
@@ -215,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds one file may take to parse before it is skipped (default: 60)")
+    p.add_argument("--backend", choices=["whoosh", "xapian"],
+                   default=os.environ.get("NIANBAO_BACKEND", "whoosh"))
+    p.add_argument("--shards", type=int, default=1, help="xapian: number of shard databases (default: 1)")
     p.set_defaults(func=cmd_build)
 
     from indexer.engine import facets

@@ -75,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="only the reuse detector's figures (benchlib/reuse_bench.py) at --reports")
     p.add_argument("--skip-peers", action="store_true",
                    help="no FTS5 and no scan timings (phrase hit sets are still checked by scan)")
+    p.add_argument("--backend", choices=["whoosh", "xapian"], default="whoosh",
+                   help="xapian: also the sharded xapian backend (benchlib/xapian_bench.py)")
+    p.add_argument("--shards", default="1,2,4", help="xapian: shard counts to measure (default: 1,2,4)")
     return p.parse_args(argv)
 
 
@@ -178,6 +181,13 @@ def run(args: argparse.Namespace) -> dict:
     ours = steps.run_mix(idx, mix)
     timings = {"ours": [r["ms"] for r in ours]}
 
+    xapian = None
+    if args.backend == "xapian":  # before the incremental step changes the corpus
+        from benchlib import xapian_bench
+
+        log(f"xapian backend: shards {args.shards}")
+        xapian = attempt(errors_x := [], "xapian", xapian_bench.run, corpus, rundir, mix, ours, args.procs,
+                         [int(n) for n in args.shards.split(",") if n.strip()])
     facts = peers.index_facts(index_dir)
     scan = peers.Scan(texts.norm, facts)
     errors: list[dict] = []
@@ -205,6 +215,9 @@ def run(args: argparse.Namespace) -> dict:
     result = assemble(args, texts, generator, floor, build, mix, timings, phrases, filters_agree,
                       fts, serve, inc)
     result["errors"] = errors
+    if args.backend == "xapian":
+        result["xapian"] = xapian
+        result["errors"] += errors_x
     return result
 
 
@@ -371,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         print("phrase disagreement:", json.dumps(d, ensure_ascii=False))
     print()
     print(table(result))
+    if result.get("xapian"):
+        from benchlib import xapian_bench
+
+        print(xapian_bench.table(result, result["xapian"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

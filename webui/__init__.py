@@ -8,6 +8,7 @@ built in :mod:`webui.urls`, every label read from :mod:`webui.labels`.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from flask import Flask, current_app, render_template, request
 from flask.json.provider import DefaultJSONProvider
 
 from indexer.engine.errors import IndexMissing
+from indexer.engine.xapian.cluster import ShardUnavailable, allow_partial_var
 
 __all__ = ["create_app", "get_index"]
 
@@ -27,7 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     where ``/reports/<id>/raw`` looks for the original file when the index cannot give it)."""
     app = Flask(__name__)
     app.json = _HtmlSafeJSON(app)
-    app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None)
+    app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR=None,
+                            BACKEND=os.environ.get("NIANBAO_BACKEND"),  # None: as the folder was built
+                            SHARDS=os.environ.get("NIANBAO_SHARDS"))  # xapian: host:port,host:port
     if config:
         app.config.update(config)
     # Readable JSON: Chinese as is, keys in the order the query core gives them.
@@ -55,6 +59,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             return {"error": message}, 503
         return render_template("no_index.html", error=str(err),
                                index_dir=str(app.config["INDEX_DIR"])), 503
+
+    @app.errorhandler(ShardUnavailable)
+    def shard_unavailable(err: ShardUnavailable):
+        if _wants_json():
+            return {"error": str(err), "missing_shards": err.shards}, 503
+        return render_template("error.html", code=503, title="分片无响应 Shard not answering",
+                               message=str(err)), 503
+
+    @app.before_request
+    def partial_results() -> None:
+        """``partial=1``: a xapian search runs on the shards that answer and says which are missing."""
+        allow_partial_var.set(request.args.get("partial", "") in ("1", "true", "yes"))
 
     for code, api_message, title, message in (
         (404, "not found", "找不到该页面 Not found", "这个地址没有内容。"),
@@ -122,7 +138,8 @@ def get_index():
         return index
     with state["lock"]:
         if state["index"] is None:
-            from indexer.engine.search import SearchIndex
+            from indexer.engine.xapian.search import open_index
 
-            state["index"] = SearchIndex(Path(current_app.config["INDEX_DIR"]))
+            cfg = current_app.config
+            state["index"] = open_index(Path(cfg["INDEX_DIR"]), cfg.get("BACKEND"), cfg.get("SHARDS"))
         return state["index"]

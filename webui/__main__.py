@@ -31,6 +31,10 @@ def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None 
     parser.add_argument("--corpus", default=None, help="corpus folder, for original files the index lacks")
     parser.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
     parser.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
+    parser.add_argument("--backend", choices=["whoosh", "xapian"], default=None,
+                        help="search backend (default: NIANBAO_BACKEND, else whoosh)")
+    parser.add_argument("--shards", default=None, help="xapian: host:port,host:port "
+                        "(default: NIANBAO_SHARDS, else the shard folders under --index)")
     return parser.parse_args(argv)
 
 
@@ -47,7 +51,8 @@ def _port(value: str | None, parser: argparse.ArgumentParser) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
 
-    app = create_app({"INDEX_DIR": args.index, "CORPUS_DIR": args.corpus})
+    app = create_app({"INDEX_DIR": args.index, "CORPUS_DIR": args.corpus,
+                      **{k: v for k, v in (("BACKEND", args.backend), ("SHARDS", args.shards)) if v}})
     with app.app_context():
         try:
             n = get_index().stats().get("reports")

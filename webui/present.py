@@ -54,6 +54,9 @@ def result_json(result: SearchResult, base: str = urls.SEARCH) -> dict[str, Any]
         "hierarchies": hierarchies_json(result, base),
         "facet_more": {name: {"label": more[0], "url": more[1]} for name in result.facets
                        if (more := facet_more(result, name, base))},
+        # a xapian ClusterResult: whether shards were missing (``partial=1``)
+        **({"partial": result.partial, "missing_shards": getattr(result, "missing_shards", [])}
+           if hasattr(result, "partial") else {}),
     }
 
 

@@ -1,0 +1,260 @@
+"""Building N shard databases: a report goes to the shard its id hashes to, incrementally.
+
+Layout of an index folder for this backend::
+
+    INDEX_DIR/xapian.json    shard count, schema version, corpus folder (a changed count or schema
+                             means a full rebuild: every report may move)
+    INDEX_DIR/shard-<i>/     a Xapian database, plus files.tsv (and pending.txt while a build
+                             commits) as the whoosh generations keep them (``generations.py``)
+
+Each shard is served as it is by ``xapian-tcpsrv INDEX_DIR/shard-<i>``. An incremental build
+re-parses only files whose content hash changed, replaces them in their shard by their id term and
+deletes the reports whose files are gone; each shard's commit is atomic for its readers.
+Shards are written in parallel: one process per shard parses and writes its own reports when there
+are at least as many shards as processes; otherwise parser processes feed one writer in this one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.engine.build import BuildSummary, Progress
+from indexer.engine.generations import (
+    FileRecord,
+    clear_pending,
+    read_files,
+    read_pending,
+    write_files,
+    write_pending,
+)
+from indexer.engine.words import init_jieba
+from indexer.engine.xapian import schema as xs
+from indexer.engine.xapian.document import prepare, to_document
+from indexer.extract.read import FileEntry, scan
+from indexer.extract.report import report_id
+
+META = "xapian.json"
+
+
+def shard_dirs(index_dir: Path, shards: int) -> list[Path]:
+    return [index_dir / f"shard-{i}" for i in range(shards)]
+
+
+def read_layout(index_dir: Path) -> dict:
+    try:
+        data = json.loads((Path(index_dir) / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class _ShardPlan:
+    """What one shard's build must do (picklable: it crosses to the shard's process)."""
+
+    shard: int
+    path: str
+    root: str
+    full: bool
+    todo: list[str]
+    gone: list[str]
+    files: dict[str, FileRecord]  # unchanged files, kept as they are
+    entries: dict[str, tuple[int, int]]  # rel → (size, mtime_ns) of the files to parse
+
+
+def build_xapian(corpus_dir: str | Path, index_dir: str | Path, *, shards: int = 1, full: bool = False,
+                 procs: int | None = None, progress: bool = False) -> BuildSummary:
+    """Build or update the ``shards`` shard databases of ``corpus_dir`` under ``index_dir``."""
+    t0 = time.perf_counter()
+    if shards < 1:
+        raise ValueError("--shards must be at least 1")
+    corpus = Path(corpus_dir).resolve()
+    if not corpus.exists():
+        raise FileNotFoundError(f"no corpus at {corpus}")
+    root_dir = Path(index_dir)
+    root_dir.mkdir(parents=True, exist_ok=True)
+    entries = {e.rel: e for e in scan(corpus)}
+    root = str(corpus if corpus.is_dir() else corpus.parent)
+    layout = read_layout(root_dir)
+    dirs = shard_dirs(root_dir, shards)
+    incremental = (not full and layout.get("shards") == shards and layout.get("schema") == xs.SCHEMA_VERSION
+                   and layout.get("corpus") == str(corpus) and all(d.is_dir() for d in dirs))
+    summary = BuildSummary(str(corpus), str(root_dir), generation=f"xapian, {shards} shards",
+                           full=not incremental)
+    if not incremental:
+        # the shards kept are overwritten as a new revision (a served shard never disappears); shards
+        # past the new count go
+        keep = {d.name for d in dirs}
+        for old in root_dir.glob("shard-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+        (root_dir / META).unlink(missing_ok=True)
+
+    by_shard: list[dict[str, FileEntry]] = [{} for _ in range(shards)]
+    for rel, e in entries.items():
+        by_shard[xs.shard_of(report_id(rel), shards)][rel] = e
+    plans = [_plan(i, dirs[i], root, by_shard[i], incremental, summary) for i in range(shards)]
+    procs = procs or os.cpu_count() or 1
+    results = _run(plans, procs, progress)
+    for indexed, skipped, total in results:
+        summary.indexed += indexed
+        summary.skipped.extend(skipped)
+        summary.total += total
+    _write_layout(root_dir, {"shards": shards, "schema": xs.SCHEMA_VERSION, "corpus": str(corpus),
+                             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "reports": summary.total})
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _plan(shard: int, path: Path, root: str, entries: dict[str, FileEntry], incremental: bool,
+          summary: BuildSummary) -> _ShardPlan:
+    """The files of one shard to parse and to delete, from its file list (as the whoosh build does:
+    size and mtime unchanged keep the recorded hash, otherwise the content hash decides)."""
+    known = read_files(path) if incremental else {}
+    pending = read_pending(path) if incremental else set()
+    files: dict[str, FileRecord] = {}
+    todo: list[str] = []
+    for rel, e in entries.items():
+        rec = known.get(rel)
+        if rec is not None and rel not in pending:
+            if rec.size == e.size and rec.mtime_ns == e.mtime_ns:
+                files[rel] = rec
+                continue
+            sha1 = _sha1_of(Path(root) / rel)
+            if sha1 == rec.sha1:
+                files[rel] = FileRecord(sha1, e.size, e.mtime_ns)
+                continue
+        todo.append(rel)
+    gone = [rel for rel in known if rel not in entries] + [rel for rel in pending if rel not in entries]
+    summary.unchanged += len(entries) - len(todo)
+    summary.deleted += len([rel for rel in known if rel not in entries])
+    return _ShardPlan(shard, str(path), root, not incremental, todo, gone, files,
+                      {rel: (entries[rel].size, entries[rel].mtime_ns) for rel in todo})
+
+
+def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[tuple[int, list, int]]:
+    work = sum(len(p.todo) for p in plans)
+    if len(plans) >= procs > 1 and work >= 8:
+        init_jieba()  # once here: forked shard processes inherit the dictionary
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(procs, len(plans))) as pool:
+            return pool.map(_build_shard_alone, plans, chunksize=1)
+    return _build_shards_together(plans, procs, progress)
+
+
+def _build_shard_alone(plan: _ShardPlan) -> tuple[int, list, int]:
+    """One shard's build in its own process: parse and write its files one after the other."""
+    init_jieba()
+    return _write_shard(plan, map(prepare, [(plan.root, rel) for rel in plan.todo]))
+
+
+def _build_shards_together(plans: list[_ShardPlan], procs: int,
+                           progress: bool) -> list[tuple[int, list, int]]:
+    """Fewer shards than processes: parser processes feed one writer per shard, here. A build that
+    fails leaves each shard's changes uncommitted or, if closed mid-way, committed but not in the
+    file list: the next build parses those files again and replaces them by their id term."""
+    init_jieba()
+    tasks = [(p.root, rel) for p in plans for rel in p.todo]
+    shard_of_rel = {rel: p.shard for p in plans for rel in p.todo}
+    dbs = {p.shard: _open_writable(p) for p in plans}
+    out: dict[int, list[Any]] = {p.shard: [0, [], dict(p.files)] for p in plans}
+    bar = Progress(len(tasks), enabled=progress)
+    try:
+        for p in plans:
+            _delete_gone(dbs[p.shard], p)
+            if p.todo:
+                write_pending(Path(p.path), set(p.todo))
+        if procs > 1 and len(tasks) >= 8:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(procs) as pool:
+                for rel, rec, reason in pool.imap(prepare, tasks, chunksize=4):
+                    bar.step()
+                    _write_one(dbs[shard_of_rel[rel]], plans[shard_of_rel[rel]], out[shard_of_rel[rel]],
+                               rel, rec, reason)
+        else:
+            for rel, rec, reason in map(prepare, tasks):
+                bar.step()
+                _write_one(dbs[shard_of_rel[rel]], plans[shard_of_rel[rel]], out[shard_of_rel[rel]],
+                           rel, rec, reason)
+        results = []
+        for p in plans:
+            dbs[p.shard].commit()
+            _finish(p, out[p.shard][2])
+            results.append((out[p.shard][0], out[p.shard][1], len(out[p.shard][2])))
+        return results
+    finally:
+        for db in dbs.values():
+            db.close()
+
+
+def _write_shard(plan: _ShardPlan, prepared) -> tuple[int, list, int]:
+    db = _open_writable(plan)
+    state: list = [0, [], dict(plan.files)]
+    try:
+        _delete_gone(db, plan)
+        if plan.todo:
+            write_pending(Path(plan.path), set(plan.todo))
+        for rel, rec, reason in prepared:
+            _write_one(db, plan, state, rel, rec, reason)
+        db.commit()
+    finally:
+        db.close()
+    _finish(plan, state[2])
+    return state[0], state[1], len(state[2])
+
+
+def _open_writable(plan: _ShardPlan):
+    import xapian
+
+    flags = xapian.DB_CREATE_OR_OVERWRITE if plan.full else xapian.DB_CREATE_OR_OPEN
+    db = xapian.WritableDatabase(plan.path, flags)
+    db.set_metadata("nianbao_schema", xs.SCHEMA_VERSION)
+    db.set_metadata("nianbao_corpus", plan.root)
+    return db
+
+
+def _delete_gone(db, plan: _ShardPlan) -> None:
+    for rel in plan.gone:
+        db.delete_document(xs.id_term(report_id(rel)))
+
+
+def _write_one(db, plan: _ShardPlan, state: list, rel: str, rec: dict | None, reason: str | None) -> None:
+    files: dict[str, FileRecord] = state[2]
+    if rec is None:
+        state[1].append((rel, reason or "unknown error"))
+        db.delete_document(xs.id_term(report_id(rel)))  # a file that became unreadable leaves too
+        files.pop(rel, None)
+        return
+    # replace by the id term: adds when absent, so a build that died before its file list was
+    # written never leaves a second copy
+    db.replace_document(xs.id_term(rec["id"]), to_document(rec))
+    size, mtime = plan.entries.get(rel, (None, None))
+    files[rel] = FileRecord(rec["sha1"], size, mtime)
+    state[0] += 1
+
+
+def _finish(plan: _ShardPlan, files: dict[str, FileRecord]) -> None:
+    path = Path(plan.path)
+    write_files(path, files)
+    clear_pending(path)
+
+
+def _write_layout(index_dir: Path, meta: dict) -> None:
+    tmp = index_dir / f".{META}.{os.getpid()}"
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / META)
+
+
+def _sha1_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,79 @@
+"""How a report becomes Xapian terms and values: the prefixes and slots both build and search use.
+
+Terms (the analysis is the whoosh backend's, so the same query matches the same reports):
+
+* jieba words of the normalised text, unprefixed, with positions (matching and BM25);
+* ``XT``/``XB`` + word: words of the title and of the body's name (ranking only, weighted 3 and 2
+  as the whoosh fields are boosted);
+* ``G`` + character bigram at each position of the normalised text (the last character alone), so
+  an exact phrase of n characters is an ``OP_PHRASE`` over its n-1 bigrams, and a single character
+  a wildcard over ``G<char>*``: exactly the reports whose normalised text contains it;
+* ``Q`` + report id (unique: replace and delete by it);
+* ``X<FIELD>:`` + value: the keyword fields (facets, yes/no and status filters, file) as boolean terms.
+
+Values: facet strings for ``ValueCountMatchSpy``, numbers as ``sortable_serialise`` for ranges and
+sorts, the file name, and one sort key per sort order (the remote backend takes no ``KeyMaker``:
+a sort is by one slot, so each key is the number, fixed-width and inverted when descending, then the
+file name, with unknown numbers last, as the whoosh backend sorts).
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = "x1"
+
+ID_PREFIX = "Q"
+GRAM_PREFIX = "G"
+TITLE_PREFIX = "XT"
+BODY_PREFIX = "XB"
+TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 2.0
+MAX_TERM_BYTES = 240  # Xapian refuses terms over 245 bytes
+
+# Fields that take ``field:value`` in the query language (querylang.KEYWORD_FIELDS).
+KEYWORD_FIELDS: tuple[str, ...] = ("province", "city", "county", "town", "body", "status",
+                                   "has_applications", "has_reconsideration", "has_litigation", "file")
+
+FILE_SLOT = 0
+# Facet slots hold the value as text (the year too, as its facet shows it).
+FACET_SLOTS: dict[str, int] = {
+    "year": 1, "province": 2, "city": 3, "county": 4, "town": 5, "status": 6,
+    "has_applications": 7, "has_reconsideration": 8, "has_litigation": 9,
+}
+# Number slots hold sortable_serialise(value); an unknown number has no value.
+NUMBER_SLOTS: dict[str, int] = {
+    "year": 20, "applications_new": 21, "applications_total": 22, "reconsideration_total": 23,
+    "litigation_total": 24,
+}
+
+# Sort order → (number field, descending, slot of its precomputed key).
+SORT_SLOTS: dict[str, tuple[str, bool, int]] = {
+    "year": ("year", True, 30), "year_asc": ("year", False, 31),
+    "applications": ("applications_new", True, 32), "litigation": ("litigation_total", True, 33),
+}
+_BIAS = 1 << 62
+
+
+def sort_key(value: int | None, descending: bool, file: str) -> bytes:
+    """A key whose byte order is: known values by ``value`` (descending or not), unknown last, then
+    by file name (UTF-8 byte order is code point order, as Python sorts strings)."""
+    if value is None:
+        head = b"~"
+    else:
+        head = b"%016x" % ((_BIAS - value) if descending else (_BIAS + value))
+    return head + b"\0" + file.encode("utf-8")
+
+
+def field_term(field: str, value: str) -> str:
+    """The boolean term of a keyword field's value."""
+    return f"X{field.upper()}:{value}"
+
+
+def id_term(report_id: str) -> str:
+    return ID_PREFIX + report_id
+
+
+def shard_of(report_id: str, shards: int) -> int:
+    """The shard a report lives in: a stable hash of its id (the same on every machine and run)."""
+    import zlib
+
+    return zlib.crc32(report_id.encode("ascii")) % shards

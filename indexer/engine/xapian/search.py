@@ -1,0 +1,456 @@
+"""Searching the shards: the query language's tree → a Xapian query, results as the whoosh backend
+gives them (``indexer.engine.query``'s ``SearchResult``, ``Hit``, ``FacetValue``, ``ReportView``).
+
+Matching is the same set as the whoosh backend's (``matching.DocSets``), built from Xapian
+operators: a word is (all its jieba words) OR (the string as a phrase); a phrase an ``OP_PHRASE``
+over its bigrams; filters boolean terms; ranges ``OP_VALUE_RANGE`` over ``sortable_serialise``d
+slots; NOT an ``OP_AND_NOT`` from all documents. The match is given weight 0 and ranking comes
+from an ``OP_AND_MAYBE`` of BM25 over the positive words (title ×3, body name ×2) and phrase
+bigrams, so ranking never changes what matches. Facet counts are ``ValueCountMatchSpy``s over
+every match (``checkatleast`` = all documents), merged by Xapian across the shards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from indexer.engine import facets, highlight, querylang
+from indexer.engine.errors import IndexMissing, QueryError
+from indexer.engine.query import FACETS, Query
+from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
+from indexer.engine.results import Hit, ReportView, SearchResult
+from indexer.engine.search import SearchIndex, _filter_nodes, warm_up
+from indexer.engine.xapian import schema as xs
+from indexer.engine.xapian.cluster import Shard, ShardUnavailable, allow_partial_var, combine, probe
+from indexer.extract.normalise import normalise_query_phrase, search_text
+from indexer.schema import bigrams
+
+__all__ = ["ClusterResult", "ShardUnavailable", "XapianIndex", "to_query"]
+
+
+COMMON_TERM_SHARE = 0.5  # ranking.COMMON_TERM_SHARE
+K1, B = 1.2, 0.75  # whoosh's BM25F parameters (Xapian's defaults are 1 and 0.5)
+
+
+def bm25():
+    import xapian
+
+    return xapian.BM25Weight(K1, 0, 1, B, 0.5)
+
+@dataclass
+class ClusterResult(SearchResult):
+    """A ``SearchResult`` that says whether shards were missing (only with allow_partial)."""
+
+    partial: bool = False
+    missing_shards: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# The query tree → Xapian
+
+
+def to_query(node: Node | None):
+    """The Xapian query matching the same reports as ``DocSets.evaluate(node)``."""
+    import xapian
+
+    if node is None:
+        return xapian.Query.MatchAll
+    if isinstance(node, FieldTerm):
+        return xapian.Query(xs.field_term(node.field, node.value))
+    if isinstance(node, FieldRange):
+        return _range(node)
+    if isinstance(node, Phrase):
+        return phrase_query(normalise_query_phrase(node.text))
+    if isinstance(node, Word):
+        return _word(normalise_query_phrase(node.text))
+    if isinstance(node, Not):
+        return xapian.Query(xapian.Query.OP_AND_NOT, xapian.Query.MatchAll, to_query(node.child))
+    if isinstance(node, Or):
+        return xapian.Query(xapian.Query.OP_OR, [to_query(c) for c in node.children])
+    if isinstance(node, And):
+        pos = [to_query(c) for c in node.children if not isinstance(c, Not)]
+        neg = [to_query(c.child) for c in node.children if isinstance(c, Not)]
+        q = xapian.Query(xapian.Query.OP_AND, pos) if pos else xapian.Query.MatchAll
+        if neg:
+            q = xapian.Query(xapian.Query.OP_AND_NOT, q, xapian.Query(xapian.Query.OP_OR, neg))
+        return q
+    raise TypeError(node)
+
+
+def phrase_query(text: str):
+    """Reports whose normalised text contains ``text``: its bigrams at consecutive positions."""
+    import xapian
+
+    if not text:
+        return xapian.Query.MatchAll
+    if len(text) == 1:  # any bigram starting with it, or the text's last character alone
+        return xapian.Query(xapian.Query.OP_WILDCARD, xs.GRAM_PREFIX + text)
+    grams = [xs.GRAM_PREFIX + g for g in bigrams(text)]
+    if len(grams) == 1:
+        return xapian.Query(grams[0])
+    return xapian.Query(xapian.Query.OP_PHRASE, grams, len(grams))
+
+
+def _word(text: str):
+    import xapian
+
+    if not text:
+        return xapian.Query.MatchAll
+    words = list(dict.fromkeys(query_words(text)))
+    phrase = phrase_query(text)
+    if not words:
+        return phrase
+    return xapian.Query(xapian.Query.OP_OR, [xapian.Query(xapian.Query.OP_AND, words), phrase])
+
+
+def _range(node: FieldRange):
+    import xapian
+
+    slot = xs.NUMBER_SLOTS.get(node.field)
+    if slot is None:
+        raise QueryError(f"{node.field} 不是数值字段")
+    low = xapian.sortable_serialise(node.low if node.low is not None else -1e300)
+    if node.high is None:
+        return xapian.Query(xapian.Query.OP_VALUE_GE, slot, low)
+    return xapian.Query(xapian.Query.OP_VALUE_RANGE, slot, low, xapian.sortable_serialise(node.high))
+
+
+def scoring_query(node: Node | None, db=None):
+    """BM25 over the positive words and phrase bigrams (``querylang.scoring_terms``' choice).
+
+    As in the whoosh backend (``ranking.Ranker``), terms found in more than half of the reports of
+    ``db`` are left out (their idf is close to nothing); with none left, None: relevance cannot
+    separate the reports and they are ordered by year instead."""
+    import xapian
+
+    limit = COMMON_TERM_SHARE * max(db.get_doccount(), 1) if db is not None else None
+    parts = []
+    for fieldname, text in querylang.scoring_terms(node):
+        prefix, weight = {"words": ("", 1.0), "title_words": (xs.TITLE_PREFIX, xs.TITLE_WEIGHT),
+                          "body_words": (xs.BODY_PREFIX, xs.BODY_WEIGHT),
+                          "grams": (xs.GRAM_PREFIX, 1.0)}.get(fieldname, (None, 0.0))
+        if prefix is None:
+            continue
+        term = prefix + text
+        if limit is not None and not 0 < db.get_termfreq(term) <= limit:
+            continue
+        q = xapian.Query(term)
+        parts.append(q if weight == 1.0 else xapian.Query(xapian.Query.OP_SCALE_WEIGHT, q, weight))
+    return xapian.Query(xapian.Query.OP_OR, parts) if parts else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+class XapianIndex:
+    """The shards of one index as one searchable index; the same methods as ``SearchIndex``.
+
+    Xapian database handles are not thread-safe: each request thread keeps its own connections to
+    the shards (a web server of 8 threads over 4 shards holds up to 32), so searches run side by
+    side, each a few round trips to the shards, which work in parallel processes."""
+
+    def __init__(self, shards: list[Shard], index_dir: str | Path = "") -> None:
+        self.shards = list(shards)
+        self.index_dir = str(index_dir)
+        self.facets = facets.current()  # SearchIndex._facets lists with it
+        self._local = threading.local()  # .db, .missing: this thread's handle
+        self._lock = threading.Lock()
+        self._handles: list = []  # every thread's handle, for close()
+        warm_up()
+
+    # -- opening -------------------------------------------------------------------------------
+    def _forget(self) -> None:
+        db = getattr(self._local, "db", None)
+        self._local.db = None
+        if db is not None:
+            with self._lock:
+                if db in self._handles:
+                    self._handles.remove(db)
+            with contextlib.suppress(Exception):
+                db.close()
+
+    def _database(self, allow_partial: bool):
+        """(this thread's database over the answering shards, missing shard specs)."""
+        db = getattr(self._local, "db", None)
+        if db is not None and not self._local.missing:
+            try:
+                db.reopen()  # see the shards' latest commits
+                return db, []
+            except Exception:
+                self._forget()
+        self._forget()
+        live, dead, detail = probe(self.shards)
+        if dead and (not allow_partial or not live):
+            for _s, d in live:
+                d.close()
+            raise ShardUnavailable(dead, detail)
+        for shard, d in live:
+            schema = d.get_metadata("nianbao_schema").decode("utf-8")
+            if schema and schema != xs.SCHEMA_VERSION:
+                raise IndexMissing(f"shard {shard.spec} was built by another version of nianbao (schema "
+                                   f"{schema}, this one reads {xs.SCHEMA_VERSION}): rebuild with "
+                                   "`python -m indexer build --backend xapian --full`")
+        db = combine([d for _s, d in live])
+        self._local.db, self._local.missing = db, dead
+        with self._lock:
+            self._handles.append(db)
+        return db, dead
+
+    def _run(self, allow_partial: bool, fn):
+        """``fn(db)`` on this thread's handle; a shard that fails mid-search is found and reported."""
+        import xapian
+
+        for attempt in range(3):
+            db, missing = self._database(allow_partial)
+            try:
+                return fn(db), missing
+            except xapian.DatabaseModifiedError:
+                self._forget()  # a commit overtook this read: reopen and run again
+            except (xapian.NetworkError, xapian.DatabaseError) as err:
+                self._forget()  # the next attempt probes the shards and names the missing ones
+                if attempt == 2:
+                    raise ShardUnavailable([s.spec for s in self.shards], str(err)) from err
+        raise ShardUnavailable([s.spec for s in self.shards], "database kept changing")
+
+    def close(self) -> None:
+        with self._lock:
+            handles, self._handles = self._handles, []
+        for db in handles:
+            with contextlib.suppress(Exception):
+                db.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> XapianIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def stats(self) -> dict:
+        def get(db):
+            return {"reports": db.get_doccount(), "built": None, "index_dir": self.index_dir,
+                    "generation": f"xapian, {len(self.shards)} shards",
+                    "shards": [s.spec for s in self.shards]}
+
+        out, missing = self._run(allow_partial_var.get(), get)
+        if missing:
+            out["missing_shards"] = missing
+        return out
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, query: Query, base: str = "/", allow_partial: bool | None = None) -> ClusterResult:
+        import xapian
+
+        t0 = time.perf_counter()
+        allow = allow_partial_var.get() if allow_partial is None else allow_partial
+        node = querylang.parse(query.q)
+        filters = _filter_nodes(query, facets.current())
+        combined = And((*filters, node)) if node is not None else (And(filters) if filters else None)
+        match = xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(combined), 0.0)
+        hay = querylang.needles(node)
+        start = (query.page - 1) * query.per_page
+
+        def run(db):
+            everything = db.get_doccount()  # checkatleast: every match is counted and spied on
+            scoring = scoring_query(node, db) if query.sort == "relevance" else None
+            xq = xapian.Query(xapian.Query.OP_AND_MAYBE, match, scoring) if scoring is not None else match
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xq)
+            enquire.set_weighting_scheme(bm25())
+            spies = {}
+            for facet in FACETS:
+                spies[facet] = xapian.ValueCountMatchSpy(xs.FACET_SLOTS[facet])
+                enquire.add_matchspy(spies[facet])
+            if scoring is not None:  # BM25 order (ties by document): one pass gives page and counts
+                mset = enquire.get_mset(start, query.per_page, everything)
+            else:
+                # Xapian 1.4's remote backend over-counts match spies when the match is sorted by a
+                # value (250 for 200 documents in a test): count in relevance order, without the page,
+                # then fetch the sorted page without spies
+                counted = enquire.get_mset(0, 0, everything)
+                enquire.clear_matchspies()
+                sort = "year" if query.sort == "relevance" else query.sort
+                enquire.set_sort_by_value(xs.SORT_SLOTS[sort][2], False)
+                mset = enquire.get_mset(start, query.per_page)
+                mset_total = counted.get_matches_estimated()
+            rows = [(item.document.get_data(), item.weight) for item in mset]
+            counts = {facet: {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
+                      for facet, spy in spies.items()}
+            distinct = {facet: len(c) for facet, c in counts.items()}
+            # as the whoosh backend: a facet with selected values is counted without its own selection
+            for name in {f[0] for f in query.filters if f[0] in FACETS}:
+                others = replace(query, filters=tuple(f for f in query.filters if f[0] != name))
+                counts[name] = _spy_counts(db, _combined(_filter_nodes(others, facets.current()), node),
+                                           name, everything)
+            total = mset.get_matches_estimated() if scoring is not None else mset_total
+            return total, rows, counts, distinct, scoring is not None
+
+        (total, rows, counts, distinct, scored), missing = self._run(allow, run)
+        from collections import Counter
+
+        counters = {name: Counter(c) for name, c in counts.items()}
+        # the whoosh backend's facet listing (order, top values, selected ones, toggle URLs)
+        listing = SearchIndex._facets(self, query, counters)  # type: ignore[arg-type]
+        totals = dict(distinct)
+        hits = [self._hit(_data(raw), weight if scored and weight > 0 else None, hay, query)
+                for raw, weight in rows]
+        return ClusterResult(query, total, hits, listing, (time.perf_counter() - t0) * 1000, hay, totals,
+                             partial=bool(missing), missing_shards=list(missing))
+
+    @staticmethod
+    def _hit(data: dict, score: float | None, hay: list[str], query: Query) -> Hit:
+        facts, original = data["facts"], data["text"]
+        norm = search_text(original)
+        snips = highlight.snippets(original, hay, norm=norm)
+        count = len(highlight.find_spans(norm.text, hay)) if hay else 0
+        return Hit(
+            id=data["id"], file=data["file"], title=data.get("title") or data["file"],
+            body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),
+            county=facts.get("county"), city=facts.get("city"), province=facts.get("province"),
+            applications_new=(facts.get("applications") or {}).get("new"),
+            reconsideration_total=(facts.get("reconsideration") or {}).get("total"),
+            litigation_total=facts.get("litigation_total"), status=facts.get("status"),
+            snippets=snips, source_url=facts.get("source_url"),
+            score=round(score, 4) if score is not None else None,
+            marked=any(s.marks for s in snips), hit_count=count, body_id=facts.get("body_id"),
+        )
+
+    def unknown_fields(self, q: str) -> list[str]:
+        """Names typed as ``name:value`` that are no field of the index (the whoosh backend's rule)."""
+        return SearchIndex.unknown_fields(self, q)  # type: ignore[arg-type]
+
+    def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
+        """``town:刘楼`` → ``town:刘楼镇`` as the whoosh backend does, the known places from the shards'
+        facet values."""
+        from indexer.engine.search import PLACE_SUFFIXES, _field_values
+
+        notes: list[tuple[str, str, str]] = []
+        if not query.q or ":" not in query.q:
+            return query, notes
+
+        def places(db) -> dict[str, set[str]]:
+            return {name: set(_spy_counts(db, None, name, db.get_doccount()))
+                    for name in PLACE_SUFFIXES if name in xs.FACET_SLOTS}
+
+        known_by, _missing = self._run(allow_partial_var.get(), places)
+        q = query.q
+        for name, suffixes in PLACE_SUFFIXES.items():
+            known = known_by.get(name)
+            if not known:
+                continue
+            for typed in dict.fromkeys(_field_values(q, name)):
+                if typed in known:
+                    continue
+                found = [typed + sfx for sfx in suffixes if typed + sfx in known]
+                if not found:
+                    found = sorted(v for v in known if v and v.startswith(typed))[:1]
+                if found:
+                    q = q.replace(f"{name}:{typed}", f"{name}:{found[0]}")
+                    notes.append((name, typed, found[0]))
+        return replace(query, q=q), notes
+
+    def iter_facts(self, query: Query):
+        """Every matched report of ``query`` as (id, file, title, facts), in the result order."""
+        first = self.search(replace(query, page=1, per_page=1))
+        if not first.total:
+            return
+        for hit in self.search(replace(query, page=1, per_page=first.total)).hits:
+            data, _ = self._stored_by_id(hit.id)
+            if data is not None:
+                yield data["id"], data["file"], data.get("title") or data["file"], data["facts"]
+
+    # -- one report ----------------------------------------------------------------------------
+    def _stored_by_id(self, report_id: str) -> tuple[dict | None, str]:
+        import xapian
+
+        def get(db):
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xapian.Query(xs.id_term(report_id)))
+            mset = enquire.get_mset(0, 1)
+            for item in mset:
+                return item.document.get_data(), item.document.get_value(xs.FILE_SLOT)
+            return None, None
+
+        (raw, _file), _missing = self._run(allow_partial_var.get(), get)
+        return (_data(raw) if raw is not None else None), ""
+
+    def report(self, report_id: str, q: str = "") -> ReportView | None:
+        data, _ = self._stored_by_id(report_id)
+        if data is None:
+            return None
+        facts, text = data["facts"], data["text"]
+        hay = querylang.needles(querylang.parse(q)) if q else []
+        spans = highlight.marks(text, hay)
+        return ReportView(data["id"], data["file"], data.get("title") or data["file"], facts, text, spans,
+                          len(spans), facts.get("source_url"))
+
+    def raw(self, report_id: str) -> tuple[bytes, str] | None:
+        """The original file, from the corpus folder the shard was built from, when this machine has
+        it (a remote shard's folder usually is not here: the web layer's CORPUS_DIR serves then)."""
+        data, _ = self._stored_by_id(report_id)
+        if data is None:
+            return None
+        corpus, _missing = self._run(allow_partial_var.get(), lambda db: db.get_metadata("nianbao_corpus"))
+        if not corpus:
+            return None
+        root = Path(corpus.decode("utf-8") if isinstance(corpus, bytes) else corpus)
+        path = root / data["file"] if root.is_dir() else root
+        try:
+            return path.read_bytes(), Path(data["file"]).name
+        except OSError:
+            return None
+
+
+def _combined(filters: tuple, node: Node | None) -> Node | None:
+    return And((*filters, node)) if node is not None else (And(filters) if filters else None)
+
+
+def _spy_counts(db, node: Node | None, name: str, everything: int) -> dict[str, int]:
+    """Facet ``name``'s value counts over every report ``node`` matches."""
+    import xapian
+
+    enquire = xapian.Enquire(db)
+    enquire.set_query(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(node), 0.0))
+    spy = xapian.ValueCountMatchSpy(xs.FACET_SLOTS[name])
+    enquire.add_matchspy(spy)
+    enquire.get_mset(0, 0, everything)
+    return {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
+
+
+def _data(raw: bytes) -> dict:
+    return json.loads(zlib.decompress(raw).decode("utf-8"))
+
+
+def open_index(index_dir: str | Path, backend: str | None = None, shards: str | None = None):
+    """The served index for ``backend`` (default ``NIANBAO_BACKEND``, else whoosh): a ``SearchIndex``,
+    or a ``XapianIndex`` over ``shards`` / ``NIANBAO_SHARDS`` / the local shard folders. Without a
+    choice, a folder holding only a xapian build is opened with xapian."""
+    import os
+
+    backend = (backend or os.environ.get("NIANBAO_BACKEND") or _built_with(Path(index_dir))).lower()
+    if backend == "whoosh":
+        return SearchIndex(index_dir)
+    if backend != "xapian":
+        raise ValueError(f"unknown backend {backend!r} (whoosh or xapian)")
+    try:
+        import xapian  # noqa: F401
+    except ImportError:
+        raise IndexMissing("the xapian backend needs the Xapian Python bindings: "
+                           "pip install nianbao[xapian]") from None
+    from indexer.engine.xapian.cluster import shards_from_env
+
+    return XapianIndex(shards_from_env(index_dir, shards), index_dir)
+
+
+def _built_with(index_dir: Path) -> str:
+    from indexer.engine.generations import CURRENT
+    from indexer.engine.xapian.build import META
+
+    return "xapian" if (index_dir / META).exists() and not (index_dir / CURRENT).exists() else "whoosh"
