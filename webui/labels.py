@@ -71,7 +71,7 @@ SYNTAX_HELP: list[tuple[str, str]] = [
     ("微信 OR 微博", "OR（须大写）：任一出现"),
     ("NOT 微博 / -微博", "NOT（须大写）或前缀 -：不出现"),
     ("(微信 OR 微博) 公开栏", "括号分组"),
-    ("year:2020  province:山东  town:刘楼", "字段筛选：year 年份, province 省, city 市, "
+    ("year:2020  province:山东  town:某楼", "字段筛选：year 年份, province 省, city 市, "
      "county 县区, town 乡镇, "
      "body 发布机关, status 数据质量；地名可省略“省、市、县、镇、乡”等后缀"),
     ("has_litigation:1  has_reconsideration:0", "有无：has_applications 有依申请, "

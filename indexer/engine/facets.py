@@ -200,7 +200,7 @@ def table_total(group: str, row: str) -> Extract:
 @dataclass(frozen=True)
 class HierarchyFacet:
     """Levels of other (value) facets read as one path, e.g. province › city › county › town. Not a
-    field of its own: the URL's ``<name>=山东省/济宁市`` filters each level, and the counts of the
+    field of its own: the URL's ``<name>=某省/某市`` filters each level, and the counts of the
     next level are that level's facet counts over the result set."""
 
     kind: ClassVar[str] = "hierarchy"

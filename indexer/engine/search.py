@@ -214,28 +214,15 @@ class SearchIndex:
 
     def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
         """``query`` with place filters typed without their suffix read as the indexed place
-        (``town:刘楼`` → ``town:刘楼镇``), and what was read as what: (field, typed, matched)."""
+        (``town:某楼`` → ``town:某楼镇``), and what was read as what: (field, typed, matched)."""
         notes: list[tuple[str, str, str]] = []
         if not query.q or ":" not in query.q:
             return query, notes
         st = self._current()
         with st.reading:
             columns = st.columns()
-        q = query.q
-        for name, suffixes in PLACE_SUFFIXES.items():
-            if name not in columns.labels:
-                continue
-            known = set(columns.labels[name])
-            for typed in dict.fromkeys(_field_values(q, name)):
-                if typed in known:
-                    continue
-                hits = [typed + sfx for sfx in suffixes if typed + sfx in known]
-                if not hits:
-                    hits = sorted(v for v in known if v and v.startswith(typed))[:1]
-                if hits:
-                    q = q.replace(f"{name}:{typed}", f"{name}:{hits[0]}")
-                    notes.append((name, typed, hits[0]))
-        return replace(query, q=q), notes
+        known = {name: set(columns.labels[name]) for name in PLACE_SUFFIXES if name in columns.labels}
+        return forgive_places(query, known)
 
     def unknown_fields(self, q: str) -> list[str]:
         """Names typed as ``name:value`` that are no field of the index (read as plain words)."""
@@ -440,9 +427,31 @@ def _combine(filters: tuple, node) -> object:
     return querylang.And(filters) if filters else None
 
 
-# place facets typed without their suffix (town:刘楼 → 刘楼镇, province:山东 → 山东省)
+# place facets typed without their suffix (town:某楼 → 某楼镇, province:山东 → 山东省)
 PLACE_SUFFIXES = {"province": ("省", "市", "自治区"), "city": ("市", "地区", "自治州", "盟"),
                   "county": ("县", "区", "市", "旗", "自治县"), "town": ("镇", "乡", "街道", "街道办事处")}
+
+
+def forgive_places(query: Query, known: dict[str, set[str]]) -> tuple[Query, list[tuple[str, str, str]]]:
+    """``query`` with each place typed without its suffix read as the one of ``known`` (the place
+    values an index holds, per facet) that it names: the suffixed form first, else the first known
+    value it begins; and (field, typed, matched) for each. Shared by both backends."""
+    notes: list[tuple[str, str, str]] = []
+    q = query.q
+    for name, suffixes in PLACE_SUFFIXES.items():
+        values = known.get(name)
+        if not values:
+            continue
+        for typed in dict.fromkeys(_field_values(q, name)):
+            if typed in values:
+                continue
+            hits = [typed + sfx for sfx in suffixes if typed + sfx in values]
+            if not hits:
+                hits = sorted(v for v in values if v and v.startswith(typed))[:1]
+            if hits:
+                q = q.replace(f"{name}:{typed}", f"{name}:{hits[0]}")
+                notes.append((name, typed, hits[0]))
+    return replace(query, q=q), notes
 
 
 def _field_values(q: str, name: str) -> list[str]:

@@ -75,7 +75,7 @@ class Gazetteer:
 
     def one_off(self, name: str) -> tuple[Division, ...]:
         """County- and prefecture-level units whose name differs from ``name`` in exactly one
-        character before its suffix ("沐阳县" → 沭阳县): candidates for a typo, never a match."""
+        character before its suffix ("甲阳县" → 乙阳县): candidates for a typo, never a match."""
         found: list[Division] = []
         for key in _blanked(name):
             found.extend(d for d in self.near.get(key, ()) if d.name != name)
@@ -155,7 +155,7 @@ def _blanked(name: str) -> list[str]:
     return [name[:i] + "\0" + name[i + 1:] for i in range(len(name) - 1)] if len(name) >= 3 else []
 
 
-# Townships the table writes with their suffix doubled ("王安镇镇": the town 王安镇), which reports
+# Townships the table writes with their suffix doubled ("某安镇镇": the town 某安镇), which reports
 # write once: the single form is an alias of the unit.
 _DOUBLED = re.compile(r"^(.{2,}(?:镇|乡))(?:镇|乡)$")
 

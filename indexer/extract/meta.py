@@ -120,7 +120,7 @@ _TITLE_HEAD = re.compile(r"(?:信息公开|政务公开)(?:工作)?(?:的)?(?:�
 
 
 def _title_rest(line: str, after: list[str]) -> str | None:
-    """The next line when it completes a title this line starts ("2024年上海市科委政府信息公开工作" /
+    """The next line when it completes a title this line starts ("2024年某市某委政府信息公开工作" /
     "年度报告"): this line names a year or an organ and ends part-way through "信息公开…年度报告"."""
     if len(line) > 60 or _REPORT.search(line) or _CHROME.search(line) or "《" in line:
         return None

@@ -3,7 +3,7 @@
 ``resolve_places(text, title)`` is pure: report text in, :class:`Places` out.
 
 1. **Body**, the issuing organ as the report names itself. Sources, best first: the title
-   ("莱阳市X镇人民政府 2020年…年度报告"), "由…编制", the report's own name in 《…年度报告》, the
+   ("某市X镇人民政府 2020年…年度报告"), "由…编制", the report's own name in 《…年度报告》, the
    signature at the end. A shorter form is completed when the text confirms the longer one: a title
    naming only a place ("X镇 2020 年…") or "X镇政府" becomes "X镇人民政府" when the text writes that; a
    candidate that is the same organ with more of its administrative chain in front ("金乡县X镇人民政府"
@@ -19,22 +19,22 @@
    County and departmental bodies (…县人民政府, …区教育局) have ``town`` None.
 4. **County and above**: what the body states is kept; the rest is looked up from the gazetteer
    candidates of the innermost unit, narrowed by context in this order: county-level units named in
-   the text ("汶上县人民政府"), prefectures named in the text or given by a landline area code
+   the text ("某县人民政府"), prefectures named in the text or given by a landline area code
    (0537-…), provinces named in the text ("山东省政府信息公开办法"), and last the kind of county
    government the text refers to ("县政府" vs "区政府"). A step that would leave no candidate is
    skipped. If more than one candidate is left, the levels where they disagree stay None and
    ``ambiguous`` lists them (province/prefecture/county/town paths): never a guess.
 
 5. **What the gazetteer does not know.** A town missing from the table (renamed, merged, newer than
-   it, or written there with its suffix doubled: "王安镇镇") is reported as written, and the levels
+   it, or written there with its suffix doubled: "某安镇镇") is reported as written, and the levels
    above it come from the nearest unit of the chain that the table knows (its county): before this,
-   such a report lost its province and city. A county-level name that does not exist ("沐阳县") is
-   read as the real one written one character differently ("沭阳县") only when the text singles it
+   such a report lost its province and city. A county-level name that does not exist ("甲阳县") is
+   read as the real one written one character differently ("乙阳县") only when the text singles it
    out (writes the real unit or one of its townships elsewhere, or it is the only such unit where the
-   text places the report); ``corrections`` then says ``place_corrected: 沐阳县 → 沭阳县``. A body the
-   table cannot place at all ("平潭综合实验区管理委员会") gets the province of the one provincial
+   text places the report); ``corrections`` then says ``place_corrected: 甲阳县 → 乙阳县``. A body the
+   table cannot place at all ("某综合实验区管理委员会") gets the province of the one provincial
    regulation it cites (《福建省政府信息公开办法》); a body starting with a municipality's name
-   without 市 ("重庆两江新区…") has that municipality as its province.
+   without 市 ("重庆某新区…") has that municipality as its province.
 6. **Labels** of the page a report was saved from ("标题:", "发布机构：", "来源：") are not part of a
    name; a body named only in the page header is found after the signature ("来源：" last, and it
    never lengthens the name the report gives itself).
@@ -83,7 +83,7 @@ class Places:
     ambiguous: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)  # stem-only matches set aside
     evidence: list[str] = field(default_factory=list)
-    corrections: list[str] = field(default_factory=list)  # "place_corrected: 沐阳县 → 沭阳县"
+    corrections: list[str] = field(default_factory=list)  # "place_corrected: 甲阳县 → 乙阳县"
 
 
 # --- finding the body -------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ _LABEL = re.compile(
 
 
 def strip_label(s: str) -> str:
-    """ "标题:大瑶镇人民政府…" → "大瑶镇人民政府…": a saved page's field label is not part of a name."""
+    """ "标题:某镇人民政府…" → "某镇人民政府…": a saved page's field label is not part of a name."""
     return _LABEL.sub("", s)
 
 
@@ -231,7 +231,7 @@ def _is_generic(name: str) -> bool:
 
 def _is_fuller(name: str, body: str) -> bool:
     """Is ``name`` the same organ as ``body`` with more of its chain in front? ("金乡县X镇人民政府" for
-    "X镇人民政府"; "汶上县教育局" for the generic "县教育局")."""
+    "X镇人民政府"; "某县教育局" for the generic "县教育局")."""
     if len(name) <= len(body) or not name.endswith(body):
         return False
     head = name[: -len(body)]
@@ -331,8 +331,9 @@ def _unknown_unit_at(name: str, i: int, g: Gazetteer) -> _Unit | None:
 
 
 def _municipality_short(name: str, g: Gazetteer) -> _Unit | None:
-    """A body named after a municipality without 市 ("重庆两江新区管理委员会", "天津滨海高新区…"):
-    the municipality, unless a unit of the gazetteer starts there (广州's 北京街道)."""
+    """A body named after a municipality without 市 ("重庆某新区管理委员会", "天津某高新区…"):
+    the municipality, unless a unit of the gazetteer starts there (a street office named after a
+    municipality, in another province)."""
     for full in sorted(MUNICIPALITIES):
         short = full[:-1]
         if name.startswith(short) and not name.startswith(full) and _known_unit_at(name, 0, g) is None:
@@ -514,7 +515,7 @@ def _children() -> dict[str, tuple[Division, ...]]:
 
 
 def _named_itself(d: Division, text: str) -> bool:
-    """The text writes the real unit elsewhere: its name, its name without the suffix ("沭阳"), or a
+    """The text writes the real unit elsewhere: its name, its name without the suffix ("乙阳"), or a
     township of it."""
     stem = d.name[:-1]
     if d.name in text or (len(stem) >= 2 and stem in text):
@@ -523,10 +524,10 @@ def _named_itself(d: Division, text: str) -> bool:
 
 
 def _correct_typo(unit: _Unit, outer: list[_Unit], text: str, g: Gazetteer) -> Division | None:
-    """A county-level name that does not exist ("沐阳县") read as the real unit written one character
-    differently ("沭阳县"), only when the text singles that unit out: it writes the real unit (or a
+    """A county-level name that does not exist ("甲阳县") read as the real unit written one character
+    differently ("乙阳县"), only when the text singles that unit out: it writes the real unit (or a
     township of it) elsewhere, or it is the only such unit where the text places the report. Several
-    real units are one character from most names (射阳县, 沭阳县, 泗阳县 are all in 江苏省), so
+    real units are one character from most names (often several counties of one province), so
     anything less is left as written: a wrong place is worse than none."""
     if unit.cands or unit.kind != 3:
         return None
@@ -614,7 +615,7 @@ def resolve_places(text: str, title: str | None = None) -> Places:
 
 
 def _cited_only(places: Places, text: str, g: Gazetteer) -> Places:
-    """A body the gazetteer cannot place ("平潭综合实验区管理委员会") gets its province from the one
+    """A body the gazetteer cannot place ("某综合实验区管理委员会") gets its province from the one
     province whose regulation it cites, when it states none."""
     if places.province is not None:
         return places
@@ -645,7 +646,7 @@ def _canonical_organ(organ: str) -> str:
 def canonical_body(places: Places) -> str | None:
     """The string a body's identity is made of: its place (province/city/county/town, as resolved)
     and its organ with the place names and the spelling variants taken out. A body written
-    "莱阳市X镇人民政府" one year and "X镇政府" the next gives the same string when both resolve to the
+    "某市X镇人民政府" one year and "X镇政府" the next gives the same string when both resolve to the
     same places; two towns of one name in different counties give different strings."""
     if not places.body:
         return None

@@ -7,7 +7,7 @@ that it does not fold the report again.
 
 Beyond the gold keys: ``body_id``, a stable identity of the issuing body across years (16 hex digits
 of the sha1 of ``body_canonical``: "province/city/county/town|organ", the organ with its place names
-and spelling variants taken out, so "X镇政府" in 2020 and "莱阳市X镇人民政府" in 2021 are one body and
+and spelling variants taken out, so "X镇政府" in 2020 and "某市X镇人民政府" in 2021 are one body and
 two towns of one name in different counties are two); ``problems`` also holds the prose's reading
 problems (figures run together, sentence and statistics line disagreeing) when the numbers come from
 the prose, every count the prose states that the tables contradict ("prose and table disagree on …"),

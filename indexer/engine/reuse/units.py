@@ -16,7 +16,7 @@ each one a copier edited or a layout broke, and missed 40 % of the planted share
 points. Character n-grams would need thousands of hashes per report (too large for the index).
 
 Masking: every run of digits (after NFKC) → ``#``, a four-numeral Chinese year (二〇二〇年) → ``#年``,
-each of the report's own place names and their stems (刘楼镇 and 刘楼) → ``@``; whitespace and
+each of the report's own place names and their stems (某楼镇 and 某楼) → ``@``; whitespace and
 punctuation dropped (layouts write the template's row labels as 1．/1./1、).
 A sentence is known by its last :data:`KEY_CHARS` masked characters: layouts run a heading into
 the sentence after it or not ("（三）…管理情况全面梳理…"), and the end of a sentence stays the same
@@ -65,8 +65,8 @@ class Unit:
 
 
 def place_terms(names: Iterable[str | None]) -> tuple[str, ...]:
-    """The names to mask and their stems (刘楼镇 → 刘楼; 汶上县 → 汶上), and what is left of a name
-    once the other names are taken off its front (汶上县教育局 → 教育局: a department names itself
+    """The names to mask and their stems (某楼镇 → 某楼; 某山县 → 某山), and what is left of a name
+    once the other names are taken off its front (某县教育局 → 教育局: a department names itself
     so), longest first so that a body name is masked whole before its parts."""
     given = [n for n in names if n]
     terms: set[str] = set()

@@ -327,9 +327,9 @@ class XapianIndex:
         return SearchIndex.unknown_fields(self, q)  # type: ignore[arg-type]
 
     def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
-        """``town:刘楼`` → ``town:刘楼镇`` as the whoosh backend does, the known places from the shards'
+        """``town:某楼`` → ``town:某楼镇`` as the whoosh backend does, the known places from the shards'
         facet values."""
-        from indexer.engine.search import PLACE_SUFFIXES, _field_values
+        from indexer.engine.search import PLACE_SUFFIXES, forgive_places
 
         notes: list[tuple[str, str, str]] = []
         if not query.q or ":" not in query.q:
@@ -340,21 +340,7 @@ class XapianIndex:
                     for name in PLACE_SUFFIXES if name in xs.FACET_SLOTS}
 
         known_by, _missing = self._run(allow_partial_var.get(), places)
-        q = query.q
-        for name, suffixes in PLACE_SUFFIXES.items():
-            known = known_by.get(name)
-            if not known:
-                continue
-            for typed in dict.fromkeys(_field_values(q, name)):
-                if typed in known:
-                    continue
-                found = [typed + sfx for sfx in suffixes if typed + sfx in known]
-                if not found:
-                    found = sorted(v for v in known if v and v.startswith(typed))[:1]
-                if found:
-                    q = q.replace(f"{name}:{typed}", f"{name}:{found[0]}")
-                    notes.append((name, typed, found[0]))
-        return replace(query, q=q), notes
+        return forgive_places(query, known_by)
 
     def iter_facts(self, query: Query):
         """Every matched report of ``query`` as (id, file, title, facts), in the result order."""
