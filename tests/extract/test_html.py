@@ -149,3 +149,23 @@ def test_a_sentence_listing_the_parts_is_not_the_report_and_the_title_is_kept() 
                          "某区财政局 2022 年政府信息公开工作年度报告"]
     assert "全文包括" in text and "本页网址：http://www.example.gov.cn/art/1.html" in lines
     assert read_meta(text).source_url == "http://www.example.gov.cn/"
+
+
+def test_a_charset_declared_in_the_page_does_not_decode_the_text_again() -> None:
+    # read.py has decoded the bytes already: a <meta charset> or an XML declaration naming another
+    # encoding must not make the parser re-read the text in it.
+    page = ('<?xml version="1.0" encoding="gb2312"?><html><head><meta charset="gbk">'
+            '<meta http-equiv="Content-Type" content="text/html; charset=big5"></head>'
+            "<body><p>某镇人民政府</p><!-- 注释 --></body></html>")
+    assert html_to_text(page) == "某镇人民政府\n"
+
+
+def test_nesting_deeper_than_the_parsers_default_limit_keeps_the_text() -> None:
+    depth = 600  # libxml2 stops at 256 levels unless told otherwise
+    page = "<div>" * depth + "<p>一、总体情况</p><p>某镇。</p>" + "</div>" * depth
+    assert html_to_text(page) == "一、总体情况\n某镇。\n"
+
+
+def test_comments_and_processing_instructions_are_not_text() -> None:
+    page = "<div><p>甲<!-- 一、总体情况 -->乙</p><?php echo 1; ?><p>丙</p></div>"
+    assert html_to_text(page) == "甲乙\n丙\n"
