@@ -81,9 +81,14 @@ def stats():
 
 @bp.get("/suggest")
 def suggest():
-    """Autocomplete for the search box: places and bodies of the index matching ``prefix``."""
-    from .labels import facet_label
+    """Autocomplete for the search box: places and bodies of the index matching ``prefix`` (at most
+    ``limit``, 1-50, 10 by default), each with the query that searches for it."""
+    from .present import suggestion_json
 
     prefix = request.args.get("prefix", "")[:50]
-    return {"suggestions": [{"field": f, "value": v, "query": f"{f}:{v}", "label": f"{facet_label(f)} {v}"}
-                            for f, v in get_index().suggest(prefix)]}
+    try:
+        limit = int(request.args.get("limit", "10"))
+    except ValueError:
+        return {"error": "limit 须为 1 到 50 的整数"}, 400
+    limit = max(1, min(limit, 50))
+    return {"suggestions": [suggestion_json(f, v) for f, v in get_index().suggest(prefix, limit)]}

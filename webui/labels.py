@@ -114,3 +114,24 @@ def status_info(status: str | None) -> tuple[str, str]:
 
 def facet_more_label(expanded: bool, total: int) -> str:
     return "收起" if expanded else f"全部 {total} 个"
+
+
+# An identity's result on the report page (indexer.extract.tables.checks): held, failed, not checked.
+IDENTITY_RESULTS: dict[bool | None, str] = {True: "相符", False: "不符", None: "未核对（有数字缺失）"}
+_PART_NAMES = {"3": "第三部分", "4": "第四部分"}
+
+
+def identity_scope(scope: str) -> str:
+    """Where an identity applies, in Chinese: the reader's scopes ``part 3 自然人 column``,
+    ``part 3 row 一、本年新收…``, ``part 4 行政复议`` → 第三部分「自然人」列, 第三部分「…」行,
+    第四部分「行政复议」."""
+    head, _, rest = scope.partition(" ")
+    number, _, rest = rest.partition(" ")
+    if head != "part" or number not in _PART_NAMES:
+        return scope
+    part = _PART_NAMES[number]
+    if rest.startswith("row "):
+        return f"{part}「{rest[4:]}」行"
+    if rest.endswith(" column"):
+        return f"{part}「{rest[:-7]}」列"
+    return f"{part}「{rest}」"

@@ -28,6 +28,7 @@ from .labels import (
     status_info,
     value_label,
 )
+from .present import report_tables
 from .urls import (
     API_CSV,
     API_JSONL,
@@ -328,6 +329,7 @@ def report(report_id: str):
         report_url=report_url,
         tables=facts.get("tables") or {},
         derived=derived_labels(facts.get("tables") or {}),
+        extracted=report_tables(facts.get("tables") or {}, view.text),
         skip_target="text",
         **_report_extras(view),
         json_url=report_json_url(report_id, q if not error else ""),

@@ -221,3 +221,50 @@ def test_without_javascript_facets_hierarchy_and_hit_links_still_work(chromium, 
     assert pg.url.endswith("#hit-1") and pg.locator("mark.hit").count() >= 1
     assert pg.get_attribute("#next-hit", "href").startswith("#hit-")
     context.close()
+
+
+def test_clicking_a_table_cell_marks_its_number_in_the_text(page):
+    search(page, "town:李楼镇")
+    page.locator("li.result h2 a").first.click()
+    page.wait_for_load_state()
+    link = page.locator("a.cell-link").nth(6)  # a number of part three
+    target = link.get_attribute("href")
+    number = link.inner_text()
+    link.click()
+    assert page.evaluate("location.hash") == target
+    cell = page.locator(target)
+    assert cell.inner_text() == number
+    assert cell.evaluate("e => e.matches(':target') && e.classList.contains('targeted')")
+    box = cell.bounding_box()
+    assert box is not None and 0 <= box["y"] <= page.viewport_size["height"]  # scrolled into view
+    colour = cell.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # marked
+
+
+def test_typing_a_town_suggests_it_and_the_keyboard_chooses_and_searches(page):
+    page.goto("/")
+    box = page.locator("input[name=q]")
+    assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially("李楼", delay=30)
+    options = page.locator("#suggest [role=option]")
+    options.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    texts = options.all_inner_texts()
+    assert any("李楼镇" in t and "乡镇" in t for t in texts), texts
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "suggest-0"
+    assert options.first.get_attribute("aria-selected") == "true"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.input_value("input[name=q]") == "town:李楼镇"
+    titles = result_titles(page)
+    assert len(titles) == 1 and "李楼镇" in titles[0]
+
+
+def test_escape_closes_the_suggestions(page):
+    page.goto("/")
+    page.locator("input[name=q]").press_sequentially("山东", delay=30)
+    page.locator("#suggest [role=option]").first.wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator("#suggest").is_hidden()
+    assert page.locator("input[name=q]").get_attribute("aria-expanded") == "false"

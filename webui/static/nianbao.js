@@ -57,30 +57,99 @@
     });
   }
 
-  /* autocomplete for places and bodies, from the app (no network beyond it) */
+  /* autocomplete for places and bodies, from the app (no network beyond it): the ARIA combobox
+     pattern (input role=combobox, a listbox of options, aria-activedescendant); arrow keys move,
+     Enter chooses and searches, Escape closes; a mouse click chooses too */
   function suggest() {
     var input = document.getElementById("q"), list = document.getElementById("suggest");
+    var status = document.getElementById("suggest-status");
     if (!input || !list || !window.fetch) return;
-    var timer = null, last = "";
+    var timer = null, asked = "", active = -1, items = [];
+    function close() {
+      list.hidden = true; list.textContent = ""; items = []; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function highlight(k) {
+      active = k;
+      for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === k ? "true" : "false");
+      if (k >= 0) {
+        input.setAttribute("aria-activedescendant", items[k].id);
+        items[k].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    }
+    function choose(li) {
+      input.value = li.getAttribute("data-query");
+      close();
+      if (input.form) input.form.submit();
+    }
+    function show(data, head) {
+      list.textContent = ""; items = []; active = -1;
+      (data.suggestions || []).forEach(function (s, i) {
+        var li = document.createElement("li"), f = document.createElement("span");
+        li.id = "suggest-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-query", (head ? head + " " : "") + s.query);
+        f.className = "field"; f.textContent = s.label.slice(0, s.label.length - s.value.length).trim();
+        li.appendChild(f);
+        li.appendChild(document.createTextNode(s.value));
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(li); });
+        list.appendChild(li);
+        items.push(li);
+      });
+      if (status) status.textContent = items.length ? items.length + " 条建议，用上下方向键选择" : "";
+      if (!items.length) { close(); return; }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
         var words = input.value.split(/\s+/), word = words[words.length - 1];
-        if (!word || word === last || /[:"()]/.test(word)) return;
-        last = word;
-        fetch("/api/suggest?prefix=" + encodeURIComponent(word)).then(function (r) { return r.json(); })
-          .then(function (data) {
-            list.textContent = "";
-            var head = words.slice(0, -1).join(" ");
-            (data.suggestions || []).forEach(function (s) {
-              var o = document.createElement("option");
-              o.value = (head ? head + " " : "") + s.query;
-              o.label = s.label;
-              list.appendChild(o);
-            });
-          }).catch(function () {});
-      }, 150);
+        if (!word || /[:"()]/.test(word)) { asked = ""; close(); return; }
+        if (word === asked) return;
+        asked = word;
+        var head = words.slice(0, -1).join(" ");
+        fetch("/api/suggest?limit=10&prefix=" + encodeURIComponent(word))
+          .then(function (r) { return r.json(); })
+          .then(function (data) { if (asked === word) show(data, head); })
+          .catch(function () {});
+      }, 120);
     });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden || !items.length) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active <= 0 ? items.length - 1 : active - 1); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active]); }
+      else if (e.key === "Escape") { e.preventDefault(); close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  /* the report page: a table cell's link marks its number in the text (the #fragment alone scrolls
+     there and :target marks it without the script; this also marks the pieces of a number that a
+     hit cut in two, and moves the focus for keyboard users) */
+  function cellTargets() {
+    var links = document.querySelectorAll("a.cell-link");
+    if (!links.length) return;
+    function mark() {
+      var old = document.querySelectorAll(".cell-src.targeted");
+      for (var i = 0; i < old.length; i++) old[i].classList.remove("targeted");
+      var id = decodeURIComponent(location.hash.slice(1));
+      var el = id && id.indexOf("src-") === 0 ? document.getElementById(id) : null;
+      if (!el) return;
+      for (var n = el; n && n.classList && n.classList.contains("cell-src"); n = nextPiece(n)) n.classList.add("targeted");
+      el.setAttribute("tabindex", "-1");
+      el.focus({ preventScroll: true });
+    }
+    function nextPiece(n) {  /* the following piece of the same number: no id, right after it */
+      var next = n.nextSibling || (n.parentNode && n.parentNode.tagName === "MARK" ? n.parentNode.nextSibling : null);
+      if (next && next.nodeType === 1 && next.tagName === "MARK") next = next.firstChild;
+      return next && next.nodeType === 1 && next.classList.contains("cell-src") && !next.id ? next : null;
+    }
+    window.addEventListener("hashchange", mark);
+    mark();
   }
 
   /* exports: say that the download started (the page does not wait for it) */
@@ -129,7 +198,7 @@
     }
   }
 
-  function ready() { hitNavigation(); partLinks(); autoSubmit(); foldFilters(); compareLimit(); suggest(); exportNotice(); }
+  function ready() { hitNavigation(); partLinks(); cellTargets(); autoSubmit(); foldFilters(); compareLimit(); suggest(); exportNotice(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
