@@ -13,10 +13,11 @@ Readers (each turns a page's text into report text; the same extractor then read
 * ``trafilatura``  trafilatura.extract (main-content extraction, tables included; its title and
                    date put first, its `` | `` table cells turned into tabs: a fair adapter)
 
-Pages: the generator's ``html`` layout (scripts/corpusgen/render.py), the same pages made hostile
-(unclosed cells and paragraphs, upper-case tags, a layout table around the article, comments,
-scripts and an iframe holding fake part headings, a sidebar of links), and the sample corpus's
-reports saved as pages (tab rows as ``<table>``, other lines as ``<p>``, with page chrome).
+Times are ms per page, whole reader and (for the tree builders) the parse alone, and each reader's
+ratio to the first. Pages: the generator's ``html`` layout (scripts/corpusgen/render.py), the same
+pages made hostile (unclosed cells and paragraphs, upper-case tags, a layout table around the
+article, comments, scripts and an iframe holding fake part headings, a sidebar of links), and the
+sample corpus's reports saved as pages (tab rows as ``<table>``, other lines as ``<p>``, with page chrome).
 A reader that is not installed is skipped and said so.
 """
 
@@ -44,6 +45,7 @@ from indexer.extract import html as reader  # noqa: E402
 from indexer.extract.read import decode  # noqa: E402
 
 Reader = Callable[[str], str]
+Parser = Callable[[str], "reader._Node"]
 
 
 # ---------------------------------------------------------------------------------------- readers
@@ -106,16 +108,16 @@ class _StdlibTree(HTMLParser):
         self.cur.children.append(data)
 
 
-def stdlib_reader() -> Reader:
-    def read(page: str) -> str:
+def stdlib_parser() -> Parser:
+    def parse(page: str) -> reader._Node:
         builder = _StdlibTree()
         builder.feed(page)
         builder.close()
-        return reader._tree_to_text(builder.root)
-    return read
+        return builder.root
+    return parse
 
 
-def selectolax_reader() -> Reader:
+def selectolax_parser() -> Parser:
     from selectolax.lexbor import LexborHTMLParser
 
     def convert(node, parent: reader._Node) -> None:
@@ -128,14 +130,13 @@ def selectolax_reader() -> Reader:
                 convert(child, _node(tag, dict(child.attributes), parent))
             child = child.next
 
-    def read(page: str) -> str:
+    def parse(page: str) -> reader._Node:
         root = reader._Node("#root", {})
         tree = LexborHTMLParser(page)
         if tree.root is not None:
-            convert_root = _node(tree.root.tag, dict(tree.root.attributes), root)
-            convert(tree.root, convert_root)
-        return reader._tree_to_text(root)
-    return read
+            convert(tree.root, _node(tree.root.tag, dict(tree.root.attributes), root))
+        return root
+    return parse
 
 
 def trafilatura_reader() -> Reader:
@@ -154,10 +155,20 @@ def trafilatura_reader() -> Reader:
     return read
 
 
+# The tree builders the rules of indexer/extract/html.py run on (each page to the same _Node tree).
+PARSERS: dict[str, Callable[[], Parser]] = {
+    "lxml": lambda: reader._parse,
+    "stdlib": stdlib_parser,
+    "selectolax": selectolax_parser,
+}
+
+
+def tree_reader(parse: Parser) -> Reader:
+    return lambda page: reader._tree_to_text(parse(page))
+
+
 READERS: dict[str, Callable[[], Reader]] = {
-    "lxml": lambda: reader.html_to_text,
-    "stdlib": stdlib_reader,
-    "selectolax": selectolax_reader,
+    **{name: (lambda make=make: tree_reader(make())) for name, make in PARSERS.items()},
     "trafilatura": trafilatura_reader,
 }
 
@@ -221,10 +232,10 @@ def pages(n: int, seed: int) -> list[tuple[str, str, str, dict]]:
 
 # -------------------------------------------------------------------------------------- measure
 
-def timings(readers: dict[str, Reader], corpus: list[tuple[str, str, str, dict]], repeat: int
+def timings(readers: dict[str, Callable[[str], object]], corpus: list[tuple[str, str, str, dict]], repeat: int
             ) -> dict[str, float]:
-    """ms per page of each reader: every page read by each reader in turn (so that the load of a
-    shared machine falls on all of them alike), the fastest of ``repeat`` rounds per page counted."""
+    """ms per page of each reader (or parser): every page read by each in turn (so that the load of
+    a shared machine falls on all of them alike), the fastest of ``repeat`` rounds per page counted."""
     best: dict[str, list[float]] = {name: [float("inf")] * len(corpus) for name in readers}
     for _ in range(repeat):
         for i, (_, _, page, _) in enumerate(corpus):
@@ -254,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reports", type=int, default=200, help="generated html pages (and as many hostile)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="timing rounds; each page's fastest counts")
-    ap.add_argument("--readers", default=",".join(READERS))
+    ap.add_argument("--readers", default=",".join(READERS), help="comma-separated, the first is the baseline")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     corpus = pages(args.reports, args.seed)
@@ -264,15 +275,19 @@ def main(argv: list[str] | None = None) -> int:
             readers[name] = READERS[name]()
         except ImportError as err:
             print(f"{name}: skipped ({err})")
+    parsers = {name: PARSERS[name]() for name in readers if name in PARSERS}
     ms = timings(readers, corpus, args.repeat)
+    parse_ms = timings(parsers, corpus, args.repeat)
     results = []
     for name, read in readers.items():
-        rec = {"reader": name, "ms_per_page": ms[name], "sets": accuracy(read, corpus)}
+        rec = {"reader": name, "ms_per_page": ms[name], "parse_ms_per_page": parse_ms.get(name),
+               "sets": accuracy(read, corpus)}
         results.append(rec)
         sets = "  ".join(f"{s} {v['exact']}/{v['reports']} exact, verified right {v['verified_right']}/"
                          f"{v['verified']}, {v['fields_wrong']} fields wrong" for s, v in rec["sets"].items())
-        print(f"{name:<12} {rec['ms_per_page']:7.2f} ms/page ({ms[name] / ms[next(iter(ms))]:.2f}x)  {sets}",
-              flush=True)
+        parse = f"parse {parse_ms[name]:.2f}" if name in parse_ms else "parse -"
+        ratio = ms[name] / ms[next(iter(ms))]
+        print(f"{name:<12} {rec['ms_per_page']:7.2f} ms/page ({ratio:.2f}x; {parse})  {sets}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
