@@ -88,7 +88,7 @@ def planted_share(index: ReuseIndex, r: ReportInput, passages: list[str]) -> tup
                 copied[where[at]:where[at + len(needle) - 1] + 1] = True
     own = set(index.sequence(r.id).keys.tolist())
     hit = total = 0
-    for u in units(r.text, r.places):
+    for u in units(r.text, r.places, index.boilerplate.headings):
         if u.key in own:
             total += u.weight
             hit += u.weight if copied[u.start:u.end].mean() >= 0.5 else 0

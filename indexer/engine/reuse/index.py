@@ -32,12 +32,12 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, Boilerplate
-from .units import Sequence, Unit, units
+from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, TEMPLATE_SHARE, Boilerplate
+from .units import Sequence, Unit, heading_candidates, keyed, pair_keys, pieces, units
 
 INDEX_FILE = "reuse.pkl"
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ class Settings:
     num_perm: int = 128
     lsh_threshold: float = 0.1  # Jaccard of own sets; a 0.4 share of two equal reports is J = 0.25
     seed: int = 1
-    boilerplate_share: float = BOILERPLATE_SHARE
+    boilerplate_share: float = BOILERPLATE_SHARE  # headings and stock runs
+    template_share: float = TEMPLATE_SHARE  # template sentences
     boilerplate_min_count: int = BOILERPLATE_MIN_COUNT
 
 
@@ -88,10 +89,10 @@ class _Entry:
 
     @property
     def keys(self) -> frozenset:
-        """The own keys as a set: most candidates share fewer than two sentences, and a set
-        intersection (in C) tells so ~20x faster than ``np.isin``."""
+        """The own shingles as a set: most candidates share none, and a set test (in C) tells so
+        ~20x faster than ``np.isin``."""
         if self._keys is None:
-            self._keys = frozenset(self.own.distinct.tolist())
+            self._keys = frozenset(self.own.shingles.tolist())
         return self._keys
 
     def __getstate__(self) -> dict:
@@ -120,22 +121,40 @@ class ReuseIndex:
 
     @classmethod
     def build(cls, reports: Iterable[ReportInput], settings: Settings | None = None) -> ReuseIndex:
-        """Full computation: sentences of every report, boilerplate learned from them, signatures, LSH,
-        then each candidate pair's exact shares (each pair once)."""
+        """Full computation: the boilerplate's three layers learned from every report (headings, then
+        template sentences, then stock runs: each needs the one before), signatures, LSH, then each
+        candidate pair's exact shares (each pair once)."""
         index = cls(settings)
         s = index.settings
-        found: list[tuple[ReportInput, list[Unit]]] = []  # the inputs without their texts (memory)
-        examples: dict[int, str] = {}
+        found: list[tuple[ReportInput, list]] = []  # the inputs without their texts (memory)
+        heading_df: Counter = Counter()
         for r in reports:
-            us = units(r.text, r.places)
-            distinct = {u.key: u for u in us}
-            index.df.update(distinct.keys())
-            for key, u in distinct.items():  # one example text per sentence that reaches the minimum
-                if index.df[key] == s.boilerplate_min_count:
-                    examples[key] = r.text[u.start:u.end]
-            found.append((ReportInput(r.id, r.body, r.year, ""), us))
-        index.boilerplate = Boilerplate.learn(index.df, len(found), examples, s.boilerplate_share,
-                                              s.boilerplate_min_count)
+            ps = pieces(r.text, r.places)
+            heading_df.update(heading_candidates(ps))
+            found.append((ReportInput(r.id, r.body, r.year, ""), ps))
+        bp = Boilerplate.learn_headings(heading_df, len(found), s.boilerplate_share, s.boilerplate_min_count)
+        del heading_df
+        examples: dict[int, str] = {}
+        for i, (r, ps) in enumerate(found):
+            pairs = keyed(ps, bp.headings)
+            index.df.update({u.key for u, _ in pairs})
+            for u, masked in pairs:
+                examples.setdefault(u.key, masked)
+            found[i] = (r, [u for u, _ in pairs])
+        bp.learn_template(index.df, s.template_share, s.boilerplate_min_count)
+        run_df: Counter = Counter()
+        for _, us in found:
+            keys = np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us))
+            keys = keys[~np.isin(keys, bp.template)]
+            pairs = pair_keys(keys) if len(keys) else keys
+            run_df.update(set(pairs.tolist()))
+            for a, b, k in zip(keys[:-1].tolist(), keys[1:].tolist(), pairs.tolist(), strict=True):
+                if k not in examples and run_df[k] == bp.min_reports:
+                    examples[k] = examples.get(a, "") + " / " + examples.get(b, "")
+        bp.learn_runs(run_df)
+        bp.examples = {k: examples.get(k, "") for k in (*bp.counts, *bp.run_counts)}
+        index.boilerplate = bp
+        del run_df, examples
         with index._lsh.insertion_session() as session:
             for r, us in found:
                 entry = index._entry(r, us)
@@ -161,17 +180,17 @@ class ReuseIndex:
 
     def _entry(self, r: ReportInput, us: list[Unit] | None = None) -> _Entry:
         if us is None:
-            us = units(r.text, r.places)
+            us = units(r.text, r.places, self.boilerplate.headings)
         full = np.unique(np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us)))
-        own = Sequence.of(us, self.boilerplate.keys)
+        own = Sequence.of(us, self.boilerplate.template, self.boilerplate.common)
         return _Entry(r.body, r.year, full, own, own.total, self._signature(own))
 
     def _signature(self, own: Sequence) -> np.ndarray | None:
-        if not len(own.distinct):
+        if not len(own.shingles):
             return None
         m = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, hashfunc=_low32,
                     permutations=self._perms)
-        m.update_batch(own.distinct)
+        m.update_batch(own.shingles)
         return m.hashvalues.astype(np.uint64)
 
     def _lean(self, signature: np.ndarray) -> LeanMinHash:
@@ -182,9 +201,9 @@ class ReuseIndex:
     @staticmethod
     def _share(a: _Entry, b: _Entry) -> tuple[float, int]:
         """(share, shared characters) of a's own text found in b."""
-        if not a.total or len(a.keys & b.keys) < 2:  # a run needs two sentences in common
+        if not a.total or a.keys.isdisjoint(b.keys):  # no shingle in common
             return 0.0, 0
-        chars = int(a.own.weights[a.own.counted(b.own.distinct)].sum())
+        chars = int(a.own.weights[a.own.counted(b.own.shingles)].sum())
         return chars / a.total, chars
 
     def _neighbour(self, rid: str, other: str, share: float, chars: int) -> Neighbour:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +41,7 @@ from indexer.extract.normalise import is_cjk, nfkc_string
 MIN_UNIT_CHARS = 6
 KEY_CHARS = 30  # a sentence is known by its last 30 masked characters (see the module docstring)
 _ENDS = "。；;！!？?."
-_SPLIT = re.compile(r"[。；;！!？?]+|\.(?!\d)|\s*[\n\r\t]\s*"
+_SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*|[ \u3000]{2,}"
                     r"|(?=[一二三四五六七八九十]{1,3}、)|(?=[（(][一二三四五六七八九十]{1,3}[）)])")
 _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes on
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
@@ -108,6 +108,10 @@ def key_hash(masked: str) -> int:
 _NUMERAL = "[一二三四五六七八九十]{1,3}"
 _HEADING = re.compile(rf"[#*>\s]*(?:{_NUMERAL}、|[（(]{_NUMERAL}[）)]|\d{{1,2}}[.、])")
 _SENTENCE_MARK = re.compile(r"[。；;！!？?]")
+# a heading's numeral at the front of a piece (一、 （一） 1. and markdown marks): not part of its key
+_MARKER = re.compile(rf"[#*>\s]*(?:{_NUMERAL}、|[（(]{_NUMERAL}[）)]|\d{{1,2}}[.、](?!\d))?\s*")
+HEADING_MIN_CHARS = 4
+HEADING_MAX_CHARS = 40
 
 
 def _whole_line(line: str) -> bool:
@@ -133,59 +137,138 @@ def _boundaries(text: str) -> list[re.Match]:
     out = []
     for m in _SPLIT.finditer(text):
         g = m.group(0)
-        if g[:1].isspace() and "\t" not in g and _joins(text, m.start(), m.end()):
+        if ("\n" in g or "\r" in g) and "\t" not in g and _joins(text, m.start(), m.end()):
             continue  # most breaks are table cells (tabs): no need to look around them
         out.append(m)
     return out
 
 
-def units(text: str, places: Iterable[str | None]) -> list[Unit]:
-    """The text's sentences in order, with their masked keys; too-short sentences left out."""
+@dataclass(frozen=True)
+class Piece:
+    """A piece of text between two boundaries, masked (its leading heading numeral left out):
+    a sentence when it ends with a sentence mark, else a heading, label or signature line."""
+
+    start: int
+    end: int
+    masked: str
+    sentence: bool
+
+
+def pieces(text: str, places: Iterable[str | None]) -> list[Piece]:
+    """The text's pieces in order: sentences, and the short pieces that may be headings (see
+    :func:`heading_candidates`); blank and long non-sentence pieces (table runs) left out."""
     terms = place_terms(places)
     folded = nfkc_string(text)
     source = folded if len(folded) == len(text) else None  # same length: fold once, not per sentence
-    out: list[Unit] = []
+    out: list[Piece] = []
     pos = 0
     for m in [*_boundaries(text), None]:
         end = m.start() if m else len(text)
         piece = text[pos:end]
         nxt = m.end() if m else len(text)
-        if piece.strip() and m is not None and m.group(0) and m.group(0)[0] in _ENDS:
-            masked = mask(piece, terms) if source is None else _masked(source[pos:end], terms)
-            if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
+        if piece.strip():
+            sentence = m is not None and bool(m.group(0)) and m.group(0)[0] in _ENDS
+            part = nfkc_string(piece) if source is None else source[pos:end]
+            masked = _masked(part[_MARKER.match(part).end():], terms)  # type: ignore[union-attr]
+            if sentence or HEADING_MIN_CHARS <= len(masked) <= HEADING_MAX_CHARS:
                 lead = len(piece) - len(piece.lstrip())
                 trail = len(piece) - len(piece.rstrip())
-                out.append(Unit(pos + lead, end - trail, key_hash(masked[-KEY_CHARS:]), len(masked)))
+                out.append(Piece(pos + lead, end - trail, masked, sentence))
         pos = nxt
     return out
 
 
+def heading_candidates(found: Iterable[Piece]) -> set[str]:
+    """What may be a heading: a short piece that does not end a sentence and has a Chinese word in it
+    (headings, table labels, the title). The index keeps those found so in many reports."""
+    return {p.masked for p in found if not p.sentence and any(is_cjk(c) for c in p.masked)}
+
+
+def strip_heading(masked: str, headings: Collection[str]) -> str:
+    """The sentence without a heading run into its front ("（五）监督保障情况主动接受…" in a layout that
+    writes the heading and its paragraph on one line): the longest learned heading it starts with."""
+    if not headings:
+        return masked
+    for n in range(min(len(masked) - MIN_UNIT_CHARS, HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1):
+        if masked[:n] in headings:
+            return masked[n:]
+    return masked
+
+
+def keyed(found: Iterable[Piece], headings: Collection[str] = ()) -> list[tuple[Unit, str]]:
+    """The sentences of :func:`pieces` as units, learned headings taken off their fronts, each with
+    the masked text its key stands for."""
+    out: list[tuple[Unit, str]] = []
+    for p in found:
+        if not p.sentence:
+            continue
+        masked = strip_heading(p.masked, headings)
+        if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
+            out.append((Unit(p.start, p.end, key_hash(masked[-KEY_CHARS:]), len(masked)), masked))
+    return out
+
+
+def units_of(found: Iterable[Piece], headings: Collection[str] = ()) -> list[Unit]:
+    return [u for u, _ in keyed(found, headings)]
+
+
+def units(text: str, places: Iterable[str | None], headings: Collection[str] = ()) -> list[Unit]:
+    """The text's sentences in order, with their masked keys; too-short sentences left out.
+    ``headings``: the index's learned headings (``Boilerplate.headings``), taken off a sentence's front."""
+    return units_of(pieces(text, places), headings)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def pair_keys(keys: np.ndarray) -> np.ndarray:
+    """The key of each two consecutive sentences (a shingle; ``len(keys) - 1`` of them, never 0)."""
+    a, b = keys[:-1], keys[1:]
+    with np.errstate(over="ignore"):
+        out = (a * _MIX) ^ ((b << np.uint64(21)) | (b >> np.uint64(43)))
+    out[out == 0] = 1
+    return out
+
+
+_NONE = np.zeros(0, dtype=np.uint64)
+_NONE1 = np.zeros(1, dtype=np.uint64)
+
+
 @dataclass(frozen=True)
 class Sequence:
-    """A report's own sentences in order (keys uint64, weights uint32) and their distinct keys
-    sorted (for the other side of ``np.isin``): what the signature index keeps per report."""
+    """A report's own sentences in order (keys uint64, weights uint32), and for each the shingle
+    that links it to the next own sentence (``links``; 0: none that counts), with the distinct keys
+    and shingles sorted (for ``np.isin``): what the signature index keeps per report.
+
+    Own: not a template sentence and in at least one shingle that is not a stock run (see
+    ``boilerplate``); the template sentences are left out before the shingles are formed."""
 
     keys: np.ndarray
     weights: np.ndarray
+    links: np.ndarray
     distinct: np.ndarray
+    shingles: np.ndarray
 
     @classmethod
-    def of(cls, found: list[Unit], boilerplate: np.ndarray) -> Sequence:
+    def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
-        if len(boilerplate) and len(keys):
-            keep = ~np.isin(keys, boilerplate)
+        if len(template) and len(keys):
+            keep = ~np.isin(keys, template)
             keys, weights = keys[keep], weights[keep]
-        return cls(keys, weights, np.unique(keys))
+        pairs = pair_keys(keys) if len(keys) else _NONE
+        live = ~np.isin(pairs, common) if len(common) else np.ones(len(pairs), dtype=bool)
+        own = np.concatenate((live, [False])) | np.concatenate(([False], live))
+        links = np.concatenate((np.where(live, pairs, np.uint64(0)), _NONE1))[: len(keys)]
+        keys, weights, links = keys[own], weights[own], links[own]
+        return cls(keys, weights, links, np.unique(keys), np.unique(links[links != 0]))
 
     @property
     def total(self) -> int:
         return int(self.weights.sum())
 
-    def counted(self, other_keys: np.ndarray) -> np.ndarray:
-        """Which of these sentences count as found in the other report: the sentence is there, and so
-        is the one before or the one after it (a run of two, in this report's order)."""
-        found = np.isin(self.keys, other_keys, assume_unique=False)
-        before = np.concatenate(([False], found[:-1]))
-        after = np.concatenate((found[1:], [False]))
-        return found & (before | after)
+    def counted(self, other_shingles: np.ndarray) -> np.ndarray:
+        """Which of these sentences count as found in the other report: the sentence and the one
+        before or after it stand there too, one after the other (a shingle both have)."""
+        hit = np.isin(self.links, other_shingles)
+        return hit | np.concatenate(([False], hit[:-1]))
