@@ -28,7 +28,7 @@ for p in (ROOT, ROOT / "scripts"):
 import numpy as np  # noqa: E402
 
 from indexer.engine.reuse import ReportInput, ReuseIndex, Settings  # noqa: E402
-from indexer.engine.reuse.units import units  # noqa: E402
+from indexer.engine.reuse.units import KEY_CHARS, units  # noqa: E402
 from indexer.extract.normalise import nfkc_string, search_string  # noqa: E402
 from indexer.extract.read import source_from_bytes  # noqa: E402
 
@@ -77,7 +77,10 @@ def _squeezed(text: str) -> tuple[str, list[int]]:
 def planted_share(index: ReuseIndex, r: ReportInput, passages: list[str]) -> tuple[float, int]:
     """The exact share under the detector's definition, from the generator's provenance: each copied
     sentence (of the paragraphs the generator took from the source) is found in the copy's text as
-    written; the copy's own sentences lying mostly in such places are the planted ones."""
+    written; the copy's own sentences lying mostly in such places are the planted ones. A sentence is
+    judged by its end, the part its key stands for (``units.KEY_CHARS``): a heading or a page header
+    that a layout runs into its front is not part of the copied paragraph (the provenance lists
+    paragraphs only) and not part of what is compared."""
     squeezed, where = _squeezed(r.text)
     copied = np.zeros(len(r.text) + 1, dtype=bool)
     for p in passages:
@@ -91,7 +94,8 @@ def planted_share(index: ReuseIndex, r: ReportInput, passages: list[str]) -> tup
     for u in units(r.text, r.places, index.boilerplate.headings):
         if u.key in own:
             total += u.weight
-            hit += u.weight if copied[u.start:u.end].mean() >= 0.5 else 0
+            tail = copied[max(u.start, u.end - min(KEY_CHARS, u.weight)):u.end]
+            hit += u.weight if tail.mean() >= 0.5 else 0
     return (hit / total if total else 0.0), hit
 
 

@@ -58,6 +58,7 @@ class Boilerplate:
     counts: dict[int, int] = field(default_factory=dict)  # template sentence key → reports it is in
     run_counts: dict[int, int] = field(default_factory=dict)  # stock run key → reports it is in
     heading_counts: dict[str, int] = field(default_factory=dict)
+    frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # not distinctive
     examples: dict[int, str] = field(default_factory=dict)  # key → its masked text
     n_reports: int = 0
     min_reports: int = 0  # for headings and stock runs
@@ -80,6 +81,11 @@ class Boilerplate:
     def learn_runs(self, df: Counter) -> None:
         self.run_counts = {k: c for k, c in df.items() if c >= self.min_reports}
         self.common = _keys(self.run_counts)
+
+    def learn_frequent(self, df: Counter, rare_reports: int) -> None:
+        """The sentences found in more than ``rare_reports`` reports: the rest are distinctive (see
+        ``index``), new sentences too."""
+        self.frequent = _keys({k: c for k, c in df.items() if c > rare_reports})
 
     def __len__(self) -> int:
         return len(self.headings) + len(self.template) + len(self.common)

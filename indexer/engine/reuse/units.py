@@ -39,7 +39,7 @@ import numpy as np
 from indexer.extract.normalise import is_cjk, nfkc_string
 
 MIN_UNIT_CHARS = 6
-KEY_CHARS = 30  # a sentence is known by its last 30 masked characters (see the module docstring)
+KEY_CHARS = 24  # a sentence is known by its last 30 masked characters (see the module docstring)
 _ENDS = "。；;！!？?."
 _SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*|[ \u3000]{2,}"
                     r"|(?=[一二三四五六七八九十]{1,3}、)|(?=[（(][一二三四五六七八九十]{1,3}[）)])")
@@ -48,7 +48,8 @@ _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _NOT_WORD = re.compile(r"[\W_]+")
-# 水口镇政府 and 水口镇 are one name; 县公安局 and 市卫生健康局 too once the department is masked
+# 水口镇政府 and 水口镇 are one name; 县公安局 and 市卫生健康局 too once the department is masked; and
+# "某镇政府信息公开…" reads as 某镇政府 + 信息公开 or 某镇 + 政府信息公开: @信息 is written @政府信息
 _MASKS = re.compile(r"[省市县区旗]?(?:@(?:人民政府|政府)?)+")
 _PLACE_SUFFIXES = ("人民政府办公室", "人民政府", "政府", "街道办事处", "街道", "自治县", "自治州", "镇", "乡",
                    "县", "市", "区", "省", "旗")
@@ -97,7 +98,7 @@ def _masked(folded: str, terms: tuple[str, ...]) -> str:
             s = s.replace(t, "@")
     s = _CN_YEAR.sub("#年", s)
     s = _DIGITS.sub("#", s)
-    return _MASKS.sub("@", s)
+    return _MASKS.sub("@", s).replace("@信息", "@政府信息")
 
 
 def key_hash(masked: str) -> int:
@@ -112,6 +113,8 @@ _SENTENCE_MARK = re.compile(r"[。；;！!？?]")
 _MARKER = re.compile(rf"[#*>\s]*(?:{_NUMERAL}、|[（(]{_NUMERAL}[）)]|\d{{1,2}}[.、](?!\d))?\s*")
 HEADING_MIN_CHARS = 4
 HEADING_MAX_CHARS = 40
+# what may be a heading before masking: not a table cell of digits, not a long table run
+_HEADING_LIKE = re.compile(r"\s*(?=.*[\u4e00-\u9fff]).{4,80}", re.S)
 
 
 def _whole_line(line: str) -> bool:
@@ -166,8 +169,8 @@ def pieces(text: str, places: Iterable[str | None]) -> list[Piece]:
         end = m.start() if m else len(text)
         piece = text[pos:end]
         nxt = m.end() if m else len(text)
-        if piece.strip():
-            sentence = m is not None and bool(m.group(0)) and m.group(0)[0] in _ENDS
+        sentence = m is not None and bool(m.group(0)) and m.group(0)[0] in _ENDS
+        if (sentence and piece.strip()) or (not sentence and _HEADING_LIKE.fullmatch(piece)):
             part = nfkc_string(piece) if source is None else source[pos:end]
             masked = _masked(part[_MARKER.match(part).end():], terms)  # type: ignore[union-attr]
             if sentence or HEADING_MIN_CHARS <= len(masked) <= HEADING_MAX_CHARS:
@@ -186,10 +189,11 @@ def heading_candidates(found: Iterable[Piece]) -> set[str]:
 
 def strip_heading(masked: str, headings: Collection[str]) -> str:
     """The sentence without a heading run into its front ("（五）监督保障情况主动接受…" in a layout that
-    writes the heading and its paragraph on one line): the longest learned heading it starts with."""
+    writes the heading and its paragraph on one line): the longest learned heading it starts with.
+    What is left may be too short to be a sentence ("六、其他需要报告的事项无"): then it is none."""
     if not headings:
         return masked
-    for n in range(min(len(masked) - MIN_UNIT_CHARS, HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1):
+    for n in range(min(len(masked), HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1):
         if masked[:n] in headings:
             return masked[n:]
     return masked
@@ -236,32 +240,34 @@ _NONE1 = np.zeros(1, dtype=np.uint64)
 
 @dataclass(frozen=True)
 class Sequence:
-    """A report's own sentences in order (keys uint64, weights uint32), and for each the shingle
-    that links it to the next own sentence (``links``; 0: none that counts), with the distinct keys
-    and shingles sorted (for ``np.isin``): what the signature index keeps per report.
-
-    Own: not a template sentence and in at least one shingle that is not a stock run (see
-    ``boilerplate``); the template sentences are left out before the shingles are formed."""
+    """A report's own sentences in order (keys uint64, weights uint32), the shingle linking each
+    to the next (``links``; 0 after the last) and whether that shingle is a *seed* (not a stock run,
+    see ``boilerplate``), with the distinct keys, shingles and seeds sorted (for ``np.isin``): what
+    the signature index keeps per report. Own: every sentence that is not a template sentence; the
+    template sentences are left out before the shingles are formed."""
 
     keys: np.ndarray
     weights: np.ndarray
     links: np.ndarray
+    seeds: np.ndarray  # per link: not a stock run
     distinct: np.ndarray
-    shingles: np.ndarray
+    shingles: np.ndarray  # every link
+    seeded: np.ndarray  # the seed links
+    rare: np.ndarray  # per sentence: found in few reports (not in the index's frequent set)
 
     @classmethod
-    def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE) -> Sequence:
+    def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE,
+           frequent: np.ndarray = _NONE) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
         if len(template) and len(keys):
             keep = ~np.isin(keys, template)
             keys, weights = keys[keep], weights[keep]
-        pairs = pair_keys(keys) if len(keys) else _NONE
-        live = ~np.isin(pairs, common) if len(common) else np.ones(len(pairs), dtype=bool)
-        own = np.concatenate((live, [False])) | np.concatenate(([False], live))
-        links = np.concatenate((np.where(live, pairs, np.uint64(0)), _NONE1))[: len(keys)]
-        keys, weights, links = keys[own], weights[own], links[own]
-        return cls(keys, weights, links, np.unique(keys), np.unique(links[links != 0]))
+        links = np.concatenate((pair_keys(keys), _NONE1)) if len(keys) else _NONE
+        seeds = (links != 0) & ~np.isin(links, common)
+        rare = ~np.isin(keys, frequent) if len(frequent) else np.ones(len(keys), dtype=bool)
+        return cls(keys, weights, links, seeds, np.unique(keys), np.unique(links[links != 0]),
+                   np.unique(links[seeds]), rare)
 
     @property
     def total(self) -> int:
@@ -269,6 +275,10 @@ class Sequence:
 
     def counted(self, other_shingles: np.ndarray) -> np.ndarray:
         """Which of these sentences count as found in the other report: the sentence and the one
-        before or after it stand there too, one after the other (a shingle both have)."""
+        before or after it stand there too, one after the other (a shingle both have), in a run of
+        such shingles that holds at least one seed. Stock runs alone never count (unrelated reports
+        share them by chance), but a copy's stock sentences count with the run they were copied in."""
         hit = np.isin(self.links, other_shingles)
-        return hit | np.concatenate(([False], hit[:-1]))
+        run = np.cumsum(~hit)  # one number per run of hits
+        good = hit & np.isin(run, run[hit & self.seeds])
+        return good | np.concatenate(([False], good[:-1]))
