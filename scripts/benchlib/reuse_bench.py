@@ -27,7 +27,7 @@ for p in (ROOT, ROOT / "scripts"):
 
 import numpy as np  # noqa: E402
 
-from indexer.engine.reuse import ReportInput, ReuseIndex, Settings  # noqa: E402
+from indexer.engine.reuse import ReportInput, ReuseIndex, Settings, places_of  # noqa: E402
 from indexer.engine.reuse.units import KEY_CHARS, units  # noqa: E402
 from indexer.extract.normalise import nfkc_string, search_string  # noqa: E402
 from indexer.extract.read import source_from_bytes  # noqa: E402
@@ -49,8 +49,7 @@ def body_key(gold: dict) -> str:
 
 def report_input(name: str, data: bytes, gold: dict) -> ReportInput:
     text = search_string(source_from_bytes(data, "." + name.rsplit(".", 1)[-1]).text)
-    places = (gold.get("body"), gold.get("town"), gold.get("county"), gold.get("city"), gold.get("province"))
-    return ReportInput(name, body_key(gold), gold.get("year"), text, places)
+    return ReportInput(name, body_key(gold), gold.get("year"), text, places_of(gold))
 
 
 def corpus(n: int, seed: int, rate: float = COPY_RATE) -> tuple[list[ReportInput], dict[str, dict]]:

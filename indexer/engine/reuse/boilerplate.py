@@ -113,3 +113,21 @@ class Boilerplate:
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> Boilerplate:
+        """What ``write`` wrote, enough to compare two texts as the index does (``shared_passages``):
+        a page needs the learned wording, not the whole signature index."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+
+        def counts(rows: list[dict]) -> dict[int, int]:
+            return {int(r["key"], 16): int(r["reports"]) for r in rows}
+
+        sentences, runs = counts(data.get("sentences", [])), counts(data.get("shingles", []))
+        headings = {r["text"]: int(r["reports"]) for r in data.get("headings", [])}
+        examples = {int(r["key"], 16): r.get("text", "")
+                    for r in [*data.get("sentences", []), *data.get("shingles", [])]}
+        return cls(headings=frozenset(headings), template=_keys(sentences), common=_keys(runs),
+                   counts=sentences, run_counts=runs, heading_counts=headings, examples=examples,
+                   n_reports=int(data.get("reports", 0)), min_reports=int(data.get("min_reports", 0)),
+                   min_template_reports=int(data.get("min_template_reports", 0)))

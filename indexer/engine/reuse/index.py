@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,11 @@ class ReportInput:
     year: int | None
     text: str
     places: tuple[str | None, ...] = ()
+
+
+def places_of(facts: Mapping) -> tuple[str | None, ...]:
+    """The names a report's text is masked with, from its facts: the body and its places."""
+    return tuple(facts.get(k) for k in ("body", "town", "county", "city", "province"))
 
 
 @dataclass(frozen=True)
@@ -150,11 +155,11 @@ class ReuseIndex:
         del heading_df
         examples: dict[int, str] = {}
         for i, (r, ps) in enumerate(found):
-            pairs = keyed(ps, bp.headings)
-            index.df.update({u.key for u, _ in pairs})
-            for u, masked in pairs:
+            with_text = keyed(ps, bp.headings)
+            index.df.update({u.key for u, _ in with_text})
+            for u, masked in with_text:
                 examples.setdefault(u.key, masked)
-            found[i] = (r, [u for u, _ in pairs])
+            found[i] = (r, [u for u, _ in with_text])
         bp.learn_template(index.df, s.template_share, s.boilerplate_min_count)
         run_df: Counter = Counter()
         for _, us in found:

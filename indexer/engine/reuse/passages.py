@@ -34,6 +34,8 @@ class Comparison:
     shared: list[Passage]
     only_a: list[tuple[int, int]]  # spans of A not found in B
     only_b: list[tuple[int, int]]  # spans of B not found in A
+    share_a: float = 0.0  # of A's own text found in B (the index's share(A → B) for the same boilerplate)
+    share_b: float = 0.0  # of B's own text found in A
 
 
 def _learned(boilerplate: Boilerplate | Collection[int]) -> Boilerplate:
@@ -103,7 +105,13 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
     all_b = units(text_b, places_b, bp.headings)
     matched_a = _matched(all_a, {ua[i].start for i, _ in pairs})
     matched_b = _matched(all_b, {ub[j].start for _, j in pairs})
-    return Comparison(shared, _runs(matched_a, all_a, False), _runs(matched_b, all_b, False))
+    return Comparison(shared, _runs(matched_a, all_a, False), _runs(matched_b, all_b, False),
+                      _share(sa, in_a), _share(sb, in_b))
+
+
+def _share(seq: Sequence, counted: list[bool]) -> float:
+    total = seq.total
+    return round(int(seq.weights[np.array(counted, dtype=bool)].sum()) / total, 3) if total else 0.0
 
 
 def _matched(us: list[Unit], starts: set[int]) -> list[bool]:
