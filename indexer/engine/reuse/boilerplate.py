@@ -58,7 +58,8 @@ class Boilerplate:
     counts: dict[int, int] = field(default_factory=dict)  # template sentence key → reports it is in
     run_counts: dict[int, int] = field(default_factory=dict)  # stock run key → reports it is in
     heading_counts: dict[str, int] = field(default_factory=dict)
-    frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # not distinctive
+    df_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # every sentence
+    df_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))  # reports it is in
     examples: dict[int, str] = field(default_factory=dict)  # key → its masked text
     n_reports: int = 0
     min_reports: int = 0  # for headings and stock runs
@@ -82,10 +83,22 @@ class Boilerplate:
         self.run_counts = {k: c for k, c in df.items() if c >= self.min_reports}
         self.common = _keys(self.run_counts)
 
-    def learn_frequent(self, df: Counter, rare_reports: int) -> None:
-        """The sentences found in more than ``rare_reports`` reports: the rest are distinctive (see
-        ``index``), new sentences too."""
-        self.frequent = _keys({k: c for k, c in df.items() if c > rare_reports})
+    def learn_rarity(self, df: Counter) -> None:
+        """How many reports each sentence is found in, for :meth:`bits`."""
+        keys = np.fromiter(df.keys(), dtype=np.uint64, count=len(df))
+        counts = np.fromiter(df.values(), dtype=np.uint32, count=len(df))
+        order = np.argsort(keys)
+        self.df_keys, self.df_counts = keys[order], counts[order]
+
+    def bits(self, keys: np.ndarray) -> np.ndarray:
+        """log2(reports / reports a sentence is found in), as learned: the information that an
+        unrelated report has it too; a sentence the build never saw counts as found in one."""
+        n = max(self.n_reports, 1)
+        if not len(self.df_keys) or not len(keys):
+            return np.full(len(keys), np.log2(n), dtype=np.float32)
+        at = np.minimum(np.searchsorted(self.df_keys, keys), len(self.df_keys) - 1)
+        counts = np.where(self.df_keys[at] == keys, self.df_counts[at], 1).astype(np.float64)
+        return np.log2(n / np.maximum(counts, 1)).astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.headings) + len(self.template) + len(self.common)

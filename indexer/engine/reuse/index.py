@@ -70,7 +70,7 @@ class Neighbour:
     kind: str  # same_body | other_body
     when: str  # earlier | later | same_year | unknown (the other report's year against this one's)
     chars: int = 0  # of this report's own text found there (the share's numerator)
-    rare: int = 0  # distinctive sentences among them (found in few reports: see the module docstring)
+    evidence: float = 0.0  # bits of the strongest shared run (how unlikely by chance; module docstring)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Settings:
     k: int = 5  # neighbours kept per report
     min_share: float = 0.4  # under it: reuse_kind none
     min_chars: int = 100  # shared characters a share must rest on to call it reuse
-    rare_reports: int = 5  # a sentence found in at most this many reports is distinctive
+    evidence_margin: float = 3.0  # bits over 2·log2(reports) a shared run needs (module docstring)
     num_perm: int = 128
     lsh_threshold: float = 0.1  # Jaccard of own sets; a 0.4 share of two equal reports is J = 0.25
     seed: int = 1
@@ -112,7 +112,7 @@ class _Entry:
         return state
 
 
-_Found = tuple[str, float, int, int]  # other id, share, chars, distinctive sentences
+_Found = tuple[str, float, int, float]  # other id, share, chars, evidence
 _WHEN = {"earlier": 0, "same_year": 1, "unknown": 2, "later": 3}
 
 
@@ -171,7 +171,7 @@ class ReuseIndex:
                 if k not in examples and run_df[k] == bp.min_reports:
                     examples[k] = examples.get(a, "") + " / " + examples.get(b, "")
         bp.learn_runs(run_df)
-        bp.learn_frequent(index.df, s.rare_reports)
+        bp.learn_rarity(index.df)
         bp.examples = {k: examples.get(k, "") for k in (*bp.counts, *bp.run_counts)}
         index.boilerplate = bp
         del run_df, examples
@@ -203,7 +203,7 @@ class ReuseIndex:
             us = units(r.text, r.places, self.boilerplate.headings)
         full = np.unique(np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us)))
         bp = self.boilerplate
-        own = Sequence.of(us, bp.template, bp.common, bp.frequent)
+        own = Sequence.of(us, bp.template, bp.common, bp.bits)
         return _Entry(r.body, r.year, full, own, own.total, self._signature(own))
 
     def _signature(self, own: Sequence) -> np.ndarray | None:
@@ -220,23 +220,23 @@ class ReuseIndex:
     # ------------------------------------------------------------------ shares
 
     @staticmethod
-    def _share(a: _Entry, b: _Entry) -> tuple[float, int, int]:
-        """(share, shared characters, distinctive sentences among them) of a's own text found in b."""
+    def _share(a: _Entry, b: _Entry) -> tuple[float, int, float]:
+        """(share, shared characters, evidence in bits) of a's own text found in b."""
         if not a.total or a.keys.isdisjoint(b.keys):  # no shingle in common
-            return 0.0, 0, 0
-        counted = a.own.counted(b.own.shingles)
+            return 0.0, 0, 0.0
+        counted, run = a.own.runs(b.own.shingles)
         chars = int(a.own.weights[counted].sum())
-        return chars / a.total, chars, int((counted & a.own.rare).sum())
+        return chars / a.total, chars, round(a.own.evidence(counted, run), 1)
 
     def _neighbour(self, rid: str, found: _Found) -> Neighbour:
-        other, share, chars, rare = found
+        other, share, chars, evidence = found
         me, them = self._entries[rid], self._entries[other]
         kind = "same_body" if me.body == them.body else "other_body"
         if me.year is None or them.year is None:
             when = "unknown"
         else:
             when = "earlier" if them.year < me.year else "later" if them.year > me.year else "same_year"
-        return Neighbour(other, round(share, 3), kind, when, chars, rare)
+        return Neighbour(other, round(share, 3), kind, when, chars, evidence)
 
     def _rank(self, rid: str, found: list[_Found]) -> list[Neighbour]:
         """Top k by share; ties: same body first, then an earlier year, then id (stable order)."""
@@ -247,7 +247,13 @@ class ReuseIndex:
     def is_reuse(self, n: Neighbour) -> bool:
         """Whether a neighbour's share is called reuse (see the module docstring)."""
         s = self.settings
-        return n.share >= s.min_share and n.chars >= s.min_chars and n.rare >= 1
+        return n.share >= s.min_share and n.chars >= s.min_chars and n.evidence >= self.min_evidence
+
+    @property
+    def min_evidence(self) -> float:
+        """2·log2(N) + margin bits, N the reports the boilerplate was learned on (100 at least): among
+        N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance."""
+        return 2 * float(np.log2(max(self.boilerplate.n_reports, 100))) + self.settings.evidence_margin
 
     def _set_neighbours(self, rid: str, ns: list[Neighbour]) -> bool:
         entry = self._entries[rid]
@@ -294,7 +300,7 @@ class ReuseIndex:
                 found.append((other, *got))
             back = self._share(them, entry)
             if back[1]:
-                mine = [(n.id, n.share, n.chars, n.rare) for n in them.neighbours] + [(r.id, *back)]
+                mine = [(n.id, n.share, n.chars, n.evidence) for n in them.neighbours] + [(r.id, *back)]
                 if self._set_neighbours(other, self._rank(other, mine)):
                     changed.add(other)
         if entry.signature is not None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +39,7 @@ import numpy as np
 from indexer.extract.normalise import is_cjk, nfkc_string
 
 MIN_UNIT_CHARS = 6
-KEY_CHARS = 24  # a sentence is known by its last 30 masked characters (see the module docstring)
+KEY_CHARS = 24  # a sentence is known by its last 24 masked characters (see the module docstring)
 _ENDS = "。；;！!？?."
 _SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*|[ \u3000]{2,}"
                     r"|(?=[一二三四五六七八九十]{1,3}、)|(?=[（(][一二三四五六七八九十]{1,3}[）)])")
@@ -253,11 +253,11 @@ class Sequence:
     distinct: np.ndarray
     shingles: np.ndarray  # every link
     seeded: np.ndarray  # the seed links
-    rare: np.ndarray  # per sentence: found in few reports (not in the index's frequent set)
+    bits: np.ndarray  # per sentence: how unlikely by chance, log2(reports / reports that have it)
 
     @classmethod
     def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE,
-           frequent: np.ndarray = _NONE) -> Sequence:
+           rarity: Callable[[np.ndarray], np.ndarray] | None = None) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
         if len(template) and len(keys):
@@ -265,20 +265,33 @@ class Sequence:
             keys, weights = keys[keep], weights[keep]
         links = np.concatenate((pair_keys(keys), _NONE1)) if len(keys) else _NONE
         seeds = (links != 0) & ~np.isin(links, common)
-        rare = ~np.isin(keys, frequent) if len(frequent) else np.ones(len(keys), dtype=bool)
+        bits = rarity(keys) if rarity is not None else np.zeros(len(keys), dtype=np.float32)
         return cls(keys, weights, links, seeds, np.unique(keys), np.unique(links[links != 0]),
-                   np.unique(links[seeds]), rare)
+                   np.unique(links[seeds]), bits)
 
     @property
     def total(self) -> int:
         return int(self.weights.sum())
 
-    def counted(self, other_shingles: np.ndarray) -> np.ndarray:
-        """Which of these sentences count as found in the other report: the sentence and the one
-        before or after it stand there too, one after the other (a shingle both have), in a run of
-        such shingles that holds at least one seed. Stock runs alone never count (unrelated reports
-        share them by chance), but a copy's stock sentences count with the run they were copied in."""
+    def runs(self, other_shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of these sentences count as found in the other report, and the number of the run
+        each is in: the sentence and the one before or after it stand there too, one after the
+        other (a shingle both have), in a run of such shingles that holds at least one seed. Stock
+        runs alone never count (unrelated reports share them by chance), but a copy's stock
+        sentences count with the run they were copied in."""
         hit = np.isin(self.links, other_shingles)
         run = np.cumsum(~hit)  # one number per run of hits
         good = hit & np.isin(run, run[hit & self.seeds])
-        return good | np.concatenate(([False], good[:-1]))
+        before = np.concatenate(([False], good[:-1]))
+        return good | before, np.where(good, run, np.concatenate(([0], run[:-1])))
+
+    def counted(self, other_shingles: np.ndarray) -> np.ndarray:
+        """Which of these sentences count as found in the other report (see :meth:`runs`)."""
+        return self.runs(other_shingles)[0]
+
+    def evidence(self, counted: np.ndarray, run: np.ndarray) -> float:
+        """The bits of the strongest shared run: how unlikely it is that an unrelated report has all
+        of its sentences (``bits`` summed, as if independent)."""
+        if not counted.any():
+            return 0.0
+        return float(np.bincount(run[counted], weights=self.bits[counted]).max())
