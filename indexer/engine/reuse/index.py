@@ -97,6 +97,7 @@ class _Entry:
     signature: np.ndarray | None  # MinHash values (None: nothing of its own)
     neighbours: list[Neighbour] = field(default_factory=list)
     _keys: frozenset | None = field(default=None, compare=False, repr=False)  # not saved
+    _links: frozenset | None = field(default=None, compare=False, repr=False)  # not saved
 
     @property
     def keys(self) -> frozenset:
@@ -106,9 +107,16 @@ class _Entry:
             self._keys = frozenset(self.own.seeded.tolist())
         return self._keys
 
+    @property
+    def links(self) -> frozenset:
+        """Every own shingle as a set (the other side of ``Sequence.runs``)."""
+        if self._links is None:
+            self._links = frozenset(self.own.shingles.tolist())
+        return self._links
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_keys"] = None
+        state["_keys"] = state["_links"] = None
         return state
 
 
@@ -224,7 +232,7 @@ class ReuseIndex:
         """(share, shared characters, evidence in bits) of a's own text found in b."""
         if not a.total or a.keys.isdisjoint(b.keys):  # no shingle in common
             return 0.0, 0, 0.0
-        counted, run = a.own.runs(b.own.shingles)
+        counted, run = a.own.runs(b.links)
         chars = int(a.own.weights[counted].sum())
         return chars / a.total, chars, round(a.own.evidence(counted, run), 1)
 

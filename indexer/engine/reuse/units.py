@@ -273,19 +273,34 @@ class Sequence:
     def total(self) -> int:
         return int(self.weights.sum())
 
-    def runs(self, other_shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def runs(self, other_shingles: Collection[int]) -> tuple[np.ndarray, np.ndarray]:
         """Which of these sentences count as found in the other report, and the number of the run
-        each is in: the sentence and the one before or after it stand there too, one after the
-        other (a shingle both have), in a run of such shingles that holds at least one seed. Stock
-        runs alone never count (unrelated reports share them by chance), but a copy's stock
-        sentences count with the run they were copied in."""
-        hit = np.isin(self.links, other_shingles)
-        run = np.cumsum(~hit)  # one number per run of hits
-        good = hit & np.isin(run, run[hit & self.seeds])
-        before = np.concatenate(([False], good[:-1]))
-        return good | before, np.where(good, run, np.concatenate(([0], run[:-1])))
+        each is in (0: none): the sentence and the one before or after it stand there too, one after
+        the other (a shingle both have), in a run of such shingles that holds at least one seed.
+        Stock runs alone never count (unrelated reports share them by chance), but a copy's stock
+        sentences count with the run they were copied in. Plain loops: a report has a few dozen
+        sentences, too few for numpy's set operations to pay off."""
+        other = set(other_shingles.tolist()) if isinstance(other_shingles, np.ndarray) else other_shingles
+        links, seeds = self.links.tolist(), self.seeds.tolist()
+        n = len(links)
+        run = [0] * n
+        number = i = 0
+        while i < n:
+            if links[i] not in other:
+                i += 1
+                continue
+            j, seeded = i, False
+            while j < n and links[j] in other:
+                seeded = seeded or seeds[j]
+                j += 1
+            if seeded:  # links i..j-1 join sentences i..j
+                number += 1
+                run[i:j + 1] = [number] * (j + 1 - i)
+            i = j
+        found = np.array(run, dtype=np.int64)
+        return found > 0, found
 
-    def counted(self, other_shingles: np.ndarray) -> np.ndarray:
+    def counted(self, other_shingles: Collection[int]) -> np.ndarray:
         """Which of these sentences count as found in the other report (see :meth:`runs`)."""
         return self.runs(other_shingles)[0]
 
