@@ -189,7 +189,7 @@ def timings(inputs: list[ReportInput], settings: Settings | None = None, adds: i
     build_s = BUILD_S_AT_10K * len(inputs) / 10_000
     return {"reports": len(inputs), "full_s": full, "full_share_of_build": full / build_s,
             "save_s": save, "load_s": load, "index_bytes": size,
-            "boilerplate_sentences": len(index.boilerplate),
+            "boilerplate_items": len(index.boilerplate),
             "add_mean_s": statistics.fmean(add_times), "add_max_s": max(add_times),
             "add_changed_mean": statistics.fmean(changed), "remove_s": remove, "update_s": update}
 

@@ -1,30 +1,35 @@
 """A report's text as comparable units: sentences, digits and the report's own place names masked.
 
-Sentences are split at 。；！？, tabs and line breaks, except a line break that wraps a sentence
-(between two Chinese characters, or beside a comma-like mark: PDF lines), and before a heading's
-numeral (一、 （一）, for text run together on one line). Only pieces that end with a sentence mark
-count: headings, table labels and signature lines are not sentences, and their form changes with the
-layout, not with copying. Each sentence weighs its masked length, so a share is a share of the text.
+Sentences are split at 。；！？, tabs, line breaks and runs of two spaces, except a line break that
+wraps a sentence (between two Chinese characters, or beside a comma-like mark: PDF lines), and before
+a heading's numeral (一、 （一）, for text run together on one line). A full stop ``.`` ends a
+sentence only where it is not a row number (``2.``), a decimal or part of a web address. Only pieces
+that end with a sentence mark count: headings, table labels and signature lines are not sentences,
+and their form changes with the layout, not with copying. Each sentence weighs its masked length, so
+a share is a share of the text.
 
-A sentence counts as found in another report only as part of a run: it and the sentence before or
-after it (among the report's own, non-boilerplate sentences) are both there. Why, measured on 2,000
-generated reports with no copies (best share of each in any other, boilerplate at ≥ 2 %): clauses
-(split at ，too) p50 0.32 / p95 0.59; single sentences p50 0.21 / p95 0.37; runs of two p50 0.11 /
-p95 0.31. Stock sentences recur in unrelated reports one by one; a copy keeps them in runs. Exact
-pairs of consecutive sentences (shingles) did as well on unrelated reports but lost two sentences for
-each one a copier edited or a layout broke, and missed 40 % of the planted shares by more than 5
-points. Character n-grams would need thousands of hashes per report (too large for the index).
+Headings run into a sentence: ``search_string`` joins a heading line to the paragraph after it when
+both are Chinese, so most layouts read "（五）监督保障情况主动接受社会监督…" as one piece. The index
+learns headings from the corpus (short pieces that end no sentence, found alone in many reports:
+``boilerplate``) and :func:`strip_heading` takes the longest learned one off a sentence's front
+before the sentence is keyed and weighed.
+
+A sentence counts as found in another report only as part of a run (:meth:`Sequence.runs`): it and
+the sentence before or after it stand there too, one after the other, in a run that holds at least
+one shingle that is not a stock run. Stock sentences recur in unrelated reports one by one, and some
+stock pairs recur too; a copy keeps whole runs, its stock sentences inside them.
 
 Masking: every run of digits (after NFKC) → ``#``, a four-numeral Chinese year (二〇二〇年) → ``#年``,
 each of the report's own place names and their stems (某楼镇 and 某楼) → ``@``; whitespace and
 punctuation dropped (layouts write the template's row labels as 1．/1./1、).
-A sentence is known by its last :data:`KEY_CHARS` masked characters: layouts run a heading into
-the sentence after it or not ("（三）…管理情况全面梳理…"), and the end of a sentence stays the same
-either way (measured: keyed whole, a third of the planted full copies into another layout lost over
-20 points of share). Units shorter than :data:`MIN_UNIT_CHARS` after masking ("#件") are left out.
-Offsets always refer to the text passed in. Pass the text as the index sees it (``search_string``):
-measured on planted copies, the text with its lines (``nfkc``) found half as many, its line breaks
-differing more between layouts than the sentences do.
+A sentence is known by its last :data:`KEY_CHARS` masked characters: a heading the index has not
+learned, or a page header, can still run into its front ("（三）…管理情况全面梳理…"), and the end of
+a sentence stays the same either way (measured: keyed whole, a third of the planted full copies into
+another layout lost over 20 points of share; 24 characters against 30: 13 % of the planted shares
+more than 5 points off against 15 %, recall the same). Units shorter than :data:`MIN_UNIT_CHARS`
+after masking ("#件") are left out. Offsets always refer to the text passed in. Pass the text as the
+index sees it (``search_string``): measured on planted copies, the text with its lines (``nfkc``)
+found half as many, its line breaks differing more between layouts than the sentences do.
 """
 
 from __future__ import annotations
