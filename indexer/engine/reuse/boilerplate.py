@@ -105,6 +105,11 @@ class Boilerplate:
         counts = np.where(self.df_keys[at] == keys, self.df_counts[at], 1).astype(np.float64)
         return np.log2(n / np.maximum(counts, 1)).astype(np.float32)
 
+    @property
+    def keys(self) -> np.ndarray:
+        """The template sentences' keys (what the first version's ``keys`` held)."""
+        return self.template
+
     def __len__(self) -> int:
         return len(self.headings) + len(self.template) + len(self.common)
 
