@@ -39,10 +39,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions[_EXT] = {"index": None, "lock": threading.Lock()}
 
-    from . import api, labels, present, render, urls, views
+    from . import api, labels, present, render, reuseview, urls, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(reuseview.bp)
     app.jinja_env.filters["place"] = views.place
     app.jinja_env.globals.update(status_info=labels.status_info, search_url=urls.search_url,
                                  hit_url=urls.hit_url, facet_more=present.facet_more)

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer.engine.reuse import (
@@ -16,7 +17,8 @@ from indexer.engine.reuse import (
     Settings,
     shared_passages,
 )
-from indexer.engine.reuse.units import mask, place_terms, units
+from indexer.engine.reuse.boilerplate import Boilerplate
+from indexer.engine.reuse.units import Sequence, Unit, mask, pair_keys, place_terms, units
 
 ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT / "scripts", ROOT / "scripts" / "benchlib"):
@@ -63,8 +65,8 @@ def test_template_wording_found_in_most_reports_is_boilerplate(tmp_path):
     assert len(index.boilerplate) == 1
     index.save(tmp_path)
     saved = json.loads((tmp_path / BOILERPLATE_FILE).read_text(encoding="utf-8"))
-    assert saved["min_reports"] == 5 and saved["shingles"][0]["reports"] == 30
-    assert "政府信息公开条例" in saved["shingles"][0]["text"]
+    assert saved["min_reports"] == 5 and saved["sentences"][0]["reports"] == 30
+    assert "政府信息公开条例" in saved["sentences"][0]["text"]
     assert all(index.facts(r.id)["reuse_kind"] == "none" for r in reports)
 
 
@@ -73,9 +75,7 @@ def test_planted_copies_are_found_with_their_source_and_kind(planted):
     fig = reuse_bench.evaluate(index, inputs, golds)
     assert fig["planted"] >= 20
     assert fig["precision"] >= 0.95
-    # Measured 0.69 here: short of the 0.95 aimed at; the misses are copies into another layout whose
-    # few own sentences (most of a generated report is stock wording) break differently.
-    assert fig["recall"] >= 0.65
+    assert fig["recall"] >= 0.95  # measured 0.98 (88 of 90)
     assert fig["clean_none"] == fig["clean_reports"]
 
 
@@ -100,11 +100,12 @@ def test_shares_of_planted_copies_are_near_the_planted_share(planted):
             truth, _ = reuse_bench.planted_share(index, by_id[name], g["reuse"]["passages"])
             errors.append(abs(index.share(name, g["reuse"]["from"]) - truth))
     assert errors
-    assert sum(errors) / len(errors) <= 0.10  # measured mean 0.084 (aim: within 0.05 each; not met)
+    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.017
+    # aim: every share within 5 points; measured 88 % of them (the rest: stock runs a copy's own
+    # parts share with the source by chance, or a sentence a layout breaks differently)
+    assert sum(e <= 0.05 for e in errors) / len(errors) >= 0.85
 
 
-@pytest.mark.xfail(reason="known defect, issue 12 open: on the current generated corpus the incremental path "
-                   "misses a low-share (0.22) neighbour that the full computation ranks fourth", strict=False)
 def test_adding_reports_one_by_one_gives_the_full_builds_figures(planted):
     inputs, _, full = planted
     base, extra = inputs[:-15], inputs[-15:]
@@ -162,3 +163,59 @@ def test_copies_option_is_seeded_and_leaves_the_plain_corpus_alone():
     assert copies and all(0 < g["reuse"]["share"] <= 1 and g["reuse"]["passages"] for g in copies)
     originals = {n: d for n, d, g in with_copies if not g["reuse"]}
     assert all(originals[n] == d for n, d, _ in plain if n in originals)
+
+
+def test_a_heading_run_into_a_sentence_is_taken_off_before_keying():
+    sentence = "主动接受社会监督，设立意见箱和监督电话，及时回应群众反映的问题。"
+    glued = units("（五）监督保障情况" + sentence, [], {"监督保障情况"})
+    alone = units(sentence, [], {"监督保障情况"})
+    assert [u.key for u in glued] == [u.key for u in alone]
+    assert glued[0].weight == alone[0].weight  # the heading does not weigh
+    assert units("六、其他需要报告的事项无。", [], {"其他需要报告的事项"}) == []  # the rest: no sentence
+
+
+def test_row_numbers_and_web_addresses_do_not_end_sentences():
+    assert units("1.属于国家秘密 0 0 0 2.其他法律行政法规禁止公开 0 0 0", []) == []
+    text = "本报告电子版可在门户网站（http://www.example.gov.cn/art/1.html）查阅或下载。"
+    assert [text[u.start:u.end] for u in units(text, [])] == [text[:-1]]
+
+
+def test_a_stock_run_alone_does_not_count_but_it_does_in_a_copied_run():
+    def seq(keys: list[int], common: np.ndarray) -> Sequence:
+        return Sequence.of([Unit(i, i + 1, k, 10) for i, k in enumerate(keys)], common=common)
+
+    stock = pair_keys(np.array([7, 8], dtype=np.uint64))  # sentences 7 then 8: found together everywhere
+    copy, source, unrelated = seq([5, 7, 8], stock), seq([5, 7, 8, 9], stock), seq([6, 7, 8], stock)
+    assert copy.counted(source.shingles).tolist() == [True, True, True]
+    assert unrelated.counted(source.shingles).tolist() == [False, False, False]
+
+
+def test_the_learned_boilerplate_reads_back_as_written(planted, tmp_path):
+    _, _, index = planted
+    index.boilerplate.write(tmp_path / BOILERPLATE_FILE)
+    back = Boilerplate.read(tmp_path / BOILERPLATE_FILE)
+    assert back.headings == index.boilerplate.headings and len(back.headings) > 10
+    assert back.template.tolist() == index.boilerplate.template.tolist()
+    assert back.common.tolist() == index.boilerplate.common.tolist()
+
+
+def test_the_side_by_side_shares_are_the_index_shares(planted):
+    inputs, golds, index = planted
+    by_id = {r.id: r for r in inputs}
+    copies = [n for n, g in golds.items() if g["reuse"]][:5]
+    assert copies
+    for name in copies:
+        a, b = by_id[name], by_id[golds[name]["reuse"]["from"]]
+        cmp = shared_passages(a.text, a.places, b.text, b.places, index.boilerplate)
+        assert cmp.share_a == index.share(a.id, b.id) and cmp.share_b == index.share(b.id, a.id)
+        assert cmp.shared  # and the passages the figure counted are there to mark
+
+
+def test_chance_runs_of_stock_wording_are_not_called_reuse(planted):
+    """Unrelated generated reports share stock runs (their prose comes from phrase banks), some above
+    the minimum share; what keeps them ``none`` is the evidence rule, not the share."""
+    inputs, golds, index = planted
+    involved = {x for g in golds.values() if g["reuse"] for x in (g["file"], g["reuse"]["from"])}
+    high = [n for r in inputs if r.id not in involved for n in index.neighbours(r.id)[:1]
+            if n.share >= index.settings.min_share]
+    assert high and all(n.evidence < index.min_evidence for n in high)

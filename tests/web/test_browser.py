@@ -268,3 +268,42 @@ def test_escape_closes_the_suggestions(page):
     page.keyboard.press("Escape")
     assert page.locator("#suggest").is_hidden()
     assert page.locator("input[name=q]").get_attribute("aria-expanded") == "false"
+
+
+@pytest.fixture(scope="session")
+def pair_url(tmp_path_factory):
+    """A second app over two reports, one copying most of the other (see test_reuse_view)."""
+    from test_reuse_view import OWN_A, OWN_B, report
+
+    corpus = tmp_path_factory.mktemp("browser-pair")
+    for name, title, n, own in (("a.txt", "某甲镇人民政府2020年政府信息公开工作年度报告", 12, OWN_A),
+                                ("b.txt", "某乙镇人民政府2021年政府信息公开工作年度报告", 37, OWN_B)):
+        (corpus / name).write_text(report(title, n, own), encoding="utf-8")
+    out = tmp_path_factory.mktemp("browser-pair-index")
+    build_index(corpus, out, procs=1)
+    with browserkit.served(create_app({"INDEX_DIR": str(out)})) as url:
+        yield url
+
+
+def test_side_by_side_view_marks_both_columns_links_passages_and_stacks_on_a_phone(chromium, pair_url):
+    for width, side_by_side in ((1280, True), (390, False)):
+        context = chromium.new_context(base_url=pair_url, viewport={"width": width, "height": 900})
+        pg = context.new_page()
+        pg.goto("/api/search")
+        ids = {h["file"]: h["id"] for h in pg.evaluate("JSON.parse(document.body.innerText)")["hits"]}
+        pg.goto(f"/reports/{ids['a.txt']}/reuse/{ids['b.txt']}")
+        left, right = pg.locator("article.pair-a"), pg.locator("article.pair-b")
+        assert left.locator("mark.shared").count() >= 1 and right.locator("mark.shared").count() >= 1
+        a, b = left.bounding_box(), right.bounding_box()
+        assert a and b
+        if side_by_side:
+            assert b["x"] > a["x"] and abs(b["y"] - a["y"]) < 5
+        else:  # stacked: the other report below this one
+            assert b["y"] > a["y"] + a["height"] - 5
+        if side_by_side:
+            left.locator("a.pair").first.click()
+            assert pg.evaluate("location.hash") == "#b-1"
+            pg.locator("a", has_text="某甲镇").first.click()
+            pg.wait_for_load_state()
+            assert f"/reports/{ids['a.txt']}" in pg.url
+        context.close()

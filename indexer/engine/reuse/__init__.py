@@ -9,8 +9,8 @@ changed), ``neighbours``/``facts`` to read, ``save``/``load`` with an index gene
 """
 
 from .boilerplate import Boilerplate
-from .index import BOILERPLATE_FILE, INDEX_FILE, Neighbour, ReportInput, ReuseIndex, Settings
+from .index import BOILERPLATE_FILE, INDEX_FILE, Neighbour, ReportInput, ReuseIndex, Settings, places_of
 from .passages import Comparison, Passage, shared_passages
 
 __all__ = ["BOILERPLATE_FILE", "INDEX_FILE", "Boilerplate", "Comparison", "Neighbour", "Passage",
-           "ReportInput", "ReuseIndex", "Settings", "shared_passages"]
+           "ReportInput", "ReuseIndex", "Settings", "places_of", "shared_passages"]

@@ -1,43 +1,52 @@
 """The signature index: every report's shingles and MinHash, an LSH table, each report's nearest others.
 
-Candidates come from MinHash + LSH (datasketch), never from all pairs; the share is then computed
-exactly on the candidates' kept shingle sets, so the index alone (not the corpus) answers an add,
-remove or update:
+Candidates come from MinHash + LSH (datasketch) over each report's seed shingles (two consecutive
+own sentences that are not a stock run), never from all pairs; the share is then computed exactly
+on the candidates' kept sequences, so the index alone (not the corpus) answers an add, remove or update:
 
-    share(A → B) = weight(A's own sentences found in B, in runs of two) / weight(A's own sentences)
+    share(A → B) = weight(A's own sentences found in B) / weight(A's own sentences)
 
-"own" = not boilerplate; weights are sentence lengths, so a share is the part of A's own text found in
-B (directional: a short report copied whole into a long one shares 1.0 of itself, the long one less).
-A run: the sentence and the one before or after it in A are both in B (see ``units``).
+"own" = not template wording (see ``boilerplate``); weights are masked sentence lengths, so a share
+is the part of A's own text found in B (directional: a short report copied whole into a long one
+shares 1.0 of itself, the long one less). Found: the sentence and the one before or after it stand
+in B too, one after the other (a shingle both have; stock sentences recur one by one, a copy keeps
+them in order).
 
-Facts per report (``facts``): ``reuse_max`` the best share (float 0..1, 3 decimals; 0.0 when no
-other report shares anything), ``reuse_from`` the id of that report, ``reuse_kind`` ``same_body`` /
-``other_body`` by its body, or ``none`` (and ``reuse_from`` null) when the best share is under
-``min_share`` (0.4) or rests on fewer than ``min_chars`` (250) shared characters. Measured on 2,000
-generated reports with no copies: p99 of the best share 0.38, but the highest ones (up to 0.58) are
-short reports whose four or five own sentences happen to be stock ones; the shared text behind a
-chance match is at most ~250 characters, 170 at p99. The cost: a copy whose own (non-template) text
-is shorter than 250 characters is never called one; the median generated report has ~190 characters
-of own text (its prose is drawn from phrase banks), the five samples 1,290-2,015.
+Facts per report (``facts``): ``reuse_from`` the neighbour with the best share that is *reuse*: a
+share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a shared
+run whose *evidence* reaches ``2·log2(N) + evidence_margin`` bits (N the reports the boilerplate was
+learned on, margin 3). A sentence found in d of the N reports is worth log2(N/d) bits (a sentence
+only the two reports have: log2(N/2)); a run's evidence is the sum over its sentences, the chance
+that an unrelated report has them all; the ~N²/2 pairs of unrelated reports reach about 2·log2(N)
+bits by chance at most. ``reuse_kind`` ``same_body`` / ``other_body`` by its body; ``reuse_max``
+that share. With no such neighbour ``reuse_kind`` is ``none``, ``reuse_from`` null and ``reuse_max``
+the best share of any neighbour (0.0 without one).
+
+Why evidence and not a number of characters (the first version asked for 250): generated reports
+draw their prose from phrase banks, so unrelated reports share stock runs by chance, up to 0.77 of
+their own text at 10,000 reports; measured there, the strongest chance run of unrelated reports
+reached 28.5 bits (2·log2(N) = 26.6) and 96 % of the planted copies with a share of 0.4 or more had
+a run of at least 29.6 bits; 250 characters kept out most planted copies, whose own text is short.
+A copy of only template and stock wording is not called reuse (nothing in it tells it from chance).
 """
 
 from __future__ import annotations
 
 import pickle
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, Boilerplate
-from .units import Sequence, Unit, units
+from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, TEMPLATE_SHARE, Boilerplate
+from .units import Sequence, Unit, heading_candidates, keyed, pair_keys, pieces, units
 
 INDEX_FILE = "reuse.pkl"
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,11 @@ class ReportInput:
     places: tuple[str | None, ...] = ()
 
 
+def places_of(facts: Mapping) -> tuple[str | None, ...]:
+    """The names a report's text is masked with, from its facts: the body and its places."""
+    return tuple(facts.get(k) for k in ("body", "town", "county", "city", "province"))
+
+
 @dataclass(frozen=True)
 class Neighbour:
     """Another report sharing text with this one: ``share`` of this report's own text found there."""
@@ -61,17 +75,20 @@ class Neighbour:
     kind: str  # same_body | other_body
     when: str  # earlier | later | same_year | unknown (the other report's year against this one's)
     chars: int = 0  # of this report's own text found there (the share's numerator)
+    evidence: float = 0.0  # bits of the strongest shared run (how unlikely by chance; module docstring)
 
 
 @dataclass(frozen=True)
 class Settings:
     k: int = 5  # neighbours kept per report
     min_share: float = 0.4  # under it: reuse_kind none
-    min_chars: int = 250  # shared characters a share must rest on to call it reuse
+    min_chars: int = 100  # shared characters a share must rest on to call it reuse
+    evidence_margin: float = 3.0  # bits over 2·log2(reports) a shared run needs (module docstring)
     num_perm: int = 128
     lsh_threshold: float = 0.1  # Jaccard of own sets; a 0.4 share of two equal reports is J = 0.25
     seed: int = 1
-    boilerplate_share: float = BOILERPLATE_SHARE
+    boilerplate_share: float = BOILERPLATE_SHARE  # headings and stock runs
+    template_share: float = TEMPLATE_SHARE  # template sentences
     boilerplate_min_count: int = BOILERPLATE_MIN_COUNT
 
 
@@ -85,19 +102,35 @@ class _Entry:
     signature: np.ndarray | None  # MinHash values (None: nothing of its own)
     neighbours: list[Neighbour] = field(default_factory=list)
     _keys: frozenset | None = field(default=None, compare=False, repr=False)  # not saved
+    _links: frozenset | None = field(default=None, compare=False, repr=False)  # not saved
 
     @property
     def keys(self) -> frozenset:
-        """The own keys as a set: most candidates share fewer than two sentences, and a set
-        intersection (in C) tells so ~20x faster than ``np.isin``."""
+        """The own seed shingles as a set: most candidates share none, and a set test (in C) tells so
+        ~20x faster than ``np.isin``."""
         if self._keys is None:
-            self._keys = frozenset(self.own.distinct.tolist())
+            self._keys = frozenset(self.own.seeded.tolist())
         return self._keys
+
+    @property
+    def links(self) -> frozenset:
+        """Every own shingle as a set (the other side of ``Sequence.runs``)."""
+        if self._links is None:
+            self._links = frozenset(self.own.shingles.tolist())
+        return self._links
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_keys"] = None
+        state["_keys"] = state["_links"] = None
         return state
+
+
+_Found = tuple[str, float, int, float]  # other id, share, chars, evidence
+_WHEN = {"earlier": 0, "same_year": 1, "unknown": 2, "later": 3}
+
+
+def _order(n: Neighbour) -> tuple:
+    return (-n.share, n.kind != "same_body", _WHEN[n.when], n.id)
 
 
 def _low32(v) -> int:
@@ -120,22 +153,41 @@ class ReuseIndex:
 
     @classmethod
     def build(cls, reports: Iterable[ReportInput], settings: Settings | None = None) -> ReuseIndex:
-        """Full computation: sentences of every report, boilerplate learned from them, signatures, LSH,
-        then each candidate pair's exact shares (each pair once)."""
+        """Full computation: the boilerplate's three layers learned from every report (headings, then
+        template sentences, then stock runs: each needs the one before), signatures, LSH, then each
+        candidate pair's exact shares (each pair once)."""
         index = cls(settings)
         s = index.settings
-        found: list[tuple[ReportInput, list[Unit]]] = []  # the inputs without their texts (memory)
-        examples: dict[int, str] = {}
+        found: list[tuple[ReportInput, list]] = []  # the inputs without their texts (memory)
+        heading_df: Counter = Counter()
         for r in reports:
-            us = units(r.text, r.places)
-            distinct = {u.key: u for u in us}
-            index.df.update(distinct.keys())
-            for key, u in distinct.items():  # one example text per sentence that reaches the minimum
-                if index.df[key] == s.boilerplate_min_count:
-                    examples[key] = r.text[u.start:u.end]
-            found.append((ReportInput(r.id, r.body, r.year, ""), us))
-        index.boilerplate = Boilerplate.learn(index.df, len(found), examples, s.boilerplate_share,
-                                              s.boilerplate_min_count)
+            ps = pieces(r.text, r.places)
+            heading_df.update(heading_candidates(ps))
+            found.append((ReportInput(r.id, r.body, r.year, ""), ps))
+        bp = Boilerplate.learn_headings(heading_df, len(found), s.boilerplate_share, s.boilerplate_min_count)
+        del heading_df
+        examples: dict[int, str] = {}
+        for i, (r, ps) in enumerate(found):
+            with_text = keyed(ps, bp.headings)
+            index.df.update({u.key for u, _ in with_text})
+            for u, masked in with_text:
+                examples.setdefault(u.key, masked)
+            found[i] = (r, [u for u, _ in with_text])
+        bp.learn_template(index.df, s.template_share, s.boilerplate_min_count)
+        run_df: Counter = Counter()
+        for _, us in found:
+            keys = np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us))
+            keys = keys[~np.isin(keys, bp.template)]
+            pairs = pair_keys(keys) if len(keys) else keys
+            run_df.update(set(pairs.tolist()))
+            for a, b, k in zip(keys[:-1].tolist(), keys[1:].tolist(), pairs.tolist(), strict=True):
+                if k not in examples and run_df[k] == bp.min_reports:
+                    examples[k] = examples.get(a, "") + " / " + examples.get(b, "")
+        bp.learn_runs(run_df)
+        bp.learn_rarity(index.df)
+        bp.examples = {k: examples.get(k, "") for k in (*bp.counts, *bp.run_counts)}
+        index.boilerplate = bp
+        del run_df, examples
         with index._lsh.insertion_session() as session:
             for r, us in found:
                 entry = index._entry(r, us)
@@ -143,7 +195,7 @@ class ReuseIndex:
                 if entry.signature is not None:
                     session.insert(r.id, index._lean(entry.signature), check_duplication=False)
         del found
-        shares: dict[str, list[tuple[str, float, int]]] = {rid: [] for rid in index._entries}
+        shares: dict[str, list[_Found]] = {rid: [] for rid in index._entries}
         for rid, entry in index._entries.items():
             if entry.signature is None:
                 continue
@@ -152,26 +204,27 @@ class ReuseIndex:
                     continue
                 them = index._entries[other]
                 for a, b, x, y in ((rid, other, entry, them), (other, rid, them, entry)):
-                    share, chars = index._share(x, y)
-                    if chars:
-                        shares[a].append((b, share, chars))
+                    got = index._share(x, y)
+                    if got[1]:
+                        shares[a].append((b, *got))
         for rid, found_shares in shares.items():
             index._set_neighbours(rid, index._rank(rid, found_shares))
         return index
 
     def _entry(self, r: ReportInput, us: list[Unit] | None = None) -> _Entry:
         if us is None:
-            us = units(r.text, r.places)
+            us = units(r.text, r.places, self.boilerplate.headings)
         full = np.unique(np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us)))
-        own = Sequence.of(us, self.boilerplate.keys)
+        bp = self.boilerplate
+        own = Sequence.of(us, bp.template, bp.common, bp.bits)
         return _Entry(r.body, r.year, full, own, own.total, self._signature(own))
 
     def _signature(self, own: Sequence) -> np.ndarray | None:
-        if not len(own.distinct):
+        if not len(own.seeded):
             return None
         m = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, hashfunc=_low32,
                     permutations=self._perms)
-        m.update_batch(own.distinct)
+        m.update_batch(own.seeded)
         return m.hashvalues.astype(np.uint64)
 
     def _lean(self, signature: np.ndarray) -> LeanMinHash:
@@ -180,28 +233,40 @@ class ReuseIndex:
     # ------------------------------------------------------------------ shares
 
     @staticmethod
-    def _share(a: _Entry, b: _Entry) -> tuple[float, int]:
-        """(share, shared characters) of a's own text found in b."""
-        if not a.total or len(a.keys & b.keys) < 2:  # a run needs two sentences in common
-            return 0.0, 0
-        chars = int(a.own.weights[a.own.counted(b.own.distinct)].sum())
-        return chars / a.total, chars
+    def _share(a: _Entry, b: _Entry) -> tuple[float, int, float]:
+        """(share, shared characters, evidence in bits) of a's own text found in b."""
+        if not a.total or a.keys.isdisjoint(b.keys):  # no shingle in common
+            return 0.0, 0, 0.0
+        counted, run = a.own.runs(b.links)
+        chars = int(a.own.weights[counted].sum())
+        return chars / a.total, chars, round(a.own.evidence(counted, run), 1)
 
-    def _neighbour(self, rid: str, other: str, share: float, chars: int) -> Neighbour:
+    def _neighbour(self, rid: str, found: _Found) -> Neighbour:
+        other, share, chars, evidence = found
         me, them = self._entries[rid], self._entries[other]
         kind = "same_body" if me.body == them.body else "other_body"
         if me.year is None or them.year is None:
             when = "unknown"
         else:
             when = "earlier" if them.year < me.year else "later" if them.year > me.year else "same_year"
-        return Neighbour(other, round(share, 3), kind, when, chars)
+        return Neighbour(other, round(share, 3), kind, when, chars, evidence)
 
-    def _rank(self, rid: str, found: list[tuple[str, float, int]]) -> list[Neighbour]:
+    def _rank(self, rid: str, found: list[_Found]) -> list[Neighbour]:
         """Top k by share; ties: same body first, then an earlier year, then id (stable order)."""
-        order = {"earlier": 0, "same_year": 1, "unknown": 2, "later": 3}
-        ns = [self._neighbour(rid, o, s, c) for o, s, c in found]
-        ns.sort(key=lambda n: (-n.share, n.kind != "same_body", order[n.when], n.id))
+        ns = [self._neighbour(rid, f) for f in found]
+        ns.sort(key=_order)
         return ns[: self.settings.k]
+
+    def is_reuse(self, n: Neighbour) -> bool:
+        """Whether a neighbour's share is called reuse (see the module docstring)."""
+        s = self.settings
+        return n.share >= s.min_share and n.chars >= s.min_chars and n.evidence >= self.min_evidence
+
+    @property
+    def min_evidence(self) -> float:
+        """2·log2(N) + margin bits, N the reports the boilerplate was learned on (100 at least): among
+        N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance."""
+        return 2 * float(np.log2(max(self.boilerplate.n_reports, 100))) + self.settings.evidence_margin
 
     def _set_neighbours(self, rid: str, ns: list[Neighbour]) -> bool:
         entry = self._entries[rid]
@@ -223,9 +288,9 @@ class ReuseIndex:
         entry = self._entries[rid]
         found = []
         for other in self._candidates(rid, entry):
-            share, chars = self._share(entry, self._entries[other])
-            if chars:
-                found.append((other, share, chars))
+            got = self._share(entry, self._entries[other])
+            if got[1]:
+                found.append((other, *got))
         return self._set_neighbours(rid, self._rank(rid, found))
 
     # ------------------------------------------------------------------ incremental
@@ -243,16 +308,14 @@ class ReuseIndex:
         found = []
         for other in candidates:
             them = self._entries[other]
-            share, chars = self._share(entry, them)
-            if chars:
-                found.append((other, share, chars))
-            back, back_chars = self._share(them, entry)
-            if back_chars:
-                worst = them.neighbours[-1].share if len(them.neighbours) >= self.settings.k else 0.0
-                if back >= worst:
-                    mine = [(n.id, n.share, n.chars) for n in them.neighbours] + [(r.id, back, back_chars)]
-                    if self._set_neighbours(other, self._rank(other, mine)):
-                        changed.add(other)
+            got = self._share(entry, them)
+            if got[1]:
+                found.append((other, *got))
+            back = self._share(them, entry)
+            if back[1]:
+                mine = [(n.id, n.share, n.chars, n.evidence) for n in them.neighbours] + [(r.id, *back)]
+                if self._set_neighbours(other, self._rank(other, mine)):
+                    changed.add(other)
         if entry.signature is not None:
             self._lsh.insert(r.id, self._lean(entry.signature), check_duplication=False)
         self._set_neighbours(r.id, self._rank(r.id, found))
@@ -295,11 +358,9 @@ class ReuseIndex:
     def facts(self, rid: str) -> dict:
         """``reuse_max``, ``reuse_from``, ``reuse_kind`` of a report (see the module docstring)."""
         ns = self._entries[rid].neighbours
-        if not ns:
-            return {"reuse_max": 0.0, "reuse_from": None, "reuse_kind": "none"}
-        best = ns[0]
-        if best.share < self.settings.min_share or best.chars < self.settings.min_chars:
-            return {"reuse_max": best.share, "reuse_from": None, "reuse_kind": "none"}
+        best = next((n for n in ns if self.is_reuse(n)), None)
+        if best is None:
+            return {"reuse_max": ns[0].share if ns else 0.0, "reuse_from": None, "reuse_kind": "none"}
         return {"reuse_max": best.share, "reuse_from": best.id, "reuse_kind": best.kind}
 
     def sequence(self, rid: str) -> Sequence:
@@ -309,6 +370,10 @@ class ReuseIndex:
     def share(self, a: str, b: str) -> float:
         """The exact share of a's own text found in b (for any two reports, candidates or not)."""
         return round(self._share(self._entries[a], self._entries[b])[0], 3)
+
+    def neighbour(self, a: str, b: str) -> Neighbour:
+        """b as a neighbour of a (share, characters, kind, distinctive sentences), listed or not."""
+        return self._neighbour(a, (b, *self._share(self._entries[a], self._entries[b])))
 
     # ------------------------------------------------------------------ files
 

@@ -1,10 +1,11 @@
 """Shared and differing passages of two reports, as spans of both texts, for the side-by-side view.
 
-A sentence of A is shared when it and the sentence before or after it are found in B and are not
-boilerplate: the rule the share counts, so what the page marks is what the figure measured. Runs of
-shared sentences that follow each other in both texts become one passage; the rest of each text,
-sentence runs, are its differing passages. Offsets are those of the texts given, so the page marks
-them where they are.
+A sentence of A is shared when it and the sentence before or after it stand in B one after the other
+and are not template wording: the rule the share counts (``Sequence.counted``), so what the page marks
+is what the figure measured. Runs of shared sentences that follow each other in both texts become
+one passage; the rest of each text, sentence runs, are its differing passages. Offsets are those of
+the texts given, so the page marks them where they are. Computed from the two texts alone: the
+index's learned boilerplate, when given, keeps template wording from being marked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .boilerplate import Boilerplate
 from .units import Sequence, Unit, units
 
 
@@ -32,19 +34,26 @@ class Comparison:
     shared: list[Passage]
     only_a: list[tuple[int, int]]  # spans of A not found in B
     only_b: list[tuple[int, int]]  # spans of B not found in A
+    share_a: float = 0.0  # of A's own text found in B (the index's share(A → B) for the same boilerplate)
+    share_b: float = 0.0  # of B's own text found in A
 
 
-def _shared_sentences(mine: list[Unit], theirs: set[int], boilerplate: Collection[int]) -> list[bool]:
-    """Which of my sentences count as found in the other text: the share's rule (``Sequence.counted``)
-    on my own (non-boilerplate) sentences; boilerplate ones are never marked."""
-    own = [i for i, u in enumerate(mine) if u.key not in boilerplate]
-    keys = np.fromiter((mine[i].key for i in own), dtype=np.uint64, count=len(own))
-    seq = Sequence(keys, np.ones(len(own), dtype=np.uint32), np.unique(keys))
-    counted = seq.counted(np.fromiter(theirs, dtype=np.uint64, count=len(theirs)))
-    out = [False] * len(mine)
-    for i, flag in zip(own, counted.tolist(), strict=True):
-        out[i] = flag
-    return out
+def _learned(boilerplate: Boilerplate | Collection[int]) -> Boilerplate:
+    if isinstance(boilerplate, Boilerplate):
+        return boilerplate
+    return Boilerplate(template=np.array(sorted(boilerplate), dtype=np.uint64))  # template sentence keys
+
+
+def _own(us: list[Unit], bp: Boilerplate) -> tuple[list[Unit], Sequence]:
+    """The units that are own text (as ``Sequence.of`` keeps them), in order, and their sequence."""
+    seq = Sequence.of(us, bp.template, bp.common)
+    kept: list[Unit] = []
+    j = 0
+    for u in us:  # Sequence.of keeps a subsequence: walk both
+        if j < len(seq.keys) and u.key == int(seq.keys[j]):
+            kept.append(u)
+            j += 1
+    return kept, seq
 
 
 def _runs(flags: list[bool], us: list[Unit], want: bool) -> list[tuple[int, int]]:
@@ -63,12 +72,15 @@ def _runs(flags: list[bool], us: list[Unit], want: bool) -> list[tuple[int, int]
 
 
 def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, places_b: Iterable[str | None],
-                    boilerplate: Collection[int] = ()) -> Comparison:
+                    boilerplate: Boilerplate | Collection[int] = ()) -> Comparison:
     """Passages A and B share (spans in both) and those only one has. ``boilerplate``: the index's
-    learned keys (``ReuseIndex.boilerplate.counts``), so template wording is not marked as copied."""
-    ua, ub = units(text_a, places_a), units(text_b, places_b)
-    in_a = _shared_sentences(ua, {u.key for u in ub}, boilerplate)
-    in_b = _shared_sentences(ub, {u.key for u in ua}, boilerplate)
+    learned :class:`Boilerplate` (``ReuseIndex.boilerplate``; or a collection of template sentence
+    keys), so that template wording is not marked as copied; without it every sentence is own text."""
+    bp = _learned(boilerplate)
+    ua, sa = _own(units(text_a, places_a, bp.headings), bp)
+    ub, sb = _own(units(text_b, places_b, bp.headings), bp)
+    in_a = sa.counted(sb.shingles).tolist()
+    in_b = sb.counted(sa.shingles).tolist()
     where_b: dict[int, list[int]] = {}
     for j, u in enumerate(ub):
         if in_b[j]:
@@ -89,11 +101,21 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
             shared[-1] = Passage(last.a_start, ua[i].end, last.b_start, ub[j].end)
         else:
             shared.append(Passage(ua[i].start, ua[i].end, ub[j].start, ub[j].end))
-    matched_a = [False] * len(ua)
-    matched_b = [False] * len(ub)
-    for i, j in pairs:
-        matched_a[i] = matched_b[j] = True
-    return Comparison(shared, _runs(matched_a, ua, False), _runs(matched_b, ub, False))
+    all_a = units(text_a, places_a, bp.headings)
+    all_b = units(text_b, places_b, bp.headings)
+    matched_a = _matched(all_a, {ua[i].start for i, _ in pairs})
+    matched_b = _matched(all_b, {ub[j].start for _, j in pairs})
+    return Comparison(shared, _runs(matched_a, all_a, False), _runs(matched_b, all_b, False),
+                      _share(sa, in_a), _share(sb, in_b))
+
+
+def _share(seq: Sequence, counted: list[bool]) -> float:
+    total = seq.total
+    return round(int(seq.weights[np.array(counted, dtype=bool)].sum()) / total, 3) if total else 0.0
+
+
+def _matched(us: list[Unit], starts: set[int]) -> list[bool]:
+    return [u.start in starts for u in us]
 
 
 def pairs_follow(last: Passage, ua: list[Unit], ub: list[Unit], i: int, j: int) -> bool:

@@ -1,37 +1,42 @@
 """A report's text as comparable units: sentences, digits and the report's own place names masked.
 
-Sentences are split at 。；！？, tabs and line breaks, except a line break that wraps a sentence
-(between two Chinese characters, or beside a comma-like mark: PDF lines), and before a heading's
-numeral (一、 （一）, for text run together on one line). Only pieces that end with a sentence mark
-count: headings, table labels and signature lines are not sentences, and their form changes with the
-layout, not with copying. Each sentence weighs its masked length, so a share is a share of the text.
+Sentences are split at 。；！？, tabs, line breaks and runs of two spaces, except a line break that
+wraps a sentence (between two Chinese characters, or beside a comma-like mark: PDF lines), and before
+a heading's numeral (一、 （一）, for text run together on one line). A full stop ``.`` ends a
+sentence only where it is not a row number (``2.``), a decimal or part of a web address. Only pieces
+that end with a sentence mark count: headings, table labels and signature lines are not sentences,
+and their form changes with the layout, not with copying. Each sentence weighs its masked length, so
+a share is a share of the text.
 
-A sentence counts as found in another report only as part of a run: it and the sentence before or
-after it (among the report's own, non-boilerplate sentences) are both there. Why, measured on 2,000
-generated reports with no copies (best share of each in any other, boilerplate at ≥ 2 %): clauses
-(split at ，too) p50 0.32 / p95 0.59; single sentences p50 0.21 / p95 0.37; runs of two p50 0.11 /
-p95 0.31. Stock sentences recur in unrelated reports one by one; a copy keeps them in runs. Exact
-pairs of consecutive sentences (shingles) did as well on unrelated reports but lost two sentences for
-each one a copier edited or a layout broke, and missed 40 % of the planted shares by more than 5
-points. Character n-grams would need thousands of hashes per report (too large for the index).
+Headings run into a sentence: ``search_string`` joins a heading line to the paragraph after it when
+both are Chinese, so most layouts read "（五）监督保障情况主动接受社会监督…" as one piece. The index
+learns headings from the corpus (short pieces that end no sentence, found alone in many reports:
+``boilerplate``) and :func:`strip_heading` takes the longest learned one off a sentence's front
+before the sentence is keyed and weighed.
+
+A sentence counts as found in another report only as part of a run (:meth:`Sequence.runs`): it and
+the sentence before or after it stand there too, one after the other, in a run that holds at least
+one shingle that is not a stock run. Stock sentences recur in unrelated reports one by one, and some
+stock pairs recur too; a copy keeps whole runs, its stock sentences inside them.
 
 Masking: every run of digits (after NFKC) → ``#``, a four-numeral Chinese year (二〇二〇年) → ``#年``,
 each of the report's own place names and their stems (某楼镇 and 某楼) → ``@``; whitespace and
 punctuation dropped (layouts write the template's row labels as 1．/1./1、).
-A sentence is known by its last :data:`KEY_CHARS` masked characters: layouts run a heading into
-the sentence after it or not ("（三）…管理情况全面梳理…"), and the end of a sentence stays the same
-either way (measured: keyed whole, a third of the planted full copies into another layout lost over
-20 points of share). Units shorter than :data:`MIN_UNIT_CHARS` after masking ("#件") are left out.
-Offsets always refer to the text passed in. Pass the text as the index sees it (``search_string``):
-measured on planted copies, the text with its lines (``nfkc``) found half as many, its line breaks
-differing more between layouts than the sentences do.
+A sentence is known by its last :data:`KEY_CHARS` masked characters: a heading the index has not
+learned, or a page header, can still run into its front ("（三）…管理情况全面梳理…"), and the end of
+a sentence stays the same either way (measured: keyed whole, a third of the planted full copies into
+another layout lost over 20 points of share; 24 characters against 30: 13 % of the planted shares
+more than 5 points off against 15 %, recall the same). Units shorter than :data:`MIN_UNIT_CHARS`
+after masking ("#件") are left out. Offsets always refer to the text passed in. Pass the text as the
+index sees it (``search_string``): measured on planted copies, the text with its lines (``nfkc``)
+found half as many, its line breaks differing more between layouts than the sentences do.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,16 +44,17 @@ import numpy as np
 from indexer.extract.normalise import is_cjk, nfkc_string
 
 MIN_UNIT_CHARS = 6
-KEY_CHARS = 30  # a sentence is known by its last 30 masked characters (see the module docstring)
+KEY_CHARS = 24  # a sentence is known by its last 24 masked characters (see the module docstring)
 _ENDS = "。；;！!？?."
-_SPLIT = re.compile(r"[。；;！!？?]+|\.(?!\d)|\s*[\n\r\t]\s*"
+_SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*|[ \u3000]{2,}"
                     r"|(?=[一二三四五六七八九十]{1,3}、)|(?=[（(][一二三四五六七八九十]{1,3}[）)])")
 _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes on
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _NOT_WORD = re.compile(r"[\W_]+")
-# 水口镇政府 and 水口镇 are one name; 县公安局 and 市卫生健康局 too once the department is masked
+# 水口镇政府 and 水口镇 are one name; 县公安局 and 市卫生健康局 too once the department is masked; and
+# "某镇政府信息公开…" reads as 某镇政府 + 信息公开 or 某镇 + 政府信息公开: @信息 is written @政府信息
 _MASKS = re.compile(r"[省市县区旗]?(?:@(?:人民政府|政府)?)+")
 _PLACE_SUFFIXES = ("人民政府办公室", "人民政府", "政府", "街道办事处", "街道", "自治县", "自治州", "镇", "乡",
                    "县", "市", "区", "省", "旗")
@@ -97,7 +103,7 @@ def _masked(folded: str, terms: tuple[str, ...]) -> str:
             s = s.replace(t, "@")
     s = _CN_YEAR.sub("#年", s)
     s = _DIGITS.sub("#", s)
-    return _MASKS.sub("@", s)
+    return _MASKS.sub("@", s).replace("@信息", "@政府信息")
 
 
 def key_hash(masked: str) -> int:
@@ -108,6 +114,12 @@ def key_hash(masked: str) -> int:
 _NUMERAL = "[一二三四五六七八九十]{1,3}"
 _HEADING = re.compile(rf"[#*>\s]*(?:{_NUMERAL}、|[（(]{_NUMERAL}[）)]|\d{{1,2}}[.、])")
 _SENTENCE_MARK = re.compile(r"[。；;！!？?]")
+# a heading's numeral at the front of a piece (一、 （一） 1. and markdown marks): not part of its key
+_MARKER = re.compile(rf"[#*>\s]*(?:{_NUMERAL}、|[（(]{_NUMERAL}[）)]|\d{{1,2}}[.、](?!\d))?\s*")
+HEADING_MIN_CHARS = 4
+HEADING_MAX_CHARS = 40
+# what may be a heading before masking: not a table cell of digits, not a long table run
+_HEADING_LIKE = re.compile(r"\s*(?=.*[\u4e00-\u9fff]).{4,80}", re.S)
 
 
 def _whole_line(line: str) -> bool:
@@ -133,59 +145,173 @@ def _boundaries(text: str) -> list[re.Match]:
     out = []
     for m in _SPLIT.finditer(text):
         g = m.group(0)
-        if g[:1].isspace() and "\t" not in g and _joins(text, m.start(), m.end()):
+        if ("\n" in g or "\r" in g) and "\t" not in g and _joins(text, m.start(), m.end()):
             continue  # most breaks are table cells (tabs): no need to look around them
         out.append(m)
     return out
 
 
-def units(text: str, places: Iterable[str | None]) -> list[Unit]:
-    """The text's sentences in order, with their masked keys; too-short sentences left out."""
+@dataclass(frozen=True)
+class Piece:
+    """A piece of text between two boundaries, masked (its leading heading numeral left out):
+    a sentence when it ends with a sentence mark, else a heading, label or signature line."""
+
+    start: int
+    end: int
+    masked: str
+    sentence: bool
+
+
+def pieces(text: str, places: Iterable[str | None]) -> list[Piece]:
+    """The text's pieces in order: sentences, and the short pieces that may be headings (see
+    :func:`heading_candidates`); blank and long non-sentence pieces (table runs) left out."""
     terms = place_terms(places)
     folded = nfkc_string(text)
     source = folded if len(folded) == len(text) else None  # same length: fold once, not per sentence
-    out: list[Unit] = []
+    out: list[Piece] = []
     pos = 0
     for m in [*_boundaries(text), None]:
         end = m.start() if m else len(text)
         piece = text[pos:end]
         nxt = m.end() if m else len(text)
-        if piece.strip() and m is not None and m.group(0) and m.group(0)[0] in _ENDS:
-            masked = mask(piece, terms) if source is None else _masked(source[pos:end], terms)
-            if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
+        sentence = m is not None and bool(m.group(0)) and m.group(0)[0] in _ENDS
+        if (sentence and piece.strip()) or (not sentence and _HEADING_LIKE.fullmatch(piece)):
+            part = nfkc_string(piece) if source is None else source[pos:end]
+            masked = _masked(part[_MARKER.match(part).end():], terms)  # type: ignore[union-attr]
+            if sentence or HEADING_MIN_CHARS <= len(masked) <= HEADING_MAX_CHARS:
                 lead = len(piece) - len(piece.lstrip())
                 trail = len(piece) - len(piece.rstrip())
-                out.append(Unit(pos + lead, end - trail, key_hash(masked[-KEY_CHARS:]), len(masked)))
+                out.append(Piece(pos + lead, end - trail, masked, sentence))
         pos = nxt
     return out
 
 
+def heading_candidates(found: Iterable[Piece]) -> set[str]:
+    """What may be a heading: a short piece that does not end a sentence and has a Chinese word in it
+    (headings, table labels, the title). The index keeps those found so in many reports."""
+    return {p.masked for p in found if not p.sentence and any(is_cjk(c) for c in p.masked)}
+
+
+def strip_heading(masked: str, headings: Collection[str]) -> str:
+    """The sentence without a heading run into its front ("（五）监督保障情况主动接受…" in a layout that
+    writes the heading and its paragraph on one line): the longest learned heading it starts with.
+    What is left may be too short to be a sentence ("六、其他需要报告的事项无"): then it is none."""
+    if not headings:
+        return masked
+    for n in range(min(len(masked), HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1):
+        if masked[:n] in headings:
+            return masked[n:]
+    return masked
+
+
+def keyed(found: Iterable[Piece], headings: Collection[str] = ()) -> list[tuple[Unit, str]]:
+    """The sentences of :func:`pieces` as units, learned headings taken off their fronts, each with
+    the masked text its key stands for."""
+    out: list[tuple[Unit, str]] = []
+    for p in found:
+        if not p.sentence:
+            continue
+        masked = strip_heading(p.masked, headings)
+        if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
+            out.append((Unit(p.start, p.end, key_hash(masked[-KEY_CHARS:]), len(masked)), masked))
+    return out
+
+
+def units_of(found: Iterable[Piece], headings: Collection[str] = ()) -> list[Unit]:
+    return [u for u, _ in keyed(found, headings)]
+
+
+def units(text: str, places: Iterable[str | None], headings: Collection[str] = ()) -> list[Unit]:
+    """The text's sentences in order, with their masked keys; too-short sentences left out.
+    ``headings``: the index's learned headings (``Boilerplate.headings``), taken off a sentence's front."""
+    return units_of(pieces(text, places), headings)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def pair_keys(keys: np.ndarray) -> np.ndarray:
+    """The key of each two consecutive sentences (a shingle; ``len(keys) - 1`` of them, never 0)."""
+    a, b = keys[:-1], keys[1:]
+    with np.errstate(over="ignore"):
+        out = (a * _MIX) ^ ((b << np.uint64(21)) | (b >> np.uint64(43)))
+    out[out == 0] = 1
+    return out
+
+
+_NONE = np.zeros(0, dtype=np.uint64)
+_NONE1 = np.zeros(1, dtype=np.uint64)
+
+
 @dataclass(frozen=True)
 class Sequence:
-    """A report's own sentences in order (keys uint64, weights uint32) and their distinct keys
-    sorted (for the other side of ``np.isin``): what the signature index keeps per report."""
+    """A report's own sentences in order (keys uint64, weights uint32), the shingle linking each
+    to the next (``links``; 0 after the last) and whether that shingle is a *seed* (not a stock run,
+    see ``boilerplate``), with the distinct keys, shingles and seeds sorted (for ``np.isin``): what
+    the signature index keeps per report. Own: every sentence that is not a template sentence; the
+    template sentences are left out before the shingles are formed."""
 
     keys: np.ndarray
     weights: np.ndarray
+    links: np.ndarray
+    seeds: np.ndarray  # per link: not a stock run
     distinct: np.ndarray
+    shingles: np.ndarray  # every link
+    seeded: np.ndarray  # the seed links
+    bits: np.ndarray  # per sentence: how unlikely by chance, log2(reports / reports that have it)
 
     @classmethod
-    def of(cls, found: list[Unit], boilerplate: np.ndarray) -> Sequence:
+    def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE,
+           rarity: Callable[[np.ndarray], np.ndarray] | None = None) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
-        if len(boilerplate) and len(keys):
-            keep = ~np.isin(keys, boilerplate)
+        if len(template) and len(keys):
+            keep = ~np.isin(keys, template)
             keys, weights = keys[keep], weights[keep]
-        return cls(keys, weights, np.unique(keys))
+        links = np.concatenate((pair_keys(keys), _NONE1)) if len(keys) else _NONE
+        seeds = (links != 0) & ~np.isin(links, common)
+        bits = rarity(keys) if rarity is not None else np.zeros(len(keys), dtype=np.float32)
+        return cls(keys, weights, links, seeds, np.unique(keys), np.unique(links[links != 0]),
+                   np.unique(links[seeds]), bits)
 
     @property
     def total(self) -> int:
         return int(self.weights.sum())
 
-    def counted(self, other_keys: np.ndarray) -> np.ndarray:
-        """Which of these sentences count as found in the other report: the sentence is there, and so
-        is the one before or the one after it (a run of two, in this report's order)."""
-        found = np.isin(self.keys, other_keys, assume_unique=False)
-        before = np.concatenate(([False], found[:-1]))
-        after = np.concatenate((found[1:], [False]))
-        return found & (before | after)
+    def runs(self, other_shingles: Collection[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Which of these sentences count as found in the other report, and the number of the run
+        each is in (0: none): the sentence and the one before or after it stand there too, one after
+        the other (a shingle both have), in a run of such shingles that holds at least one seed.
+        Stock runs alone never count (unrelated reports share them by chance), but a copy's stock
+        sentences count with the run they were copied in. Plain loops: a report has a few dozen
+        sentences, too few for numpy's set operations to pay off."""
+        other = set(other_shingles.tolist()) if isinstance(other_shingles, np.ndarray) else other_shingles
+        links, seeds = self.links.tolist(), self.seeds.tolist()
+        n = len(links)
+        run = [0] * n
+        number = i = 0
+        while i < n:
+            if links[i] not in other:
+                i += 1
+                continue
+            j, seeded = i, False
+            while j < n and links[j] in other:
+                seeded = seeded or seeds[j]
+                j += 1
+            if seeded:  # links i..j-1 join sentences i..j
+                number += 1
+                run[i:j + 1] = [number] * (j + 1 - i)
+            i = j
+        found = np.array(run, dtype=np.int64)
+        return found > 0, found
+
+    def counted(self, other_shingles: Collection[int]) -> np.ndarray:
+        """Which of these sentences count as found in the other report (see :meth:`runs`)."""
+        return self.runs(other_shingles)[0]
+
+    def evidence(self, counted: np.ndarray, run: np.ndarray) -> float:
+        """The bits of the strongest shared run: how unlikely it is that an unrelated report has all
+        of its sentences (``bits`` summed, as if independent)."""
+        if not counted.any():
+            return 0.0
+        return float(np.bincount(run[counted], weights=self.bits[counted]).max())
