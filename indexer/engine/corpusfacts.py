@@ -33,9 +33,10 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from indexer.engine.reuse import INDEX_FILE, ReportInput, ReuseIndex
+if TYPE_CHECKING:  # the reuse index pulls in datasketch and scipy (seconds): a server never needs it
+    from indexer.engine.reuse import ReportInput, ReuseIndex
 
 TABLE_FILE = "corpus_facts.json"
 SPOOL_FILE = ".reuse_inputs.spool"
@@ -69,6 +70,8 @@ def record_of(facts: Mapping[str, Any]) -> Record:
 def reuse_input(rid: str, facts: Mapping[str, Any], search_text: str) -> ReportInput:
     """The reuse detector's view of a report: its search text, its body (``body_id``; a report
     with no known body is a body of its own), and its place names to mask."""
+    from indexer.engine.reuse import ReportInput
+
     places = tuple(facts.get(k) for k in ("body", "town", "county", "city", "province"))
     return ReportInput(rid, facts.get("body_id") or f"?{rid}", _int(facts.get("year")), search_text, places)
 
@@ -239,6 +242,8 @@ class Changes:
 def full(gen: Path, changes: Changes) -> float:
     """A full build's corpus step: the reuse index over every report, then the table. Returns the
     seconds the reuse index took (the build summary reports them)."""
+    from indexer.engine.reuse import ReuseIndex
+
     t0 = time.perf_counter()
     assert changes.spool is not None
     try:
@@ -256,6 +261,8 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
     recomputed), the records replaced, every row recomputed. ``stored`` yields (id, facts, search
     text) of every indexed report: read only when the table or the reuse index is missing (an index
     whose corpus step never finished). Returns the seconds the reuse update took."""
+    from indexer.engine.reuse import INDEX_FILE, ReuseIndex
+
     table = CorpusTable.read(gen)
     t0 = time.perf_counter()  # the reuse index's load, update and save
     reuse: ReuseIndex | None = None
@@ -279,7 +286,7 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         for rid in changes.removed:
             records.pop(rid, None)
             dirty |= reuse.remove(rid)
-        for rid, item in changes.inputs.items():
+        for item in changes.inputs.values():
             dirty |= reuse.add(item)  # add replaces a report of the same id
         records.update(changes.records)
         dirty |= changes.removed | set(changes.records)

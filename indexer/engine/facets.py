@@ -307,7 +307,8 @@ DEFAULT = Registry((
     NumberFacet("litigation_corrected", total_of(subfact("litigation_direct", "corrected"),
                                                  subfact("litigation_after_reconsideration", "corrected"))),
     # facts that depend on other reports (corpusfacts.py): same counting, filters and sorts
-    ValueFacet("cross_year", fact("cross_year"), corpus=True, order=("consistent", "inconsistent", "unknown")),
+    ValueFacet("cross_year", fact("cross_year"), corpus=True,
+               order=("consistent", "inconsistent", "unknown")),
     ValueFacet("reuse", reuse_bucket, corpus=True, order=("over_80", "50_80", "20_50", "under_20")),
     ValueFacet("reuse_kind", fact("reuse_kind"), corpus=True, order=("other_body", "same_body", "none")),
     NumberFacet("reuse_share", percent("reuse_max"), corpus=True, ranged=True),  # reuse_max, whole %

@@ -44,7 +44,8 @@ class DocSets:
                  columns: tuple[frozenset[str], Callable[[str, str], set[int]]] | None = None) -> None:
         self.reader = searcher.reader()
         # fields with no postings (corpus facts): their names, and documents-with-value from the columns
-        self._column_fields, self._column_term = columns or (frozenset(), None)
+        self._column_fields: frozenset[str] = columns[0] if columns else frozenset()
+        self._column_term: Callable[[str, str], set[int]] | None = columns[1] if columns else None
         self.leaves = [(leaf, offset, leaf.doc_count_all()) for leaf, offset in self.reader.leaf_readers()]
         self.all: frozenset[int] = frozenset(self.reader.all_doc_ids())
         self._numbers = numbers

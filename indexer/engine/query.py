@@ -27,6 +27,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "year_asc": ("year", False),
     "applications": ("applications_new", True),
     "litigation": ("litigation_total", True),
+    "reuse": ("reuse_share", True),  # the best share of the text found in another report (corpusfacts.py)
 }
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20

@@ -143,7 +143,8 @@ class SearchIndex:
             docs = highlight.IndexedDocuments(st.docsets())
             with facets.using(self.facets):
                 table = st.table()
-                hits = [self._hit(st.searcher, docnum, score, node, docs, table) for docnum, score in hit_docs]
+                hits = [self._hit(st.searcher, docnum, score, node, docs, table)
+                        for docnum, score in hit_docs]
         return SearchResult(query, total, hits, counted, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: Columns,
