@@ -164,6 +164,7 @@ def build_index(
                             progress, summary, new_files, fail_after, file_timeout, changes)
             except BaseException:
                 writer.cancel()
+                changes.close()
                 raise
             writer.commit()
             ix.close()

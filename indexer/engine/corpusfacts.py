@@ -238,6 +238,11 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.records or self.removed)
 
+    def close(self) -> None:
+        """Drop the spool (a build that failed)."""
+        if self.spool is not None:
+            self.spool.close()
+
 
 def full(gen: Path, changes: Changes) -> float:
     """A full build's corpus step: the reuse index over every report, then the table. Returns the
