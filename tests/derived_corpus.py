@@ -11,6 +11,7 @@ _WHO = ("我们", "本单位", "工作组", "镇政府", "各村")
 _DID = ("围绕", "聚焦", "紧扣", "着眼", "针对")
 _WHAT = ("农田水利", "集体资产", "惠民补贴", "环境整治", "危房改造", "养老服务", "道路养护", "防汛抗旱",
          "义务教育", "医疗救助", "就业帮扶", "垃圾分类", "河道保洁", "产业扶持", "土地流转", "殡葬改革")
+_WELL = ("及时", "准确", "完整", "规范")
 _HOW = ("逐项建立台账并按月公开进展", "设立公开栏张贴办理结果", "通过微信群推送办事指南",
         "组织村务监督委员会现场核对", "把群众意见汇总后逐条回复", "邀请人大代表参与评议")
 
@@ -23,7 +24,7 @@ def paragraph(seed: int, sentences: int = 14) -> str:
     for i in range(sentences):
         a, b = subjects[i % len(subjects)], subjects[(i * 7 + 3) % len(subjects)]
         out.append(f"{rng.choice(_WHO)}{rng.choice(_DID)}{a}和{b}两项任务，{rng.choice(_HOW)}，"
-                   f"做到{rng.choice(_WHAT)}信息{rng.choice(('及时', '准确', '完整', '规范'))}发布{seed}-{i}号。")
+                   f"做到{rng.choice(_WHAT)}信息{rng.choice(_WELL)}发布{seed}-{i}号。")
     return "".join(out)
 
 

@@ -100,11 +100,12 @@ def test_reuse_figures_name_the_copied_report_and_how_much_repeats_the_year_befo
     assert b2017["reuse_from"] == ID["c2016.txt"] and b2017["reuse_kind"] == "other_body"
     assert b2017["reuse_max"] >= 0.8
     assert table.get(ID["c2017.txt"])["reuse_kind"] == "none"
-    assert table.get(ID["c2017.txt"])["reuse_prev"] is not None and table.get(ID["c2017.txt"])["reuse_prev"] < 0.2
+    repeats = table.get(ID["c2017.txt"])["reuse_prev"]
+    assert repeats is not None and repeats < 0.2
 
 
 def test_incremental_builds_give_the_full_builds_figures(built, tmp_path):
-    corpus, ix, table = built
+    corpus, _ix, table = built
     part = write_corpus(tmp_path / "corpus", only={"a2016.txt", "b2017.txt", "c2017.txt"})
     build_index(part, tmp_path / "ix", procs=1)
     for name in REPORTS:  # the rest added incrementally, with the same paths
