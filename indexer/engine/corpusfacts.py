@@ -244,9 +244,16 @@ class Changes:
             self.spool.close()
 
 
-def full(gen: Path, changes: Changes) -> float:
-    """A full build's corpus step: the reuse index over every report, then the table. Returns the
-    seconds the reuse index took (the build summary reports them)."""
+class ReuseTimes(NamedTuple):
+    """Seconds the reuse index took in a build's corpus step: all of it, and of that the update
+    itself (a full build: the whole computation; an incremental one: add/update/remove)."""
+
+    total: float
+    update: float
+
+
+def full(gen: Path, changes: Changes) -> ReuseTimes:
+    """A full build's corpus step: the reuse index over every report, then the table."""
     from indexer.engine.reuse import ReuseIndex
 
     t0 = time.perf_counter()
@@ -255,17 +262,19 @@ def full(gen: Path, changes: Changes) -> float:
         reuse = ReuseIndex.build(changes.spool.items())
     finally:
         changes.spool.close()
+    built = time.perf_counter() - t0
     reuse.save(gen)
     seconds = time.perf_counter() - t0
     CorpusTable(changes.records, compute(changes.records, reuse)).write(gen)
-    return seconds
+    return ReuseTimes(seconds, built)
 
 
-def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, str]]) -> float:
+def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, str]]) -> ReuseTimes:
     """An incremental build's corpus step: the reuse index updated (a removed report's neighbours
     recomputed), the records replaced, every row recomputed. ``stored`` yields (id, facts, search
     text) of every indexed report: read only when the table or the reuse index is missing (an index
-    whose corpus step never finished). Returns the seconds the reuse update took."""
+    whose corpus step never finished). The reuse index is loaded and saved whole (a pickle:
+    ``ReuseIndex.load``/``save``), which is most of the time at 10,000 reports."""
     from indexer.engine.reuse import INDEX_FILE, ReuseIndex
 
     table = CorpusTable.read(gen)
@@ -277,6 +286,7 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             reuse = None
     dirty: set[str] = set()
+    t1 = time.perf_counter()
     if reuse is None:  # rebuild both from what the index stores
         records, inputs = {}, []
         for rid, facts, text in stored:
@@ -295,7 +305,8 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
             dirty |= reuse.add(item)  # add replaces a report of the same id
         records.update(changes.records)
         dirty |= changes.removed | set(changes.records)
+    updated = time.perf_counter() - t1
     reuse.save(gen)
     seconds = time.perf_counter() - t0
     CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
-    return seconds
+    return ReuseTimes(seconds, updated)
