@@ -29,7 +29,7 @@ from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = "7"  # 7: the overview's number columns, granted_share
+SCHEMA_VERSION = "8"  # 8: corpus facts (cross_year, reuse) and the reuse index beside the generation
 WORD_SEP = "\x1f"
 
 
@@ -233,5 +233,6 @@ def make_schema() -> Schema:
         "search_len": STORED(),
     }
     for facet in current():
-        fields[facet.name] = facet.field()
+        if not facet.corpus:  # corpus facts live in the generation's side table
+            fields[facet.name] = facet.field()
     return Schema(**fields)

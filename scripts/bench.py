@@ -59,7 +59,7 @@ from benchlib.measure import RSS_METHOD, jieba_floor, percentile  # noqa: E402
 from indexer.engine.query import Query, SearchIndex  # noqa: E402
 
 TARGETS = {"build_over_floor": 1.3, "query_p95_ms": 100.0, "incremental_seconds": 2.0,
-           "serve_rss_bytes": 1 << 30}
+           "serve_rss_bytes": 1 << 30, "reuse_share_of_build": 0.2, "reuse_incremental_add_seconds": 0.5}
 KINDS = list(bmix.WEIGHTS)
 
 
@@ -260,6 +260,14 @@ def assemble(args, texts, generator, floor, build, mix, timings, phrases, filter
         "build_reports_per_second": len(texts.norm) / build["seconds"],
         "build_mb_per_second": texts.text_bytes / 1e6 / build["seconds"],
         "build_skipped": build["skipped"],
+        # the corpus-facts step at the end of the build, and the reuse index inside it
+        "build_corpus_seconds": build.get("corpus_seconds"),
+        "build_reuse_seconds": build.get("reuse_seconds"),
+        "reuse_share_of_build": (build["reuse_seconds"] / build["seconds"]
+                                 if build.get("reuse_seconds") is not None else None),
+        "incremental_add_reuse_seconds": (inc.get("add_summary") or {}).get("reuse_seconds"),
+        "incremental_add_reuse_update_seconds": (inc.get("add_summary") or {}).get("reuse_update_seconds"),
+        "incremental_add_corpus_seconds": (inc.get("add_summary") or {}).get("corpus_seconds"),
         "jieba_floor_seconds": floor["seconds"],
         "jieba_init_seconds": floor["init_seconds"],
         "build_over_floor": build["seconds"] / floor["seconds"],
@@ -325,6 +333,21 @@ def _incremental(r: dict) -> tuple[str, bool | None]:
     return " / ".join(f"{v:.2f} s" for v in secs) + _visibility(r), max(secs) < TARGETS["incremental_seconds"]
 
 
+def _reuse_rows(r: dict) -> list[tuple[str, str, str, str]]:
+    """What reuse detection adds: to the full build (its share of the build) and to an incremental add."""
+    share, add = r.get("reuse_share_of_build"), r.get("incremental_add_reuse_seconds")
+    full = "—" if share is None else (f"{r['build_reuse_seconds']:.2f} s ({share:.0%} of the build; corpus "
+                                      f"step {r['build_corpus_seconds']:.2f} s)")
+    itself = r.get("incremental_add_reuse_update_seconds") or 0.0
+    inc = "—" if add is None else (f"{add:.3f} s (the add itself {itself:.3f} s, the rest loading and "
+                                   f"saving the reuse index; corpus step "
+                                   f"{r['incremental_add_corpus_seconds']:.3f} s)")
+    return [("reuse in full build", full, f"≤ {TARGETS['reuse_share_of_build']:.0%} of build",
+             _met(None if share is None else share <= TARGETS["reuse_share_of_build"])),
+            ("reuse in incremental add", inc, f"< {TARGETS['reuse_incremental_add_seconds']} s",
+             _met(None if add is None else add < TARGETS["reuse_incremental_add_seconds"]))]
+
+
 def table(r: dict) -> str:
     fts_p95 = r["fts5_query_p95_ms"]
     inc_text, inc_ok = _incremental(r)
@@ -347,6 +370,7 @@ def table(r: dict) -> str:
          f"{r['fts5_build_seconds']:.1f} s / {_mb(r['fts5_bytes'])}", "", ""),
         ("scan p50 / p95", f"{_ms(r['scan_query_p50_ms'])} / {_ms(r['scan_query_p95_ms'])}", "", ""),
         ("incremental add/chg/del", inc_text, f"< {TARGETS['incremental_seconds']:.0f} s", _met(inc_ok)),
+        *_reuse_rows(r),
         ("serve RSS", _mb(serve), "< 1 GiB",
          _met(None if serve is None else serve < TARGETS["serve_rss_bytes"])),
         ("phrase hits agree", f"{r['phrase_hits_agree']} ({r['phrase_check']['checked']} phrases vs "

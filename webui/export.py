@@ -18,7 +18,9 @@ from typing import Any
 from . import urls
 
 PLAIN = ("id", "file", "title", "year", "body", "body_id", "province", "city", "county", "town", "status",
-         "published", "source_url")
+         "published", "source_url",
+         # corpus facts (indexer/engine/corpusfacts.py): across years and copied text
+         "cross_year", "cross_year_prev", "reuse_max", "reuse_from", "reuse_kind", "reuse_prev")
 GROUPS: dict[str, tuple[str, ...]] = {
     "applications": ("new", "carried_over", "granted", "handled_total", "carried_forward"),
     "reconsideration": ("maintained", "corrected", "other", "pending", "total"),

@@ -35,30 +35,36 @@ class YearRow:
     change: dict[str, int | None]  # against the year before (None: no report of the year before)
     identity: str | None = None  # "ok", "fails" or None (no report of the year before, or numbers unknown)
     identity_text: str = ""
+    repeats: float | None = None  # share of this year's own text found in the year before's report
+
+
+# the engine's cross-year verdict (corpusfacts.py, the one home of the rule) as the body page marks it
+IDENTITY = {"consistent": "ok", "inconsistent": "fails"}
 
 
 def years(reports: list[tuple[str, str, dict]]) -> list[YearRow]:
-    """A body's reports, oldest first, with the change from the year before and the cross-year
-    identity: this year's 上年结转 (carried_over) = last year's 结转下年度继续办理 (carried_forward)."""
+    """A body's reports, oldest first, with the change from the year before, the cross-year
+    identity (this year's 上年结转 = last year's 结转下年度继续办理: the engine's ``cross_year``
+    against its ``cross_year_prev``) and how much of the text repeats that report (``reuse_prev``)."""
     rows: list[YearRow] = []
     prev: YearRow | None = None
-    prev_facts: dict | None = None
+    by_id = {rid: facts for rid, _t, facts in reports}
     for rid, title, facts in reports:
         nums = {k: number(facts, g, s) for k, g, s in KEY_NUMBERS}
         year = facts.get("year")
         follows = prev is not None and prev.year is not None and year == prev.year + 1
         change = {k: (v - p) if follows and v is not None and (p := prev.numbers[k]) is not None
                   else None for k, v in nums.items()} if prev else dict.fromkeys(nums)
-        row = YearRow(rid, title, year, facts.get("status"), nums, change)
-        if follows and prev is not None and prev_facts is not None:
+        row = YearRow(rid, title, year, facts.get("status"), nums, change, repeats=facts.get("reuse_prev"))
+        prev_facts = by_id.get(facts.get("cross_year_prev") or "")
+        row.identity = IDENTITY.get(facts.get("cross_year") or "")
+        if row.identity and prev_facts is not None:
             before = number(prev_facts, "applications", "carried_forward")
-            now = nums["applications_carried_over"]
-            if before is not None and now is not None:
-                row.identity = "ok" if before == now else "fails"
-                row.identity_text = (f"本年上年结转 {now} {'=' if before == now else '≠'} "
-                                     f"{prev.year} 年结转下年度继续办理 {before}")
+            row.identity_text = (f"本年上年结转 {nums['applications_carried_over']} "
+                                 f"{'=' if row.identity == 'ok' else '≠'} "
+                                 f"{prev_facts.get('year')} 年结转下年度继续办理 {before}")
         rows.append(row)
-        prev, prev_facts = row, facts
+        prev = row
     return rows
 
 

@@ -10,6 +10,14 @@ FACET_LABELS: dict[str, str] = {
     "year": "年份", "province": "省", "city": "市", "county": "县区", "town": "乡镇",
     "status": "数据质量", "has_applications": "有依申请", "has_reconsideration": "有行政复议",
     "has_litigation": "有行政诉讼", "body": "发布机关",
+    "cross_year": "与上年衔接", "reuse": "文字重复", "reuse_kind": "重复来源",
+}
+# Values of the facets whose stored values are names (the yes/no ones and status have their own).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "cross_year": {"consistent": "一致（上年结转 = 上年报告的结转下年度）", "inconsistent": "不一致",
+                   "unknown": "无法核对（无上年报告或缺数字）"},
+    "reuse": {"under_20": "20% 以下", "20_50": "20%–50%", "50_80": "50%–80%", "over_80": "80% 以上"},
+    "reuse_kind": {"other_body": "其他单位", "same_body": "本单位往年", "none": "未发现"},
 }
 RANGE_LABELS: dict[str, str] = {
     "applications_new": "新收依申请数",
@@ -17,6 +25,7 @@ RANGE_LABELS: dict[str, str] = {
     "reconsideration_total": "行政复议数",
     "litigation_total": "行政诉讼数",
     "granted_share": "予以公开占比（%）",
+    "reuse_share": "文字重复占比（%）",
 }
 # The one name of each number, wherever it is shown (results, overview, body page, compare, export).
 NUMBER_LABELS: dict[str, str] = {
@@ -52,6 +61,7 @@ SORT_LABELS: dict[str, str] = {
     "year_asc": "年份（旧→新）",
     "applications": "申请数（多→少）",
     "litigation": "诉讼数（多→少）",
+    "reuse": "文字重复（多→少）",
 }
 YES_NO: dict[str, str] = {"yes": "有", "no": "无", "unknown": "未知"}
 # status → (label, what it means for trusting the numbers)
@@ -80,7 +90,11 @@ SYNTAX_HELP: list[tuple[str, str]] = [
     ("litigation_total:>=1  applications_new:[3 TO 10]", "数值筛选：applications_new 新收依申请数, "
      "applications_carried_over 上年结转申请数, reconsideration_total 行政复议数, "
      "litigation_total 行政诉讼数, "
-     "granted_share 予以公开占比, year 年份（>, >=, <, <=, [a TO b]）"),
+     "granted_share 予以公开占比, reuse_share 文字重复占比, year 年份（>, >=, <, <=, [a TO b]）"),
+    ("cross_year:inconsistent  reuse_kind:other_body",
+     "跨报告的事实：cross_year 与上年衔接（consistent 一致、inconsistent 不一致、unknown 无法核对）, "
+     "reuse 文字重复（under_20, 20_50, 50_80, over_80）, "
+     "reuse_kind 重复来源（other_body 其他单位、same_body 本单位往年、none 未发现）"),
 ]
 
 
@@ -102,7 +116,7 @@ def value_label(name: str, value: str) -> str:
         return YES_NO.get(value, value)
     if name == "status":
         return STATUS.get(value, (value, ""))[0]
-    return value
+    return VALUE_LABELS.get(name, {}).get(value, value)
 
 
 def status_info(status: str | None) -> tuple[str, str]:

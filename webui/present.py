@@ -16,14 +16,16 @@ from indexer.engine.results import Hit, SearchResult
 from . import labels, urls
 
 HIT_KEYS = ("id", "file", "title", "body", "year", "town", "county", "city", "province",
-            "applications_new", "reconsideration_total", "litigation_total", "status")
+            "applications_new", "reconsideration_total", "litigation_total", "status",
+            "cross_year", "reuse_max", "reuse_from", "reuse_kind")
 
 
 def hit_json(hit: Hit, result: SearchResult) -> dict[str, Any]:
     out = {k: getattr(hit, k) for k in HIT_KEYS}
     out["snippets"] = [s.html() for s in hit.snippets]
     out.update(url=urls.hit_url(hit, result.query), source_url=hit.source_url, score=hit.score,
-               hit_count=hit.hit_count, body_id=hit.body_id)
+               hit_count=hit.hit_count, body_id=hit.body_id,
+               reuse_url=urls.reuse_url(hit.id, hit.reuse_from) if hit.reuse_from else None)
     out["snippet_spans"] = [s.to_json() for s in hit.snippets]
     return out
 

@@ -47,6 +47,11 @@ def body_url(body_id: str) -> str:
     return f"/bodies/{quote(body_id)}"
 
 
+def reuse_url(report_id: str, other_id: str) -> str:
+    """The side-by-side view of a report and the other report its text is also found in."""
+    return f"/reports/{quote(report_id)}/reuse/{quote(other_id)}"
+
+
 def compare_url(ids) -> str:
     return COMPARE + "?" + urlencode({"ids": ",".join(ids)})
 

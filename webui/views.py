@@ -13,7 +13,7 @@ from indexer.engine import facets as facet_registry
 from indexer.engine.query import SORTS, Query, QueryError
 from indexer.extract.tables.template import APPLICANT_COLUMNS, OUTCOME_COLUMNS, PART_FOUR_GROUPS, TOTAL_COLUMN
 
-from . import follow, get_index
+from . import corpuslines, follow, get_index
 from .charts import bar_chart
 from .hints import facet_hints, word_cuts
 from .labels import (
@@ -315,6 +315,9 @@ def report(report_id: str):
     main = [(key, label, facts.get(key)) for key, label in FACT_LABELS.items()
             if key in facts and (facts.get(key) not in (None, "", [], {}) or key in ALWAYS_SHOWN)]
     other = [(k, v) for k, v in facts.items() if k not in FACT_LABELS and k not in SHOWN_APART]
+    def lookup(ids: list[str]) -> list[tuple[str, str, dict]]:
+        return get_index().reports_by_id(ids) if ids else []
+
     return render_template(
         "report.html",
         view=view,
@@ -332,6 +335,8 @@ def report(report_id: str):
         extracted=report_tables(facts.get("tables") or {}, view.text),
         skip_target="text",
         **_report_extras(view),
+        cross_year_lines=corpuslines.cross_year_lines(facts, lookup),
+        reuse_line=corpuslines.reuse_line(view.id, facts, lookup),
         json_url=report_json_url(report_id, q if not error else ""),
     ), 400 if error else 200
 

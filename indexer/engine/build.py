@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import IndexWriter
 
+from indexer.engine import corpusfacts
 from indexer.engine.buildlock import locked_build
 from indexer.engine.generations import (
     FILES,
@@ -64,6 +65,9 @@ class BuildSummary:
     formats: Counter[str] = field(default_factory=Counter)  # reports parsed, by SourceText.format
     total: int = 0  # reports in the index after the build
     seconds: float = 0.0
+    corpus_seconds: float = 0.0  # the corpus-facts step at the end (corpusfacts.py), reuse included
+    reuse_seconds: float = 0.0  # of which: the reuse index (its computation, loading and saving)
+    reuse_update_seconds: float = 0.0  # of which: computing it (full) or add/update/remove (incremental)
 
     def lines(self) -> list[str]:
         out = [
@@ -72,6 +76,9 @@ class BuildSummary:
             f"reports in index: {self.total}; parsed: {self.indexed}; unchanged: {self.unchanged}; "
             f"deleted: {self.deleted}; skipped: {len(self.skipped)}; time: {self.seconds:.2f} s",
         ]
+        if self.corpus_seconds:
+            out.append(f"corpus facts (cross-year, reuse): {self.corpus_seconds:.2f} s, of which the reuse "
+                       f"index {self.reuse_seconds:.2f} s (computing it {self.reuse_update_seconds:.2f} s)")
         if self.formats:
             out.append("parsed by format: " + ", ".join(f"{k} {n}" for k, n in sorted(self.formats.items())))
         out.extend(f"  skipped {f}: {reason}" for f, reason in self.skipped)
@@ -152,14 +159,19 @@ def build_index(
             ix = whoosh_index.create_in(str(target), make_schema())
             writer = SegmentedWriter(ix, segment_docs)
             new_files: dict[str, FileRecord] = {}
+            changes = corpusfacts.Changes(spool=corpusfacts.Spool(target / corpusfacts.SPOOL_FILE))
             try:
                 _write_docs(lambda: writer, [(root, rel) for rel in entries], entries, set(), procs,
-                            progress, summary, new_files, fail_after, file_timeout)
+                            progress, summary, new_files, fail_after, file_timeout, changes)
             except BaseException:
                 writer.cancel()
+                changes.close()
                 raise
             writer.commit()
             ix.close()
+            t_corpus = time.perf_counter()
+            summary.reuse_seconds, summary.reuse_update_seconds = corpusfacts.full(target, changes)
+            summary.corpus_seconds = time.perf_counter() - t_corpus
             write_files(target, new_files)
             write_meta(target, {"schema": SCHEMA_VERSION, "corpus": str(corpus), "built": _now(),
                                 "reports": len(new_files)})
@@ -225,18 +237,21 @@ def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[s
     gone = [rel for rel in known if rel not in entries]
     summary.unchanged = len(files)
     lazy = _LazyWriter(gen)
+    changes = corpusfacts.Changes()
     try:
         if gone or pending:
             writer = lazy()
             for rel in gone:
                 writer.delete_by_term("id", report_id(rel))
+                changes.remove(report_id(rel))
                 summary.deleted += 1
             for rel in pending - set(entries):
                 writer.delete_by_term("id", report_id(rel))
+                changes.remove(report_id(rel))
         # files that may be in the index already are replaced, the others added without a lookup
         existing = {t[1] for t in tasks if t[1] in known or t[1] in pending}
         touched = _write_docs(lazy, tasks, entries, existing, procs, progress, summary, files, fail_after,
-                              timeout)
+                              timeout, changes)
     except BaseException:
         lazy.cancel()
         raise
@@ -251,6 +266,11 @@ def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[s
     # let whoosh merge only once small incremental segments have piled up
     lazy.writer.commit(merge=len(list(gen.glob("*.seg"))) > MAX_SEGMENTS)
     lazy.ix.close()
+    # after the commit, before the file list: pending.txt still names what a crash would redo
+    t_corpus = time.perf_counter()
+    summary.reuse_seconds, summary.reuse_update_seconds = corpusfacts.incremental(
+        gen, changes, _stored_reports(gen))
+    summary.corpus_seconds = time.perf_counter() - t_corpus
     write_files(gen, files)
     clear_pending(gen)
     write_meta(gen, {**_slim(meta, len(files)), "built": _now()})
@@ -265,10 +285,11 @@ def _slim(meta: dict[str, Any], reports: int) -> dict[str, Any]:
 def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str, FileEntry],
                 existing: set[str], procs: int, progress: bool, summary: BuildSummary,
                 files_out: dict[str, FileRecord], fail_after: Callable[[int], None] | None,
-                timeout: float | None = None) -> set[str]:
+                timeout: float | None = None, changes: corpusfacts.Changes | None = None) -> set[str]:
     """Parse ``tasks`` in worker processes and write them; ``existing`` ones replace their old
     version. ``writer()`` gives the writer (opened on first use). ``files_out`` gets a record for
-    each file written or found unchanged; returns the files found unchanged (touched only)."""
+    each file written or found unchanged; ``changes`` each written report's corpus part and each
+    removed id; returns the files found unchanged (touched only)."""
     bar = Progress(len(tasks), enabled=progress)
     known_sha1 = {t[1]: t[2] for t in tasks if len(t) > 2}
     written = 0
@@ -289,8 +310,13 @@ def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str,
             # a file that became unreadable leaves the index too
             if rel in existing:
                 writer().delete_by_term("id", report_id(rel))
+                if changes is not None:
+                    changes.remove(report_id(rel))
             files_out.pop(rel, None)
             continue
+        part = doc.pop(corpusfacts.PART_KEY, None)
+        if changes is not None and part is not None:
+            changes.put(doc["id"], part)
         summary.formats[_format_of(doc)] += 1
         if rel in existing:
             writer().update_document(**doc)
@@ -302,6 +328,22 @@ def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str,
         if fail_after is not None:
             fail_after(written)
     return touched
+
+
+def _stored_reports(gen: Path):
+    """(id, facts, search text) of every report the generation's index holds: the corpus step's
+    inputs when its own files are missing."""
+    from indexer.engine.document import from_stored
+    from indexer.extract.normalise import search_string
+
+    ix = FileStorage(str(gen), supports_mmap=False, readonly=True).open_index()
+    try:
+        with ix.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                report = from_stored(stored)
+                yield report.id, report.facts, search_string(report.text)
+    finally:
+        ix.close()
 
 
 def _format_of(doc: dict[str, Any]) -> str:

@@ -7,7 +7,9 @@ from collections import Counter
 
 import numpy as np
 
+from indexer.engine.corpusfacts import CorpusTable
 from indexer.engine.facets import NumberFacet, Registry
+from indexer.extract.report import report_id
 
 
 class Columns:
@@ -17,15 +19,30 @@ class Columns:
     matched set is one ``bincount``; each number as (values, present) arrays, for ranges and sorts;
     each sort order as a rank per document, so a page of a column sort is an ``argpartition`` over
     the matched documents.
+
+    Facets marked ``corpus`` take their values from the generation's corpus-facts table (by report
+    id, a function of the file column) instead of a whoosh column, and are counted, filtered and
+    sorted the same way.
     """
 
-    def __init__(self, searcher, registry: Registry) -> None:
+    def __init__(self, searcher, registry: Registry, corpus: CorpusTable | None = None) -> None:
         self.size = n = searcher.reader().doc_count_all()
         self.listed = registry.listed
+        self.files = [_text_value(v) or "" for v in self._column(searcher, "file", n)]
+        rows = None
+        if registry.corpus:
+            table = corpus or CorpusTable()
+            rows = [table.get(report_id(f)) if f else {} for f in self.files]
+
+        def column(name: str, numeric: bool = False) -> list:
+            if rows is not None and name in registry.corpus:
+                return [registry[name].stored(r) for r in rows]
+            return self._column(searcher, name, n, numeric=numeric)
+
         self.numbers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         number_cols: dict[str, list] = {}
         for name in registry.numbers:
-            col = number_cols[name] = self._column(searcher, name, n, numeric=True)
+            col = number_cols[name] = column(name, numeric=True)
             present = np.fromiter((v is not None for v in col), dtype=bool, count=len(col))
             values = np.fromiter((0 if v is None else v for v in col), dtype=np.int64, count=len(col))
             self.numbers[name] = (values, present)  # a missing value reads as 0, not present
@@ -33,12 +50,13 @@ class Columns:
         self.labels: dict[str, list[str]] = {}
         for name in self.listed:
             is_number = isinstance(registry[name], NumberFacet)
-            col = number_cols[name] if is_number else self._column(searcher, name, n)
+            col = number_cols[name] if is_number else column(name)
             labels: dict[str | None, int] = {None: 0}
             codes = [labels.setdefault(_text_value(v), len(labels)) for v in col]
             self.codes[name] = np.asarray(codes, dtype=np.int32) if codes else np.zeros(0, np.int32)
             self.labels[name] = [v or "" for v in labels]
-        self.files = [_text_value(v) or "" for v in self._column(searcher, "file", n)]
+        self._code_of = {name: {v: i for i, v in enumerate(self.labels[name])} for name in registry.corpus
+                         if name in self.codes}
         self._ranks: dict[tuple[str, bool], np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -50,6 +68,12 @@ class Columns:
             per_code = np.bincount(self.codes[name][docs], minlength=len(labels))
             out[name] = Counter({labels[i]: int(per_code[i]) for i in np.flatnonzero(per_code[1:]) + 1})
         return out
+
+    def docs_with(self, name: str, value: str) -> set[int]:
+        """Documents whose corpus facet ``name`` has ``value`` (the term lookup of a facet that has
+        no whoosh postings)."""
+        code = self._code_of.get(name, {}).get(value)
+        return set() if not code else set(np.flatnonzero(self.codes[name] == code).tolist())
 
     def rank(self, name: str, descending: bool) -> np.ndarray:
         """Each document's place in the order by column ``name`` (missing values last), then by

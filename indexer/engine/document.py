@@ -40,6 +40,8 @@ def to_document(facts: Mapping[str, Any], *, rel: str, sha1: str, text: str,
         "text_z": zlib.compress(text.encode("utf-8"), 6),
     }
     for facet in registry or facet_registry.current():
+        if facet.corpus:  # not a field of the document: see corpusfacts.py
+            continue
         value = facet.stored(facts)
         if value is not None:
             doc[facet.name] = value

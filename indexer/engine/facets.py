@@ -55,6 +55,9 @@ class Facet:
     extract: Extract
     listed: bool = True
     size: int | None = None  # values listed (None: FACET_SIZE); FACET_MAX when expanded
+    # the value depends on other reports: read from the generation's corpus-facts table
+    # (``corpusfacts.py``), not stored in the whoosh document; ``extract`` reads that table's row
+    corpus: bool = False
 
     def shown(self, expanded: bool) -> int:
         """How many values to list, the selected ones aside."""
@@ -192,6 +195,28 @@ def total_of(*parts: Extract) -> Extract:
     return extract
 
 
+def reuse_bucket(facts: Mapping[str, Any]) -> str | None:
+    """The reuse facet's bucket of ``reuse_max`` (the best share of the report's own text found in
+    another report): ``under_20``, ``20_50``, ``50_80``, ``over_80`` (None when not computed)."""
+    share = facts.get("reuse_max")
+    if not isinstance(share, int | float):
+        return None
+    for bound, name in ((0.2, "under_20"), (0.5, "20_50"), (0.8, "50_80")):
+        if share < bound:
+            return name
+    return "over_80"
+
+
+def percent(name: str) -> Extract:
+    """A 0..1 fact in whole per cent (a number facet: ranges and sorts take integers)."""
+
+    def extract(facts: Mapping[str, Any]) -> int | None:
+        value = facts.get(name)
+        return round(100 * value) if isinstance(value, int | float) else None
+
+    return extract
+
+
 def table_total(group: str, row: str) -> Extract:
     """The 总计 column of row ``row`` of table ``group`` (``facts["tables"][group][row]["total"]``)."""
     return lambda facts: ((((facts.get("tables") or {}).get(group) or {}).get(row)) or {}).get("total")
@@ -232,6 +257,7 @@ class Registry:
         self.rank = {name: i for i, name in enumerate(self.listed)}  # display place of a listed facet
         self.ranged = tuple(f.name for f in numbers if f.ranged)  # filtered with <name>_min / _max
         self.numbers = tuple(f.name for f in numbers)
+        self.corpus = tuple(f.name for f in plain if f.corpus)  # from the corpus-facts table
 
     def __iter__(self) -> Iterator[Facet]:
         return iter(self.facets)
@@ -280,6 +306,12 @@ DEFAULT = Registry((
     NumberFacet("reconsideration_corrected", subfact("reconsideration", "corrected")),
     NumberFacet("litigation_corrected", total_of(subfact("litigation_direct", "corrected"),
                                                  subfact("litigation_after_reconsideration", "corrected"))),
+    # facts that depend on other reports (corpusfacts.py): same counting, filters and sorts
+    ValueFacet("cross_year", fact("cross_year"), corpus=True,
+               order=("consistent", "inconsistent", "unknown")),
+    ValueFacet("reuse", reuse_bucket, corpus=True, order=("over_80", "50_80", "20_50", "under_20")),
+    ValueFacet("reuse_kind", fact("reuse_kind"), corpus=True, order=("other_body", "same_body", "none")),
+    NumberFacet("reuse_share", percent("reuse_max"), corpus=True, ranged=True),  # reuse_max, whole %
     HierarchyFacet("place", ("province", "city", "county", "town")),
 ))
 

@@ -40,8 +40,12 @@ class DocSets:
     # positions of common bigrams kept, counted in positions (8 bytes each: 16,000,000 is 128 MB)
     GRAM_CACHE_POSITIONS = 16_000_000
 
-    def __init__(self, searcher, numbers: Callable[[str], tuple[np.ndarray, np.ndarray]]) -> None:
+    def __init__(self, searcher, numbers: Callable[[str], tuple[np.ndarray, np.ndarray]],
+                 columns: tuple[frozenset[str], Callable[[str, str], set[int]]] | None = None) -> None:
         self.reader = searcher.reader()
+        # fields with no postings (corpus facts): their names, and documents-with-value from the columns
+        self._column_fields: frozenset[str] = columns[0] if columns else frozenset()
+        self._column_term: Callable[[str, str], set[int]] | None = columns[1] if columns else None
         self.leaves = [(leaf, offset, leaf.doc_count_all()) for leaf, offset in self.reader.leaf_readers()]
         self.all: frozenset[int] = frozenset(self.reader.all_doc_ids())
         self._numbers = numbers
@@ -56,8 +60,11 @@ class DocSets:
         if hit is not None:
             return hit
         out: set[int] = set()
-        for leaf, offset, _n in self.leaves:
-            _add_ids(out, leaf, offset, field, text)
+        if field in self._column_fields and self._column_term is not None:
+            out = self._column_term(field, text)
+        else:
+            for leaf, offset, _n in self.leaves:
+                _add_ids(out, leaf, offset, field, text)
         return self._terms.put(key, frozenset(out & self.all if out else out))
 
     def prefix(self, field: str, prefix: str) -> set[int]:

@@ -14,6 +14,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from indexer.engine import corpusfacts
 from indexer.engine.document import to_document
 from indexer.engine.words import cut_words, init_jieba
 from indexer.extract.normalise import search_string
@@ -33,8 +34,10 @@ def _schema():
     return make_schema()  # for the postings; made once per process
 
 
-def prepare_document(task: Task) -> Prepared:
-    """(relpath, document fields or None, skip reason or None) for one file."""
+def prepare_document(task: Task, corpus_part: bool = False) -> Prepared:
+    """(relpath, document fields or None, skip reason or None) for one file. ``corpus_part``: the
+    document also carries what the build's corpus step needs (``corpusfacts.PART_KEY``; the build
+    takes it out before writing)."""
     root, rel = task[0], task[1]
     known_sha1 = task[2] if len(task) > 2 else None
     path = Path(root) / rel
@@ -53,6 +56,8 @@ def prepare_document(task: Task) -> Prepared:
     facts["format"] = source.format  # last key: the build counts formats from the JSON tail
     doc = to_document(facts, rel=rel, sha1=source.sha1, text=source.text)
     doc.update(text_postings(doc["title"], facts.get("body") or "", source.text, norm))
+    if corpus_part:
+        doc[corpusfacts.PART_KEY] = corpusfacts.worker_part(doc["id"], facts, norm)
     return rel, doc, None
 
 
@@ -104,12 +109,12 @@ def prepare_bounded(task: Task, timeout: float | None) -> Prepared:
     main thread (a build run from a server thread) signals cannot be used and there is no bound.
     """
     if not timeout or threading.current_thread() is not threading.main_thread():
-        return prepare_document(task)
+        return prepare_document(task, corpus_part=True)
     old = signal.signal(signal.SIGALRM, _on_alarm)
     try:
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            return prepare_document(task)
+            return prepare_document(task, corpus_part=True)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _FileTimeout:

@@ -27,11 +27,13 @@ SORTS: dict[str, tuple[str, bool]] = {
     "year_asc": ("year", False),
     "applications": ("applications_new", True),
     "litigation": ("litigation_total", True),
+    "reuse": ("reuse_share", True),  # the best share of the text found in another report (corpusfacts.py)
 }
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-# The default registry's listed facets and ranged numbers (the registry in force: facets.current()).
-FACETS: tuple[str, ...] = facets.DEFAULT.listed
+# The default registry's listed facets that every index document stores (the corpus facts, whoosh
+# only, are facets.DEFAULT.corpus), and its ranged numbers (the registry in force: facets.current()).
+FACETS: tuple[str, ...] = tuple(n for n in facets.DEFAULT.listed if not facets.DEFAULT[n].corpus)
 RANGES: tuple[str, ...] = facets.DEFAULT.ranged
 
 

@@ -40,6 +40,11 @@ class Hit:
     marked: bool = False  # the report page marks a hit of the query (its link can jump to the first)
     hit_count: int = 0  # how many places of the whole text the query marks
     body_id: str | None = None  # the publishing body across years (/bodies/<id>)
+    # corpus facts (corpusfacts.py): None on a backend that does not compute them
+    cross_year: str | None = None  # consistent | inconsistent | unknown
+    reuse_max: float | None = None  # the best share of this report's own text found in another
+    reuse_from: str | None = None  # that report's id (None: no reuse)
+    reuse_kind: str | None = None  # same_body | other_body | none
 
 
 @dataclass

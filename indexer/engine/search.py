@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.engine import facets, highlight, querylang
+from indexer.engine import corpusfacts, facets, highlight, querylang
 from indexer.engine.columns import Columns
 from indexer.engine.document import from_stored, hit_facts
 from indexer.engine.errors import IndexMissing, QueryError
@@ -90,7 +90,8 @@ class SearchIndex:
                 # are closed when the last reference goes (_OpenIndex.__del__)
                 self._state = self._open()
                 return self._state
-            if not state.searcher.up_to_date():
+            if not state.searcher.up_to_date() or corpusfacts.table_stamp(state.gen) != state.stamp:
+                # (the corpus-facts table is written just after an incremental build's commit)
                 # a new searcher, not searcher.refresh(): whoosh's refresh reuses segment readers
                 # that keep the old deletion lists, so changed and deleted reports would linger
                 self._state = _OpenIndex(state.gen, state.ix, state.ix.searcher(), self.facets)
@@ -141,7 +142,9 @@ class SearchIndex:
             hay = querylang.needles(node)
             docs = highlight.IndexedDocuments(st.docsets())
             with facets.using(self.facets):
-                hits = [self._hit(st.searcher, docnum, score, node, docs) for docnum, score in hit_docs]
+                table = st.table()
+                hits = [self._hit(st.searcher, docnum, score, node, docs, table)
+                        for docnum, score in hit_docs]
         return SearchResult(query, total, hits, counted, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: Columns,
@@ -174,7 +177,7 @@ class SearchIndex:
         out: dict[str, list[FacetValue]] = {}
         for name in self.facets.listed:
             facet = self.facets[name]
-            counts = all_counts[name]
+            counts = all_counts.get(name, Counter())  # a backend without a facet counts nothing
             selected = query.selected(name)
             size = facet.shown(name in query.expand)
             shown = facet.ordered(counts, size)[:size]
@@ -184,19 +187,20 @@ class SearchIndex:
         return out
 
     def _hit(self, searcher, docnum: int, score: float | None, node,
-             docs: highlight.IndexedDocuments) -> Hit:
+             docs: highlight.IndexedDocuments, table: corpusfacts.CorpusTable | None = None) -> Hit:
         """One result: its facts, the passages that matched the query (marked exactly where it
         matched), and whether the report page marks a hit."""
         report = from_stored(searcher.stored_fields(docnum))
+        facts = (table or corpusfacts.CorpusTable()).merged(report.id, report.facts)
         norm = search_text(report.text)
         hay = highlight.match_needles(node, norm.text, docs.document(docnum))
         snips = highlight.snippets(report.text, hay, norm=norm)
         marked = any(s.marks for s in snips)
         count = len(highlight.find_spans(norm.text, hay)) if hay else 0
-        return Hit(id=report.id, file=report.file, title=report.title, **hit_facts(report.facts),
-                   snippets=snips, source_url=report.facts.get("source_url"),
+        return Hit(id=report.id, file=report.file, title=report.title, **hit_facts(facts),
+                   snippets=snips, source_url=facts.get("source_url"),
                    score=round(score, 4) if score is not None else None, marked=marked, hit_count=count,
-                   body_id=report.facts.get("body_id"))
+                   body_id=facts.get("body_id"), **{k: facts.get(k) for k in CORPUS_HIT_FACTS})
 
     def _counts_beside_selection(self, st: _OpenIndex, query: Query, node,
                                  matched: Matched) -> dict[str, Counter]:
@@ -248,9 +252,10 @@ class SearchIndex:
         for start in range(0, len(ranked), 200):
             with st.reading:
                 chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
+            table = st.table()
             for stored in chunk:
                 yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
-                    json.loads(stored["facts"])
+                    table.merged(stored["id"], json.loads(stored["facts"]))
 
     def overview(self, query: Query, top: int = 10) -> dict:
         """Totals over the whole result set of ``query``: sums of the key numbers, rates over the
@@ -347,10 +352,12 @@ class SearchIndex:
     def reports_by_id(self, ids: list[str]) -> list[tuple[str, str, dict]]:
         """(id, title, facts) of each known id, in the order given."""
         out = []
+        table = self._current().table()
         for rid in ids:
             stored = self._stored_by_id(rid)
             if stored is not None:
-                out.append((stored["id"], stored.get("title") or stored["file"], json.loads(stored["facts"])))
+                out.append((stored["id"], stored.get("title") or stored["file"],
+                            table.merged(stored["id"], json.loads(stored["facts"]))))
         return out
 
     # -- one report ----------------------------------------------------------------------------
@@ -375,8 +382,9 @@ class SearchIndex:
             with facets.using(self.facets):
                 hay = highlight.match_needles(node, norm.text, doc)
         spans = highlight.marks(report.text, hay, norm)
-        return ReportView(report.id, report.file, report.title, report.facts, report.text, spans,
-                          len(spans), report.facts.get("source_url"))
+        facts = st.table().merged(report.id, report.facts)
+        return ReportView(report.id, report.file, report.title, facts, report.text, spans,
+                          len(spans), facts.get("source_url"))
 
     def raw(self, report_id: str) -> tuple[bytes, str] | None:
         """The original file's bytes, read from the corpus folder the index was built from."""
@@ -461,6 +469,10 @@ def _field_values(q: str, name: str) -> list[str]:
     return re.findall(rf"(?:^|[\s(-]){name}:([^\s()\"]+)", q)
 
 
+# The corpus facts a search result carries (``Hit`` fields; the API's hit keys).
+CORPUS_HIT_FACTS = ("cross_year", "reuse_max", "reuse_from", "reuse_kind")
+
+
 class Matched(NamedTuple):
     """A query's matched documents and their facet counts."""
 
@@ -476,6 +488,8 @@ class _OpenIndex:
 
     def __init__(self, gen: Path, ix, searcher, registry: facets.Registry) -> None:
         self.gen, self.ix, self.searcher, self.registry = gen, ix, searcher, registry
+        self.stamp = corpusfacts.table_stamp(gen)  # read before the table: a newer one reopens
+        self._table: corpusfacts.CorpusTable | None = None
         self._columns: Columns | None = None
         self._docsets: DocSets | None = None
         self._ranker: Ranker | None = None
@@ -486,10 +500,18 @@ class _OpenIndex:
         # turns on its files; a new version has its own.
         self.reading = threading.RLock()
 
+    def table(self) -> corpusfacts.CorpusTable:
+        """The generation's corpus facts (cross-year, reuse), read once per index version."""
+        with self._lock:
+            if self._table is None:
+                self._table = corpusfacts.CorpusTable.read(self.gen)
+            return self._table
+
     def columns(self) -> Columns:
+        table = self.table()
         with self._lock:
             if self._columns is None:
-                self._columns = Columns(self.searcher, self.registry)
+                self._columns = Columns(self.searcher, self.registry, table)
             return self._columns
 
     def ranker(self) -> Ranker:
@@ -501,7 +523,9 @@ class _OpenIndex:
     def docsets(self) -> DocSets:
         with self._lock:
             if self._docsets is None:
-                self._docsets = DocSets(self.searcher, lambda name: self.columns().numbers[name])
+                self._docsets = DocSets(self.searcher, lambda name: self.columns().numbers[name],
+                                        (frozenset(self.registry.corpus),
+                                         lambda name, value: self.columns().docs_with(name, value)))
             return self._docsets
 
     def matched(self, node) -> tuple[AbstractSet[int], dict[str, Counter]]:

@@ -21,7 +21,8 @@ from indexer.engine.build import build_index
 t0 = time.perf_counter()
 s = build_index(sys.argv[1], sys.argv[2], full=True, procs=int(sys.argv[3]))
 print(json.dumps({"seconds": s.seconds, "wall": time.perf_counter() - t0, "indexed": s.indexed,
-                  "skipped": s.skipped, "total": s.total}))
+                  "skipped": s.skipped, "total": s.total, "reuse_seconds": s.reuse_seconds,
+                  "reuse_update_seconds": s.reuse_update_seconds, "corpus_seconds": s.corpus_seconds}))
 """
 
 SERVE_CODE = """
@@ -98,7 +99,9 @@ def _timed_build(corpus: Path, index_dir: Path, procs: int) -> tuple[float, dict
     t0 = time.perf_counter()
     s = build_index(corpus, index_dir, procs=procs)
     return time.perf_counter() - t0, {"full": s.full, "indexed": s.indexed, "deleted": s.deleted,
-                                      "unchanged": s.unchanged, "total": s.total}
+                                      "unchanged": s.unchanged, "total": s.total,
+                                      "reuse_seconds": s.reuse_seconds, "corpus_seconds": s.corpus_seconds,
+                                      "reuse_update_seconds": s.reuse_update_seconds}
 
 
 def _plain_reports(corpus: Path, n: int) -> list[Path]:

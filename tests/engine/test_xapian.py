@@ -23,14 +23,26 @@ xapian = pytest.importorskip("xapian", reason="the xapian backend needs its Pyth
 TCPSRV = shutil.which("xapian-tcpsrv")
 pytestmark = pytest.mark.skipif(TCPSRV is None, reason="xapian-tcpsrv not installed (Debian: xapian-tools)")
 
+from indexer.engine import corpusfacts  # noqa: E402
 from indexer.engine.build import build_index  # noqa: E402
+from indexer.engine.facets import DEFAULT as _REGISTRY  # noqa: E402
 from indexer.engine.query import FACETS, Query, SearchIndex  # noqa: E402
+from indexer.engine.search import CORPUS_HIT_FACTS  # noqa: E402
 from indexer.engine.xapian import schema as xs  # noqa: E402
 from indexer.engine.xapian.build import build_xapian  # noqa: E402
 from indexer.engine.xapian.cluster import ShardUnavailable, parse_shards  # noqa: E402
 from indexer.engine.xapian.search import XapianIndex, open_index  # noqa: E402
 from indexer.extract.report import report_id  # noqa: E402
 from webui.present import hit_json, result_json  # noqa: E402
+
+# Corpus facts (cross_year, reuse: indexer/engine/corpusfacts.py) are the whoosh backend's only:
+# the xapian backend does not compute them yet, so the comparisons leave them out.
+NOT_ON_XAPIAN = set(_REGISTRY.corpus)
+
+
+def _hit_json(hit, result) -> dict:
+    out = hit_json(hit, result) | {"score": None}
+    return {k: v for k, v in out.items() if k not in CORPUS_HIT_FACTS and k != "reuse_url"}
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = 200  # reports in the generated corpus (2,000 were run by hand: see docs/xapian.md)
@@ -120,13 +132,15 @@ def generated(tmp_path_factory):
 
 def _all(idx, args: dict) -> tuple[int, list[str], dict, dict]:
     """(total, every hit's id in page order, full facet counts, facet totals) of a search."""
-    args = {**args, "per_page": "100", "expand": list(FACETS)}
+    args = {**args, "per_page": "100", "expand": [f for f in FACETS if f not in NOT_ON_XAPIAN]}
     first = idx.search(Query.from_args(args))
     ids = [h.id for h in first.hits]
     for page in range(2, first.pages + 1):
         ids += [h.id for h in idx.search(Query.from_args({**args, "page": str(page)})).hits]
-    facets = {name: {v.value: v.count for v in vals} for name, vals in first.facets.items()}
-    return first.total, ids, facets, first.facet_totals
+    facets = {name: {v.value: v.count for v in vals} for name, vals in first.facets.items()
+              if name not in NOT_ON_XAPIAN}
+    totals = {name: n for name, n in first.facet_totals.items() if name not in NOT_ON_XAPIAN}
+    return first.total, ids, facets, totals
 
 
 HAND_QUERIES = [
@@ -147,7 +161,8 @@ def _mix(w: SearchIndex, texts: list[str]) -> list[dict]:
     from benchlib.mix import make_mix
 
     empty = w.search(Query.from_args({}))
-    extra = [{name: vals[0].value} for name, vals in empty.facets.items() if vals]
+    extra = [{name: vals[0].value} for name, vals in empty.facets.items()
+             if vals and name not in NOT_ON_XAPIAN]
     if empty.facets["province"]:
         extra.append({"q": "政府", "province": empty.facets["province"][0].value})
     return HAND_QUERIES + extra + [m["args"] for m in make_mix(40, 3, texts, w)]
@@ -193,8 +208,7 @@ def test_deep_pages_and_snippets_are_whooshs(generated):
         for page in (1, 2, last, last + 1):
             a = w.search(Query.from_args({**args, "page": str(page)}))
             b = x.search(Query.from_args({**args, "page": str(page)}))
-            assert [hit_json(h, b) | {"score": None} for h in b.hits] == \
-                [hit_json(h, a) | {"score": None} for h in a.hits]
+            assert [_hit_json(h, b) for h in b.hits] == [_hit_json(h, a) for h in a.hits]
             assert b.total == a.total and b.pages == a.pages and b.needles == a.needles
 
 
@@ -203,8 +217,9 @@ def test_report_pages_are_whooshs(sample):
     for hit in w.search(Query.from_args({"per_page": "10"})).hits:
         a, b = w.report(hit.id, "政府 \"信息公开\""), x.report(hit.id, "政府 \"信息公开\"")
         assert b is not None and a is not None
+        stored = {k: v for k, v in a.facts.items() if k not in corpusfacts.KEYS}  # whoosh only
         assert (b.facts, b.text, b.marks, b.hit_count, b.title) == \
-            (a.facts, a.text, a.marks, a.hit_count, a.title)
+            (stored, a.text, a.marks, a.hit_count, a.title)
     assert x.report("0000000000000000") is None
     assert x.stats()["reports"] == w.stats()["reports"]
 

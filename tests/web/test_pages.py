@@ -107,13 +107,18 @@ def test_report_page_has_part_navigation_body_link_and_tables(client):
     assert '<section class="tables" id="tables">' in page and "自然人" in page
 
 
-def test_cross_year_identity_is_marked_where_it_fails():
-    def facts(year, carried_over, carried_forward):
-        return {"year": year, "applications": {"new": 1, "carried_over": carried_over, "granted": 1,
-                                               "handled_total": 1, "carried_forward": carried_forward}}
+def test_cross_year_identity_is_marked_where_the_engines_check_fails():
+    from indexer.engine import corpusfacts
 
-    rows = follow.years([("a", "A", facts(2019, 0, 2)), ("b", "B", facts(2020, 2, 1)),
-                         ("c", "C", facts(2021, 0, 0)), ("d", "D", facts(2023, 5, 0))])
+    def facts(year, carried_over, carried_forward):
+        return {"year": year, "body_id": "b1", "applications": {
+            "new": 1, "carried_over": carried_over, "granted": 1, "handled_total": 1,
+            "carried_forward": carried_forward}}
+
+    reports = [("a", "A", facts(2019, 0, 2)), ("b", "B", facts(2020, 2, 1)),
+               ("c", "C", facts(2021, 0, 0)), ("d", "D", facts(2023, 5, 0))]
+    table = corpusfacts.compute({rid: corpusfacts.record_of(f) for rid, _t, f in reports}, None)
+    rows = follow.years([(rid, t, {**f, **table[rid]}) for rid, t, f in reports])
     assert [r.identity for r in rows] == [None, "ok", "fails", None]  # 2023 does not follow 2021
     assert "≠" in rows[2].identity_text
     assert rows[1].change["applications_carried_over"] == 2 and rows[3].change["applications_new"] is None

@@ -1,0 +1,312 @@
+"""Corpus facts: the facts of a report that depend on other reports, kept beside the generation.
+
+A whoosh document holds what one file says. Whether this year's 上年结转 matches last year's
+结转下年度继续办理 (``cross_year``), or how much of the text was copied from another report
+(``reuse_*``), changes when a *neighbour* changes; rewriting whoosh documents for that means
+re-analysing them. So these facts live in one small table per generation (``corpus_facts.json``,
+keyed by report id), recomputed at the end of every build from a small record per report (and the
+reuse index, ``reuse/``), and written atomically. The facet registry marks the facets read from it
+(``Facet.corpus``); ``columns.py`` counts, filters and sorts them like stored ones, and
+``search.py`` merges the row into every facts record it returns.
+
+Facts of a row (:data:`KEYS`):
+
+* ``cross_year``: ``consistent`` / ``inconsistent`` / ``unknown`` — this report's ``carried_over``
+  against ``carried_forward`` of the same body's report of the year before (``unknown``: there is
+  none in the index, or a number is missing); ``cross_year_prev`` that report's id,
+  ``cross_year_next`` the id of the next year's report whose check concerns this one;
+* ``reuse_max``, ``reuse_from``, ``reuse_kind``: :meth:`ReuseIndex.facts`;
+* ``reuse_prev``: the share of this report's own text found in ``cross_year_prev``
+  (:meth:`ReuseIndex.share`): how much a year repeats the year before.
+
+Crash safety: an incremental build writes this table after whoosh's commit and before the file
+list, while ``pending.txt`` names the files committed; a build that dies in between re-parses
+those files next time, and their records (and reuse entries, replaced by id) are written again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # the reuse index pulls in datasketch and scipy (seconds): a server never needs it
+    from indexer.engine.reuse import ReportInput, ReuseIndex
+
+TABLE_FILE = "corpus_facts.json"
+SPOOL_FILE = ".reuse_inputs.spool"
+FORMAT = 1
+KEYS = ("cross_year", "cross_year_prev", "cross_year_next", "reuse_max", "reuse_from", "reuse_kind",
+        "reuse_prev")
+CONSISTENT, INCONSISTENT, UNKNOWN = "consistent", "inconsistent", "unknown"
+# The key a build worker puts its corpus part under in the document (popped before writing).
+PART_KEY = "_corpus_part"
+
+
+class Record(NamedTuple):
+    """What the cross-year check needs of one report (a tuple: 100,000 are read per build)."""
+
+    body_id: str | None
+    year: int | None
+    carried_over: int | None
+    carried_forward: int | None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def record_of(facts: Mapping[str, Any]) -> Record:
+    apps = facts.get("applications") or {}
+    return Record(facts.get("body_id") or None, _int(facts.get("year")), _int(apps.get("carried_over")),
+                  _int(apps.get("carried_forward")))
+
+
+def reuse_input(rid: str, facts: Mapping[str, Any], search_text: str) -> ReportInput:
+    """The reuse detector's view of a report: its search text, its body (``body_id``; a report
+    with no known body is a body of its own), and its place names to mask."""
+    from indexer.engine.reuse import ReportInput
+
+    places = tuple(facts.get(k) for k in ("body", "town", "county", "city", "province"))
+    return ReportInput(rid, facts.get("body_id") or f"?{rid}", _int(facts.get("year")), search_text, places)
+
+
+def worker_part(rid: str, facts: Mapping[str, Any], search_text: str) -> tuple[Record, ReportInput]:
+    """What a build worker sends beside the document, so the build never parses the facts JSON."""
+    return record_of(facts), reuse_input(rid, facts, search_text)
+
+
+def cross_year_check(carried_over: int | None, previous_carried_forward: int | None) -> str:
+    """The one home of the cross-year rule: this year's 上年结转 equals last year's 结转下年度继续办理."""
+    if carried_over is None or previous_carried_forward is None:
+        return UNKNOWN
+    return CONSISTENT if carried_over == previous_carried_forward else INCONSISTENT
+
+
+def previous_years(records: Mapping[str, Record]) -> dict[str, str]:
+    """Each report → the same body's report of the year before (the lowest id if several)."""
+    by_body_year: dict[tuple[str, int], str] = {}
+    for rid in sorted(records):
+        r = records[rid]
+        if r.body_id and r.year is not None:
+            by_body_year.setdefault((r.body_id, r.year), rid)
+    out: dict[str, str] = {}
+    for rid, r in records.items():
+        if r.body_id and r.year is not None:
+            prev = by_body_year.get((r.body_id, r.year - 1))
+            if prev is not None:
+                out[rid] = prev
+    return out
+
+
+def compute(records: Mapping[str, Record], reuse: ReuseIndex | None,
+            old: Mapping[str, dict] | None = None, dirty: set[str] | None = None) -> dict[str, dict]:
+    """Every report's corpus facts. ``old`` and ``dirty`` (ids whose text changed, or whose reuse
+    figures did): ``reuse_prev`` is kept from ``old`` unless the pair changed."""
+    prev_of = previous_years(records)
+    next_of: dict[str, str] = {}
+    for rid in sorted(prev_of):
+        next_of.setdefault(prev_of[rid], rid)
+    out: dict[str, dict] = {}
+    for rid, r in records.items():
+        prev = prev_of.get(rid)
+        p = records[prev] if prev else None
+        row: dict[str, Any] = {
+            "cross_year": cross_year_check(r.carried_over, p.carried_forward if p else None),
+            "cross_year_prev": prev, "cross_year_next": next_of.get(rid),
+        }
+        if reuse is not None and rid in reuse:
+            row.update(reuse.facts(rid))
+            before = (old or {}).get(rid)
+            if prev is None or prev not in reuse:
+                row["reuse_prev"] = None
+            elif (before is not None and dirty is not None and before.get("cross_year_prev") == prev
+                  and rid not in dirty and prev not in dirty):
+                row["reuse_prev"] = before.get("reuse_prev")
+            else:
+                row["reuse_prev"] = reuse.share(rid, prev)
+        else:
+            row.update(reuse_max=None, reuse_from=None, reuse_kind=None, reuse_prev=None)
+        out[rid] = row
+    return out
+
+
+@dataclass
+class CorpusTable:
+    """A generation's records and corpus facts (``corpus_facts.json``)."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    facts: dict[str, dict] = field(default_factory=dict)
+
+    def get(self, rid: str) -> dict:
+        """The corpus facts of a report ({} when the table does not know it)."""
+        return self.facts.get(rid) or {}
+
+    def merged(self, rid: str, facts: dict) -> dict:
+        """``facts`` with the report's corpus facts added (what every reader shows)."""
+        row = self.facts.get(rid)
+        return {**facts, **row} if row else facts
+
+    @classmethod
+    def read(cls, gen: Path) -> CorpusTable:
+        """The table of ``gen`` (empty when missing or of another format)."""
+        try:
+            data = json.loads((gen / TABLE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("keys") != list(KEYS):
+            return cls()
+        return cls({rid: Record(*r) for rid, r in data["records"].items()},
+                   {rid: dict(zip(KEYS, row, strict=True)) for rid, row in data["facts"].items()})
+
+    def write(self, gen: Path) -> None:
+        """Write atomically (a server reads the old table or the new one)."""
+        data = {"format": FORMAT, "keys": list(KEYS),
+                "records": {rid: list(r) for rid, r in self.records.items()},
+                "facts": {rid: [row.get(k) for k in KEYS] for rid, row in self.facts.items()}}
+        path = gen / TABLE_FILE
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+
+def table_stamp(gen: Path) -> tuple[int, int] | None:
+    """(mtime_ns, size) of the table file: a server reloads when it changes."""
+    try:
+        st = (gen / TABLE_FILE).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class Spool:
+    """A full build's reuse inputs, pickled to a file as the reports arrive (their texts would be
+    ~100 MB in memory at 10,000 reports) and read back once for :meth:`ReuseIndex.build`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._f = open(path, "wb")  # noqa: SIM115 (closed in finish/close)
+        self.count = 0
+
+    def add(self, item: ReportInput) -> None:
+        pickle.dump(item, self._f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def items(self) -> Iterator[ReportInput]:
+        self._f.close()
+        with open(self.path, "rb") as f:
+            for _ in range(self.count):
+                yield pickle.load(f)
+
+    def close(self) -> None:
+        self._f.close()
+        self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class Changes:
+    """What a build changed, as the corpus step needs it: each written report's record (and reuse
+    input, or a spool of them in a full build), and the ids that left the index."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    inputs: dict[str, ReportInput] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    spool: Spool | None = None
+
+    def put(self, rid: str, part: tuple[Record, ReportInput]) -> None:
+        record, item = part
+        self.records[rid] = record
+        self.removed.discard(rid)
+        if self.spool is not None:
+            self.spool.add(item)
+        else:
+            self.inputs[rid] = item
+
+    def remove(self, rid: str) -> None:
+        self.records.pop(rid, None)
+        self.inputs.pop(rid, None)
+        self.removed.add(rid)
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.removed)
+
+    def close(self) -> None:
+        """Drop the spool (a build that failed)."""
+        if self.spool is not None:
+            self.spool.close()
+
+
+class ReuseTimes(NamedTuple):
+    """Seconds the reuse index took in a build's corpus step: all of it, and of that the update
+    itself (a full build: the whole computation; an incremental one: add/update/remove)."""
+
+    total: float
+    update: float
+
+
+def full(gen: Path, changes: Changes) -> ReuseTimes:
+    """A full build's corpus step: the reuse index over every report, then the table."""
+    from indexer.engine.reuse import ReuseIndex
+
+    t0 = time.perf_counter()
+    assert changes.spool is not None
+    try:
+        reuse = ReuseIndex.build(changes.spool.items())
+    finally:
+        changes.spool.close()
+    built = time.perf_counter() - t0
+    reuse.save(gen)
+    seconds = time.perf_counter() - t0
+    CorpusTable(changes.records, compute(changes.records, reuse)).write(gen)
+    return ReuseTimes(seconds, built)
+
+
+def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, str]]) -> ReuseTimes:
+    """An incremental build's corpus step: the reuse index updated (a removed report's neighbours
+    recomputed), the records replaced, every row recomputed. ``stored`` yields (id, facts, search
+    text) of every indexed report: read only when the table or the reuse index is missing (an index
+    whose corpus step never finished). The reuse index is loaded and saved whole (a pickle:
+    ``ReuseIndex.load``/``save``), which is most of the time at 10,000 reports."""
+    from indexer.engine.reuse import INDEX_FILE, ReuseIndex
+
+    table = CorpusTable.read(gen)
+    t0 = time.perf_counter()  # the reuse index's load, update and save
+    reuse: ReuseIndex | None = None
+    if (gen / INDEX_FILE).exists() and table.records:
+        try:
+            reuse = ReuseIndex.load(gen)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            reuse = None
+    dirty: set[str] = set()
+    t1 = time.perf_counter()
+    if reuse is None:  # rebuild both from what the index stores
+        records, inputs = {}, []
+        for rid, facts, text in stored:
+            records[rid] = record_of(facts)
+            inputs.append(reuse_input(rid, facts, text))
+        reuse = ReuseIndex.build(inputs)
+        table = CorpusTable(records, {})
+        old = None
+    else:
+        old = table.facts
+        records = dict(table.records)
+        for rid in changes.removed:
+            records.pop(rid, None)
+            dirty |= reuse.remove(rid)
+        for item in changes.inputs.values():
+            dirty |= reuse.add(item)  # add replaces a report of the same id
+        records.update(changes.records)
+        dirty |= changes.removed | set(changes.records)
+    updated = time.perf_counter() - t1
+    reuse.save(gen)
+    seconds = time.perf_counter() - t0
+    CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
+    return ReuseTimes(seconds, updated)
