@@ -54,8 +54,3 @@ def reuse_url(report_id: str, other_id: str) -> str:
 
 def compare_url(ids) -> str:
     return COMPARE + "?" + urlencode({"ids": ",".join(ids)})
-
-
-def reuse_url(a: str, b: str) -> str:
-    """The side-by-side view of report ``a`` and report ``b``: the text they share marked in both."""
-    return f"/reports/{quote(a)}/reuse/{quote(b)}"

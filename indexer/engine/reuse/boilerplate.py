@@ -43,6 +43,10 @@ TEMPLATE_SHARE = 0.3
 BOILERPLATE_MIN_COUNT = 20
 
 
+# the fewest reports rarity and the evidence bar are reckoned on (see bits, ReuseIndex.min_evidence)
+FEWEST_REPORTS = 100
+
+
 def threshold(n_reports: int, share: float = BOILERPLATE_SHARE,
               min_count: int = BOILERPLATE_MIN_COUNT) -> int:
     """How many reports a piece must be found in to be template wording."""
@@ -97,8 +101,10 @@ class Boilerplate:
 
     def bits(self, keys: np.ndarray) -> np.ndarray:
         """log2(reports / reports a sentence is found in), as learned: the information that an
-        unrelated report has it too; a sentence the build never saw counts as found in one."""
-        n = max(self.n_reports, 1)
+        unrelated report has it too; a sentence the build never saw counts as found in one. A corpus of
+        fewer than :data:`FEWEST_REPORTS` counts as that many (as ``min_evidence`` does): a handful of
+        reports cannot tell how rare a sentence is, and a copy among five reports is still a copy."""
+        n = max(self.n_reports, FEWEST_REPORTS)
         if not len(self.df_keys) or not len(keys):
             return np.full(len(keys), np.log2(n), dtype=np.float32)
         at = np.minimum(np.searchsorted(self.df_keys, keys), len(self.df_keys) - 1)

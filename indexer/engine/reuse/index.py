@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, TEMPLATE_SHARE, Boilerplate
+from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, FEWEST_REPORTS, TEMPLATE_SHARE, Boilerplate
 from .units import Sequence, Unit, heading_candidates, keyed, pair_keys, pieces, units
 
 INDEX_FILE = "reuse.pkl"
@@ -266,7 +266,8 @@ class ReuseIndex:
     def min_evidence(self) -> float:
         """2·log2(N) + margin bits, N the reports the boilerplate was learned on (100 at least): among
         N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance."""
-        return 2 * float(np.log2(max(self.boilerplate.n_reports, 100))) + self.settings.evidence_margin
+        n = max(self.boilerplate.n_reports, FEWEST_REPORTS)
+        return 2 * float(np.log2(n)) + self.settings.evidence_margin
 
     def _set_neighbours(self, rid: str, ns: list[Neighbour]) -> bool:
         entry = self._entries[rid]
