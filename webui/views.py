@@ -182,6 +182,7 @@ def search():
                 notes.append(f"没有名为“{name}”的字段，已去掉“{name}:”、按其后的文字检索全文；可用字段见检索语法")
                 searched = replace(searched, q=re.sub(rf"(^|[\s(-]){re.escape(name)}:", r"\1", searched.q))
             result = index.search(searched)
+            notes += index.notices(searched)  # what this backend cannot show (facets it lacks)
             overview = _overview(index, searched, result)
         except QueryError as e:
             error, status = str(e), 400

@@ -231,6 +231,10 @@ class SearchIndex:
         known = {f.name for f in self.facets} | {"file"}
         return [m for m in dict.fromkeys(re.findall(r"(?:^|[\s(])-?([A-Za-z_]+):", q)) if m not in known]
 
+    def notices(self, query: Query) -> list[str]:
+        """What this backend cannot show for ``query`` (nothing: every facet is counted here)."""
+        return []
+
     def iter_facts(self, query: Query):
         """Every matched report of ``query`` as (id, file, title, facts), in the result order, every
         page, without snippets: what an export writes."""
@@ -270,18 +274,12 @@ class SearchIndex:
             values, present = num[name]
             return int(values[sel][present[sel]].sum()) if len(sel) else 0
 
-        sums = {name: total(name) for name in (
-            "applications_new", "granted_full", "applications_total", "reconsideration_total",
-            "litigation_total")}
+        sums = {name: total(name) for name in OVERVIEW_SUMS}
         verified_code = columns.labels["status"].index("verified") if "verified" in columns.labels["status"] \
             else -1
         verified = docs[columns.codes["status"][docs] == verified_code] if len(docs) else docs
         rates = {}
-        for key, numerators, denominator in (
-            ("granted", ("granted_full", "applications_partial"), "applications_total"),
-            ("reconsideration_corrected", ("reconsideration_corrected",), "reconsideration_total"),
-            ("litigation_corrected", ("litigation_corrected",), "litigation_total"),
-        ):
+        for key, numerators, denominator in OVERVIEW_RATES:
             den = total(denominator, verified)
             top_ = sum(total(n, verified) for n in numerators)
             rates[key] = {"numerator": top_, "denominator": den,
@@ -290,8 +288,7 @@ class SearchIndex:
         year_values, year_present = num["year"]
         for y in sorted({int(v) for v in year_values[docs][year_present[docs]]}):
             sel = docs[(year_values[docs] == y) & year_present[docs]]
-            by_year[y] = {"reports": len(sel), **{n: total(n, sel) for n in (
-                "applications_new", "reconsideration_total", "litigation_total")}}
+            by_year[y] = {"reports": len(sel), **{n: total(n, sel) for n in OVERVIEW_BY_YEAR}}
         names, codes = bodies
         body_codes = codes[docs]
         reports_per = np.bincount(body_codes, minlength=len(names))
@@ -306,7 +303,7 @@ class SearchIndex:
 
         return {"reports": len(docs), "verified": len(verified), "left_out": len(docs) - len(verified),
                 "sums": sums, "rates": rates, "by_year": by_year,
-                "top_applications": ranked("applications_new"), "top_litigation": ranked("litigation_total")}
+                **{key: ranked(name) for key, name in OVERVIEW_TOP.items()}}
 
     def _bodies(self, st: _OpenIndex) -> tuple[list[str], np.ndarray]:
         """The publishing bodies (names) and each document's body as a code into them: a column read
@@ -395,6 +392,19 @@ class SearchIndex:
             return path.read_bytes(), Path(stored["file"]).name
         except OSError:
             return None
+
+
+# What a result set's overview adds up (both backends): the sums, the rates over verified reports
+# (key, numerators, denominator), the numbers by year, the bodies ranked by a number.
+OVERVIEW_SUMS = ("applications_new", "granted_full", "applications_total", "reconsideration_total",
+                 "litigation_total")
+OVERVIEW_RATES = (
+    ("granted", ("granted_full", "applications_partial"), "applications_total"),
+    ("reconsideration_corrected", ("reconsideration_corrected",), "reconsideration_total"),
+    ("litigation_corrected", ("litigation_corrected",), "litigation_total"),
+)
+OVERVIEW_BY_YEAR = ("applications_new", "reconsideration_total", "litigation_total")
+OVERVIEW_TOP = {"top_applications": "applications_new", "top_litigation": "litigation_total"}
 
 
 def _filter_nodes(query: Query, registry: facets.Registry) -> tuple:
