@@ -14,8 +14,8 @@ from pathlib import Path
 from indexer.engine.query import Query
 from indexer.engine.xapian.cluster import free_port
 
-__all__ = ["ROOT", "Both", "all_pages", "both_backends", "free_port", "generated_corpus", "repeats_corpus",
-           "xapian_skip_reason"]
+__all__ = ["ROOT", "Both", "all_pages", "both_backends", "first_page", "free_port", "generated_corpus",
+           "repeats_corpus", "xapian_skip_reason"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,6 +80,16 @@ def both_backends(corpus: Path, workdir: Path, shards: int = 2, procs: int = 2) 
     build_xapian(corpus, xdir, shards=shards, procs=procs)
     servers = LoopbackServers(shard_dirs(xdir, shards))
     return Both(wdir, xdir, servers, SearchIndex(wdir), XapianIndex(parse_shards(servers.spec), xdir))
+
+
+def first_page(idx, args: dict) -> tuple[int, list[str], dict, dict]:
+    """(total, the first 100 hits' ids, full facet counts, facet totals) of a search, every facet
+    expanded."""
+    from indexer.engine import facets
+
+    first = idx.search(Query.from_args({**args, "per_page": "100", "expand": list(facets.current().listed)}))
+    counts = {name: {v.value: v.count for v in vals} for name, vals in first.facets.items()}
+    return first.total, [h.id for h in first.hits], counts, first.facet_totals
 
 
 def all_pages(idx, args: dict) -> tuple[int, list[str], dict, dict]:

@@ -237,7 +237,9 @@ class SearchIndex:
 
     def iter_facts(self, query: Query):
         """Every matched report of ``query`` as (id, file, title, facts), in the result order, every
-        page, without snippets: what an export writes."""
+        page, without snippets: what an export writes. The query is parsed and matched now, so a bad
+        one raises QueryError before a streamed export has sent its first line (a 400, not a 200 cut
+        short)."""
         with facets.using(self.facets):
             node = querylang.parse(query.q)
             filters = _filter_nodes(query, self.facets)
@@ -245,16 +247,18 @@ class SearchIndex:
         with st.reading:
             matched = st.matched_docs(_combine(filters, node))
             total = len(matched.docset)
-            if not total:
-                return
-            whole = replace(query, page=1, per_page=total)
-            ranked = self._rank(st, whole, node, matched, st.columns(), 0)
-        for start in range(0, len(ranked), 200):
-            with st.reading:
-                chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
-            for stored in chunk:
-                yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
-                    json.loads(stored["facts"])
+            whole = replace(query, page=1, per_page=max(total, 1))
+            ranked = self._rank(st, whole, node, matched, st.columns(), 0) if total else []
+
+        def rows():
+            for start in range(0, len(ranked), 200):
+                with st.reading:
+                    chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
+                for stored in chunk:
+                    yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
+                        json.loads(stored["facts"])
+
+        return rows()
 
     def overview(self, query: Query, top: int = 10) -> dict:
         """Totals over the whole result set of ``query``: sums of the key numbers, rates over the
@@ -320,9 +324,15 @@ class SearchIndex:
         return got
 
     def body_reports(self, body_id: str) -> list[tuple[str, str, dict]]:
-        """Every report of one body (its stable ``body_id``) as (id, title, facts), oldest first."""
-        return sorted(((i, t, f) for i, _file, t, f in self.iter_facts(
-            Query(q=f"body_id:{body_id}", per_page=1))), key=lambda r: (r[2].get("year") or 0, r[0]))
+        """Every report of one body (its stable ``body_id``) as (id, title, facts), oldest first. The
+        id is a term, not query text: an id from a URL that the query language cannot parse is a
+        body without reports (404), not an error."""
+        st = self._current()
+        with st.reading:
+            matched = st.matched_docs(querylang.FieldTerm("body_id", body_id))
+            stored = [st.searcher.stored_fields(int(d)) for d in matched.docs]
+        return sorted(((s["id"], s.get("title") or s["file"], json.loads(s["facts"])) for s in stored),
+                      key=lambda r: (r[2].get("year") or 0, r[0]))
 
     def suggest(self, prefix: str, limit: int = 10) -> list[tuple[str, str]]:
         """Places and bodies of the index that start with (places) or contain (bodies) ``prefix``,

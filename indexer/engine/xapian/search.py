@@ -18,6 +18,7 @@ import threading
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -365,24 +366,34 @@ class XapianIndex:
         known_by, _missing = self._run(allow_partial_var.get(), places)
         return forgive_places(query, known_by)
 
-    def iter_facts(self, query: Query, chunk: int = 200):
+    def iter_facts(self, query: Query, chunk: int = 200) -> Iterator[tuple[str, str, str, dict]]:
         """Every matched report of ``query`` as (id, file, title, facts), in the result order (the
-        order of :meth:`search`'s pages), read a chunk at a time without facets or snippets."""
+        order of :meth:`search`'s pages), read a chunk at a time without facets or snippets.
+
+        The first chunk is read now, not when the rows are first wanted: a shard that does not
+        answer fails the request (503) before a streamed export has sent its first line."""
         allow = allow_partial_var.get()
         node, combined = self._match(query)
-        start = 0
-        while True:
-            def page(db, start=start):
+
+        def chunk_at(start: int) -> list[bytes]:
+            def page(db):
                 enquire, _scored = _ordered(db, node, combined, query.sort)
                 return [item.document.get_data() for item in enquire.get_mset(start, chunk)]
 
-            rows, _missing = self._run(allow, page)
-            for raw in rows:
-                data = _data(raw)
-                yield data["id"], data["file"], data.get("title") or data["file"], data["facts"]
-            if len(rows) < chunk:
-                return
-            start += chunk
+            return self._run(allow, page)[0]
+
+        def rows(first: list[bytes]) -> Iterator[tuple[str, str, str, dict]]:
+            got, start = first, 0
+            while True:
+                for raw in got:
+                    data = _data(raw)
+                    yield data["id"], data["file"], data.get("title") or data["file"], data["facts"]
+                if len(got) < chunk:
+                    return
+                start += chunk
+                got = chunk_at(start)
+
+        return rows(chunk_at(0))
 
     def overview(self, query: Query, top: int = 10) -> dict:
         """The whoosh backend's overview of the whole result set (``SearchIndex.overview``): sums,
