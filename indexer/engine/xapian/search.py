@@ -63,7 +63,7 @@ def _supported(name: str, kind: str) -> bool:
     known = xs.KEYWORD_FIELDS if kind == "term" else tuple(xs.NUMBER_SLOTS)
     if name in known:
         return True
-    if name in facets.current() or name == "file":
+    if name in facets.current():
         raise Unsupported(name)
     return False
 
