@@ -261,6 +261,13 @@ def test_an_incremental_build_reaches_the_right_shard(corpus_copy, tmp_path):
         assert x.search(Query.from_args({})).total == 4
         again = build_xapian(corpus_copy, xdir, shards=2, procs=1)
         assert (again.indexed, again.unchanged, again.total) == (0, 4, 4)
+        os.utime(files[2], ns=(files[2].stat().st_atime_ns, files[2].stat().st_mtime_ns + 10**9))
+        touched = build_xapian(corpus_copy, xdir, shards=2, procs=1)  # hashed, same content: kept
+        assert (touched.indexed, touched.unchanged, touched.total) == (0, 4, 4)
+        from indexer.engine.generations import read_files
+
+        shard = xdir / f"shard-{xs.shard_of(report_id(files[2].name), 2)}"
+        assert read_files(shard)[files[2].name].mtime_ns == files[2].stat().st_mtime_ns  # new stat kept
         moved = build_xapian(corpus_copy, xdir, shards=3, procs=1)  # a new shard count rebuilds
         assert moved.full and moved.total == 4
     finally:
