@@ -46,6 +46,7 @@ def bm25():
 
     return xapian.BM25Weight(K1, 0, 1, B, 0.5)
 
+
 class Unsupported(QueryError):
     """A facet of the registry that this backend does not index (a corpus-derived one the whoosh
     build computes in its generation's side table): said as a message (HTTP 400), not an empty
