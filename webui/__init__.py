@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 
 from indexer.engine.errors import IndexMissing
@@ -71,7 +71,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.before_request
     def partial_results() -> None:
         """``partial=1``: a xapian search runs on the shards that answer and says which are missing."""
-        allow_partial_var.set(request.args.get("partial", "") in ("1", "true", "yes"))
+        g.partial_token = allow_partial_var.set(request.args.get("partial", "") in ("1", "true", "yes"))
+
+    @app.teardown_request
+    def partial_results_done(_exc: BaseException | None) -> None:
+        """The request's choice ends with it (the thread's context outlives the request)."""
+        token = g.pop("partial_token", None)
+        if token is not None:
+            try:
+                allow_partial_var.reset(token)
+            except ValueError:  # set in another context (a streamed response's)
+                allow_partial_var.set(False)
 
     for code, api_message, title, message in (
         (404, "not found", "找不到该页面 Not found", "这个地址没有内容。"),

@@ -183,6 +183,10 @@ def search():
                 notes.append(f"没有名为“{name}”的字段，已去掉“{name}:”、按其后的文字检索全文；可用字段见检索语法")
                 searched = replace(searched, q=re.sub(rf"(^|[\s(-]){re.escape(name)}:", r"\1", searched.q))
             result = index.search(searched)
+            notes += index.notices(searched)  # what this backend cannot show (facets it lacks)
+            if getattr(result, "partial", False):  # partial=1 on the xapian backend, a shard down
+                notes.append(f"部分结果：分片 {'、'.join(result.missing_shards)} 无响应，"
+                             "以下只含其余分片的报告（partial results）")
             overview = _overview(index, searched, result)
         except QueryError as e:
             error, status = str(e), 400

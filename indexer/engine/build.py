@@ -41,6 +41,7 @@ from indexer.engine.generations import (
     write_meta,
     write_pending,
 )
+from indexer.engine.planning import plan_files
 from indexer.engine.prepare import Task, prepared
 from indexer.engine.writer import SegmentedWriter
 from indexer.extract.read import FileEntry, scan
@@ -223,18 +224,8 @@ def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[s
     """
     known = read_files(gen)
     pending = read_pending(gen)  # committed by a build that died before recording them
-    files: dict[str, FileRecord] = {}
-    tasks: list[Task] = []
-    for rel, e in entries.items():
-        rec = known.get(rel)
-        if rec is not None and rel not in pending:
-            if rec.size == e.size and rec.mtime_ns == e.mtime_ns:
-                files[rel] = rec
-                continue
-            tasks.append((root, rel, rec.sha1))
-        else:
-            tasks.append((root, rel))
-    gone = [rel for rel in known if rel not in entries]
+    plan = plan_files(root, entries, known, pending)
+    files, tasks, gone = plan.kept, plan.tasks, plan.gone
     summary.unchanged = len(files)
     lazy = _LazyWriter(gen)
     changes = corpusfacts.Changes()
@@ -245,7 +236,7 @@ def _update_in_place(gen: Path, meta: dict[str, Any], root: str, entries: dict[s
                 writer.delete_by_term("id", report_id(rel))
                 changes.remove(report_id(rel))
                 summary.deleted += 1
-            for rel in pending - set(entries):
+            for rel in plan.pending_gone:
                 writer.delete_by_term("id", report_id(rel))
                 changes.remove(report_id(rel))
         # files that may be in the index already are replaced, the others added without a lookup

@@ -18,7 +18,7 @@ from indexer.engine import corpusfacts
 from indexer.engine.document import to_document
 from indexer.engine.words import cut_words, init_jieba
 from indexer.extract.normalise import search_string
-from indexer.extract.read import ReadError, read_source
+from indexer.extract.read import ReadError, SourceText, read_source
 from indexer.extract.report import extract
 from indexer.schema import WORD_SEP, field_postings, make_schema
 
@@ -34,18 +34,26 @@ def _schema():
     return make_schema()  # for the postings; made once per process
 
 
+def read_task(task: Task) -> SourceText | None:
+    """The file of ``task`` read, or None when its content still has the recorded hash (both
+    backends' workers). Raises ReadError, also for a link to a file outside the corpus."""
+    root, rel = task[0], task[1]
+    known_sha1 = task[2] if len(task) > 2 else None
+    path = Path(root) / rel
+    if not path.resolve().is_relative_to(Path(root).resolve()):  # a link must not leak a file
+        raise ReadError("symbolic link to a file outside the corpus")
+    source = read_source(path)
+    return None if known_sha1 is not None and source.sha1 == known_sha1 else source
+
+
 def prepare_document(task: Task, corpus_part: bool = False) -> Prepared:
     """(relpath, document fields or None, skip reason or None) for one file. ``corpus_part``: the
     document also carries what the build's corpus step needs (``corpusfacts.PART_KEY``; the build
     takes it out before writing)."""
-    root, rel = task[0], task[1]
-    known_sha1 = task[2] if len(task) > 2 else None
-    path = Path(root) / rel
+    rel = task[1]
     try:
-        if not path.resolve().is_relative_to(Path(root).resolve()):  # a link must not leak a file
-            raise ReadError("symbolic link to a file outside the corpus")
-        source = read_source(path)
-        if known_sha1 is not None and source.sha1 == known_sha1:
+        source = read_task(task)
+        if source is None:
             return rel, None, None
         facts, norm = extract(source.text, rel)  # norm: the search text, folded once
     except ReadError as err:

@@ -235,9 +235,15 @@ class SearchIndex:
         known = {f.name for f in self.facets} | {"file"}
         return [m for m in dict.fromkeys(re.findall(r"(?:^|[\s(])-?([A-Za-z_]+):", q)) if m not in known]
 
+    def notices(self, query: Query) -> list[str]:
+        """What this backend cannot show for ``query`` (nothing: every facet is counted here)."""
+        return []
+
     def iter_facts(self, query: Query):
         """Every matched report of ``query`` as (id, file, title, facts), in the result order, every
-        page, without snippets: what an export writes."""
+        page, without snippets: what an export writes. The query is parsed and matched now, so a bad
+        one raises QueryError before a streamed export has sent its first line (a 400, not a 200 cut
+        short)."""
         with facets.using(self.facets):
             node = querylang.parse(query.q)
             filters = _filter_nodes(query, self.facets)
@@ -245,17 +251,19 @@ class SearchIndex:
         with st.reading:
             matched = st.matched_docs(_combine(filters, node))
             total = len(matched.docset)
-            if not total:
-                return
-            whole = replace(query, page=1, per_page=total)
-            ranked = self._rank(st, whole, node, matched, st.columns(), 0)
-        for start in range(0, len(ranked), 200):
-            with st.reading:
-                chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
-            table = st.table()
-            for stored in chunk:
-                yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
-                    table.merged(stored["id"], json.loads(stored["facts"]))
+            whole = replace(query, page=1, per_page=max(total, 1))
+            ranked = self._rank(st, whole, node, matched, st.columns(), 0) if total else []
+
+        def rows():
+            for start in range(0, len(ranked), 200):
+                with st.reading:
+                    chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
+                table = st.table()
+                for stored in chunk:
+                    yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
+                        table.merged(stored["id"], json.loads(stored["facts"]))
+
+        return rows()
 
     def overview(self, query: Query, top: int = 10) -> dict:
         """Totals over the whole result set of ``query``: sums of the key numbers, rates over the
@@ -275,18 +283,12 @@ class SearchIndex:
             values, present = num[name]
             return int(values[sel][present[sel]].sum()) if len(sel) else 0
 
-        sums = {name: total(name) for name in (
-            "applications_new", "granted_full", "applications_total", "reconsideration_total",
-            "litigation_total")}
+        sums = {name: total(name) for name in OVERVIEW_SUMS}
         verified_code = columns.labels["status"].index("verified") if "verified" in columns.labels["status"] \
             else -1
         verified = docs[columns.codes["status"][docs] == verified_code] if len(docs) else docs
         rates = {}
-        for key, numerators, denominator in (
-            ("granted", ("granted_full", "applications_partial"), "applications_total"),
-            ("reconsideration_corrected", ("reconsideration_corrected",), "reconsideration_total"),
-            ("litigation_corrected", ("litigation_corrected",), "litigation_total"),
-        ):
+        for key, numerators, denominator in OVERVIEW_RATES:
             den = total(denominator, verified)
             top_ = sum(total(n, verified) for n in numerators)
             rates[key] = {"numerator": top_, "denominator": den,
@@ -295,8 +297,7 @@ class SearchIndex:
         year_values, year_present = num["year"]
         for y in sorted({int(v) for v in year_values[docs][year_present[docs]]}):
             sel = docs[(year_values[docs] == y) & year_present[docs]]
-            by_year[y] = {"reports": len(sel), **{n: total(n, sel) for n in (
-                "applications_new", "reconsideration_total", "litigation_total")}}
+            by_year[y] = {"reports": len(sel), **{n: total(n, sel) for n in OVERVIEW_BY_YEAR}}
         names, codes = bodies
         body_codes = codes[docs]
         reports_per = np.bincount(body_codes, minlength=len(names))
@@ -311,7 +312,7 @@ class SearchIndex:
 
         return {"reports": len(docs), "verified": len(verified), "left_out": len(docs) - len(verified),
                 "sums": sums, "rates": rates, "by_year": by_year,
-                "top_applications": ranked("applications_new"), "top_litigation": ranked("litigation_total")}
+                **{key: ranked(name) for key, name in OVERVIEW_TOP.items()}}
 
     def _bodies(self, st: _OpenIndex) -> tuple[list[str], np.ndarray]:
         """The publishing bodies (names) and each document's body as a code into them: a column read
@@ -328,9 +329,15 @@ class SearchIndex:
         return got
 
     def body_reports(self, body_id: str) -> list[tuple[str, str, dict]]:
-        """Every report of one body (its stable ``body_id``) as (id, title, facts), oldest first."""
-        return sorted(((i, t, f) for i, _file, t, f in self.iter_facts(
-            Query(q=f"body_id:{body_id}", per_page=1))), key=lambda r: (r[2].get("year") or 0, r[0]))
+        """Every report of one body (its stable ``body_id``) as (id, title, facts), oldest first. The
+        id is a term, not query text: an id from a URL that the query language cannot parse is a
+        body without reports (404), not an error."""
+        st = self._current()
+        with st.reading:
+            matched = st.matched_docs(querylang.FieldTerm("body_id", body_id))
+            stored = [st.searcher.stored_fields(int(d)) for d in matched.docs]
+        return sorted(((s["id"], s.get("title") or s["file"], json.loads(s["facts"])) for s in stored),
+                      key=lambda r: (r[2].get("year") or 0, r[0]))
 
     def suggest(self, prefix: str, limit: int = 10) -> list[tuple[str, str]]:
         """Places and bodies of the index that start with (places) or contain (bodies) ``prefix``,
@@ -403,6 +410,19 @@ class SearchIndex:
             return path.read_bytes(), Path(stored["file"]).name
         except OSError:
             return None
+
+
+# What a result set's overview adds up (both backends): the sums, the rates over verified reports
+# (key, numerators, denominator), the numbers by year, the bodies ranked by a number.
+OVERVIEW_SUMS = ("applications_new", "granted_full", "applications_total", "reconsideration_total",
+                 "litigation_total")
+OVERVIEW_RATES = (
+    ("granted", ("granted_full", "applications_partial"), "applications_total"),
+    ("reconsideration_corrected", ("reconsideration_corrected",), "reconsideration_total"),
+    ("litigation_corrected", ("litigation_corrected",), "litigation_total"),
+)
+OVERVIEW_BY_YEAR = ("applications_new", "reconsideration_total", "litigation_total")
+OVERVIEW_TOP = {"top_applications": "applications_new", "top_litigation": "litigation_total"}
 
 
 def _filter_nodes(query: Query, registry: facets.Registry) -> tuple:

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -27,43 +23,13 @@ print(json.dumps({"seconds": s.seconds, "wall": time.perf_counter() - t0, "total
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(dirs: list[Path]):
-    """``host:port,...`` of one xapian-tcpsrv per shard folder, stopped (with the connections they
-    forked, in their own process groups) on exit."""
-    server = shutil.which("xapian-tcpsrv")
-    if server is None:
-        raise RuntimeError("xapian-tcpsrv not found (Debian: xapian-tools)")
-    procs, ports = [], []
-    try:
-        for d in dirs:
-            port = _free_port()
-            procs.append(subprocess.Popen([server, "--interface", "127.0.0.1", "--port", str(port), "--quiet",
-                                           str(d)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          start_new_session=True))
-            ports.append(port)
-        deadline = time.monotonic() + 10
-        for port in ports:
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"xapian-tcpsrv did not listen on {port}") from None
-                    time.sleep(0.05)
-        yield ",".join(f"127.0.0.1:{p}" for p in ports)
-    finally:
-        for p in procs:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGTERM)
-            p.wait(5)
+    """``host:port,...`` of one xapian-tcpsrv per shard folder, stopped on exit."""
+    from indexer.engine.xapian.cluster import LoopbackServers
+
+    with LoopbackServers(dirs) as servers:
+        yield servers.spec
 
 
 def run(corpus: Path, workdir: Path, mix: list[dict], ours: list[dict], procs: int,

@@ -14,6 +14,7 @@ from indexer.engine.build import build_index
 from indexer.engine.matching import cover
 from indexer.engine.query import Query, SearchIndex
 from indexer.schema import bigrams
+from tests.helpers import repeats_corpus
 
 
 @pytest.mark.parametrize("n_grams", range(1, 12))
@@ -33,13 +34,8 @@ REPEATS = ["甲乙甲乙甲", "甲乙甲丙甲乙", "乙甲乙甲乙甲乙", "�
 @pytest.fixture(scope="module")
 def repeats_index(tmp_path_factory) -> tuple[SearchIndex, dict[str, str]]:
     """Reports made of few characters, so phrases repeat bigrams at several offsets."""
-    rng = random.Random(7)
     corpus = tmp_path_factory.mktemp("repeats")
-    texts = {}
-    for i in range(40):
-        body = "".join(rng.choice("甲乙丙哈公开") for _ in range(rng.randint(5, 60)))
-        texts[f"r{i:02d}.txt"] = body
-        (corpus / f"r{i:02d}.txt").write_text(body, "utf-8")
+    texts = repeats_corpus(corpus)
     ix = tmp_path_factory.mktemp("repeats-ix")
     build_index(corpus, ix, procs=1)
     return SearchIndex(ix), texts

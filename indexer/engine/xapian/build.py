@@ -16,7 +16,6 @@ are at least as many shards as processes; otherwise parser processes feed one wr
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -35,6 +34,8 @@ from indexer.engine.generations import (
     write_files,
     write_pending,
 )
+from indexer.engine.planning import plan_files
+from indexer.engine.prepare import Task
 from indexer.engine.words import init_jieba
 from indexer.engine.xapian import schema as xs
 from indexer.engine.xapian.document import prepare, to_document
@@ -64,10 +65,16 @@ class _ShardPlan:
     path: str
     root: str
     full: bool
-    todo: list[str]
+    tasks: list[Task]  # to the workers (``planning.plan_files``)
     gone: list[str]
     files: dict[str, FileRecord]  # unchanged files, kept as they are
     entries: dict[str, tuple[int, int]]  # rel → (size, mtime_ns) of the files to parse
+
+    recorded: dict[str, str]  # rel → recorded hash of the tasks that carry one
+
+    @property
+    def todo(self) -> list[str]:
+        return [t[1] for t in self.tasks]
 
 
 def build_xapian(corpus_dir: str | Path, index_dir: str | Path, *, shards: int = 1, full: bool = False,
@@ -104,7 +111,8 @@ def build_xapian(corpus_dir: str | Path, index_dir: str | Path, *, shards: int =
     plans = [_plan(i, dirs[i], root, by_shard[i], incremental, summary) for i in range(shards)]
     procs = procs or os.cpu_count() or 1
     results = _run(plans, procs, progress)
-    for indexed, skipped, total in results:
+    for indexed, skipped, total, touched in results:
+        summary.unchanged += touched
         summary.indexed += indexed
         summary.skipped.extend(skipped)
         summary.total += total
@@ -116,32 +124,20 @@ def build_xapian(corpus_dir: str | Path, index_dir: str | Path, *, shards: int =
 
 def _plan(shard: int, path: Path, root: str, entries: dict[str, FileEntry], incremental: bool,
           summary: BuildSummary) -> _ShardPlan:
-    """The files of one shard to parse and to delete, from its file list (as the whoosh build does:
-    size and mtime unchanged keep the recorded hash, otherwise the content hash decides)."""
+    """The files of one shard to parse and to delete, from its file list, by the planner the whoosh
+    build uses (``planning.plan_files``)."""
     known = read_files(path) if incremental else {}
     pending = read_pending(path) if incremental else set()
-    files: dict[str, FileRecord] = {}
-    todo: list[str] = []
-    for rel, e in entries.items():
-        rec = known.get(rel)
-        if rec is not None and rel not in pending:
-            if rec.size == e.size and rec.mtime_ns == e.mtime_ns:
-                files[rel] = rec
-                continue
-            sha1 = _sha1_of(Path(root) / rel)
-            if sha1 == rec.sha1:
-                files[rel] = FileRecord(sha1, e.size, e.mtime_ns)
-                continue
-        todo.append(rel)
-    gone = [rel for rel in known if rel not in entries] + [rel for rel in pending if rel not in entries]
-    summary.unchanged += len(entries) - len(todo)
-    summary.deleted += len([rel for rel in known if rel not in entries])
-    return _ShardPlan(shard, str(path), root, not incremental, todo, gone, files,
-                      {rel: (entries[rel].size, entries[rel].mtime_ns) for rel in todo})
+    plan = plan_files(root, entries, known, pending)
+    summary.unchanged += len(plan.kept)
+    summary.deleted += len(plan.gone)
+    return _ShardPlan(shard, str(path), root, not incremental, plan.tasks, plan.gone + plan.pending_gone,
+                      plan.kept, {t[1]: (entries[t[1]].size, entries[t[1]].mtime_ns) for t in plan.tasks},
+                      {t[1]: t[2] for t in plan.tasks if len(t) > 2 and t[2] is not None})
 
 
-def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[tuple[int, list, int]]:
-    work = sum(len(p.todo) for p in plans)
+def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[tuple[int, list, int, int]]:
+    work = sum(len(p.tasks) for p in plans)
     if len(plans) >= procs > 1 and work >= 8:
         init_jieba()  # once here: forked shard processes inherit the dictionary
         ctx = multiprocessing.get_context("fork")
@@ -150,22 +146,22 @@ def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[tuple[int,
     return _build_shards_together(plans, procs, progress)
 
 
-def _build_shard_alone(plan: _ShardPlan) -> tuple[int, list, int]:
+def _build_shard_alone(plan: _ShardPlan) -> tuple[int, list, int, int]:
     """One shard's build in its own process: parse and write its files one after the other."""
     init_jieba()
-    return _write_shard(plan, map(prepare, [(plan.root, rel) for rel in plan.todo]))
+    return _write_shard(plan, map(prepare, plan.tasks))
 
 
 def _build_shards_together(plans: list[_ShardPlan], procs: int,
-                           progress: bool) -> list[tuple[int, list, int]]:
+                           progress: bool) -> list[tuple[int, list, int, int]]:
     """Fewer shards than processes: parser processes feed one writer per shard, here. A build that
     fails leaves each shard's changes uncommitted or, if closed mid-way, committed but not in the
     file list: the next build parses those files again and replaces them by their id term."""
     init_jieba()
-    tasks = [(p.root, rel) for p in plans for rel in p.todo]
-    shard_of_rel = {rel: p.shard for p in plans for rel in p.todo}
+    tasks = [t for p in plans for t in p.tasks]
+    shard_of_rel = {t[1]: p.shard for p in plans for t in p.tasks}
     dbs = {p.shard: _open_writable(p) for p in plans}
-    out: dict[int, list[Any]] = {p.shard: [0, [], dict(p.files)] for p in plans}
+    out: dict[int, list[Any]] = {p.shard: [0, [], dict(p.files), 0] for p in plans}
     bar = Progress(len(tasks), enabled=progress)
     try:
         for p in plans:
@@ -188,16 +184,16 @@ def _build_shards_together(plans: list[_ShardPlan], procs: int,
         for p in plans:
             dbs[p.shard].commit()
             _finish(p, out[p.shard][2])
-            results.append((out[p.shard][0], out[p.shard][1], len(out[p.shard][2])))
+            results.append((out[p.shard][0], out[p.shard][1], len(out[p.shard][2]), out[p.shard][3]))
         return results
     finally:
         for db in dbs.values():
             db.close()
 
 
-def _write_shard(plan: _ShardPlan, prepared) -> tuple[int, list, int]:
+def _write_shard(plan: _ShardPlan, prepared) -> tuple[int, list, int, int]:
     db = _open_writable(plan)
-    state: list = [0, [], dict(plan.files)]
+    state: list = [0, [], dict(plan.files), 0]
     try:
         _delete_gone(db, plan)
         if plan.todo:
@@ -208,7 +204,7 @@ def _write_shard(plan: _ShardPlan, prepared) -> tuple[int, list, int]:
     finally:
         db.close()
     _finish(plan, state[2])
-    return state[0], state[1], len(state[2])
+    return state[0], state[1], len(state[2]), state[3]
 
 
 def _open_writable(plan: _ShardPlan):
@@ -228,6 +224,11 @@ def _delete_gone(db, plan: _ShardPlan) -> None:
 
 def _write_one(db, plan: _ShardPlan, state: list, rel: str, rec: dict | None, reason: str | None) -> None:
     files: dict[str, FileRecord] = state[2]
+    size, mtime = plan.entries.get(rel, (None, None))
+    if rec is None and reason is None:  # same content as recorded: only its stat changed
+        files[rel] = FileRecord(plan.recorded[rel], size, mtime)
+        state[3] += 1
+        return
     if rec is None:
         state[1].append((rel, reason or "unknown error"))
         db.delete_document(xs.id_term(report_id(rel)))  # a file that became unreadable leaves too
@@ -236,7 +237,6 @@ def _write_one(db, plan: _ShardPlan, state: list, rel: str, rec: dict | None, re
     # replace by the id term: adds when absent, so a build that died before its file list was
     # written never leaves a second copy
     db.replace_document(xs.id_term(rec["id"]), to_document(rec))
-    size, mtime = plan.entries.get(rel, (None, None))
     files[rel] = FileRecord(rec["sha1"], size, mtime)
     state[0] += 1
 
@@ -251,10 +251,3 @@ def _write_layout(index_dir: Path, meta: dict) -> None:
     tmp = index_dir / f".{META}.{os.getpid()}"
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, index_dir / META)
-
-
-def _sha1_of(path: Path) -> str | None:
-    try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError:
-        return None

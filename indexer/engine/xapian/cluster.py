@@ -112,3 +112,82 @@ def combine(dbs: list):
 def _describe(err: Exception) -> str:
     get = getattr(err, "get_msg", None)
     return f"{type(err).__name__}: {get() if get else err}"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on now (the OS picks it)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class LoopbackServers:
+    """One ``xapian-tcpsrv`` per shard folder on free loopback ports, for tests and benchmarks
+    (``scripts/cluster`` is the long-running equivalent). Each server runs in its own process
+    group: a stopped ``xapian-tcpsrv`` signals its group, and the connections it forked are killed
+    with it. Raises RuntimeError if the server is missing or does not listen within ``wait`` s."""
+
+    def __init__(self, dirs: list[Path] | list[str], wait: float = 10.0) -> None:
+        import shutil
+        import socket
+        import subprocess
+        import time
+
+        server = shutil.which("xapian-tcpsrv")
+        if server is None:
+            raise RuntimeError("xapian-tcpsrv not found (Debian: xapian-tools)")
+        self.procs: list[subprocess.Popen] = []
+        self.ports: list[int] = []
+        for d in dirs:
+            port = free_port()
+            self.procs.append(subprocess.Popen(
+                [server, "--interface", "127.0.0.1", "--port", str(port), "--quiet", str(d)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True))
+            self.ports.append(port)
+        deadline = time.monotonic() + wait
+        for port in self.ports:
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        self.stop()
+                        raise RuntimeError(f"xapian-tcpsrv did not listen on {port}") from None
+                    time.sleep(0.05)
+
+    @property
+    def spec(self) -> str:
+        """The ``--shards`` line: ``127.0.0.1:P,127.0.0.1:Q``."""
+        return ",".join(self.specs)
+
+    @property
+    def specs(self) -> list[str]:
+        return [f"127.0.0.1:{p}" for p in self.ports]
+
+    def kill(self, i: int) -> None:
+        """Shard ``i``'s server and the connections it serves, at once (a machine that died)."""
+        import signal
+
+        os.killpg(self.procs[i].pid, signal.SIGKILL)
+        self.procs[i].wait()
+
+    def stop(self) -> None:
+        import contextlib
+        import signal
+
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(5)
+            with contextlib.suppress(ProcessLookupError):  # connections still being served
+                os.killpg(p.pid, signal.SIGKILL)
+
+    def __enter__(self) -> LoopbackServers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

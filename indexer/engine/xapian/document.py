@@ -13,39 +13,39 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from indexer.engine import facets
+from indexer.engine.prepare import Task, read_task
 from indexer.engine.words import cut_words
 from indexer.engine.xapian import schema as xs
 from indexer.extract.normalise import search_string
-from indexer.extract.read import ReadError, read_source
-from indexer.extract.report import extract_facts, has_value, report_id
-
-KEYWORD_FACTS = ("province", "city", "county", "town", "body", "status")
+from indexer.extract.read import ReadError
+from indexer.extract.report import extract_facts, report_id
 
 
 def fields_of(facts: dict[str, Any]) -> tuple[dict[str, str], dict[str, int]]:
-    """(keyword fields, numbers) of a facts record, as the whoosh document has them."""
-    keywords = {name: str(facts[name]) for name in KEYWORD_FACTS if facts.get(name)}
-    apps = facts.get("applications") or {}
-    recon = facts.get("reconsideration") or {}
-    candidates = {
-        "year": facts.get("year"),
-        "applications_new": apps.get("new"),
-        "applications_total": apps.get("handled_total"),
-        "reconsideration_total": recon.get("total"),
-        "litigation_total": facts.get("litigation_total"),
-    }
-    numbers = {k: v for k, v in candidates.items() if isinstance(v, int)}
-    keywords["has_applications"] = has_value(numbers.get("applications_new"))
-    keywords["has_reconsideration"] = has_value(numbers.get("reconsideration_total"))
-    keywords["has_litigation"] = has_value(numbers.get("litigation_total"))
+    """(keyword fields, numbers) of a facts record: each value made by the registry's facet of that
+    name (``Facet.stored``), the one rule the whoosh document uses too."""
+    keywords: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    for name in xs.KEYWORD_FACETS:
+        value = facets.DEFAULT[name].stored(facts)
+        if value is not None:
+            keywords[name] = str(value)
+    for name in xs.NUMBER_FACETS:
+        number = facets.DEFAULT[name].stored(facts)
+        if isinstance(number, int):
+            numbers[name] = number
     return keywords, numbers
 
 
-def prepare(task: tuple[str, str]) -> tuple[str, dict[str, Any] | None, str | None]:
-    """(relpath, record or None, skip reason or None) for one file (the whoosh build's contract)."""
-    root, rel = task
+def prepare(task: Task) -> tuple[str, dict[str, Any] | None, str | None]:
+    """(relpath, record or None, skip reason or None) for one file (the whoosh build's contract:
+    neither record nor reason when its content still has the hash the task carries)."""
+    rel = task[1]
     try:
-        source = read_source(Path(root) / rel)
+        source = read_task(task)
+        if source is None:
+            return rel, None, None
         facts = extract_facts(source.text, rel)
     except ReadError as err:
         return rel, None, str(err)
@@ -95,6 +95,10 @@ def to_document(rec: dict[str, Any]):
             doc.add_value(xs.FACET_SLOTS[name], value)
     for name, value in rec["numbers"].items():
         doc.add_value(xs.NUMBER_SLOTS[name], xapian.sortable_serialise(value))
+    groups = {**rec["keywords"], **{k: str(v) for k, v in rec["numbers"].items() if k == "year"}}
+    for (group, name), slot in xs.GROUPED.items():
+        if groups.get(group) and name in rec["numbers"]:
+            doc.add_value(slot, f"{groups[group]}{xs.PAIR_SEP}{rec['numbers'][name]}")
     for name, descending, slot in xs.SORT_SLOTS.values():
         doc.add_value(slot, xs.sort_key(rec["numbers"].get(name), descending, rec["file"]))
     if "year" in rec["numbers"]:

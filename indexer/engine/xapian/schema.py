@@ -9,17 +9,19 @@ Terms (the analysis is the whoosh backend's, so the same query matches the same 
   an exact phrase of n characters is an ``OP_PHRASE`` over its n-1 bigrams, and a single character
   a wildcard over ``G<char>*``: exactly the reports whose normalised text contains it;
 * ``Q`` + report id (unique: replace and delete by it);
-* ``X<FIELD>:`` + value: the keyword fields (facets, yes/no and status filters, file) as boolean terms.
+* ``X<FIELD>:`` + value: the keyword fields (facets, yes/no and status filters, body, body id,
+  file) as boolean terms.
 
 Values: facet strings for ``ValueCountMatchSpy``, numbers as ``sortable_serialise`` for ranges and
-sorts, the file name, and one sort key per sort order (the remote backend takes no ``KeyMaker``:
+sorts, ``group NUL number`` pairs for the overview's sums by year, body and status, the file name,
+and one sort key per sort order (the remote backend takes no ``KeyMaker``:
 a sort is by one slot, so each key is the number, fixed-width and inverted when descending, then the
 file name, with unknown numbers last, as the whoosh backend sorts).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "x1"
+SCHEMA_VERSION = "x2"
 
 ID_PREFIX = "Q"
 GRAM_PREFIX = "G"
@@ -29,27 +31,47 @@ TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 2.0
 MAX_TERM_BYTES = 240  # Xapian refuses terms over 245 bytes
 
-# Fields that take ``field:value`` in the query language (querylang.KEYWORD_FIELDS).
-KEYWORD_FIELDS: tuple[str, ...] = ("province", "city", "county", "town", "body", "status",
-                                   "has_applications", "has_reconsideration", "has_litigation", "file")
+# The facets of the registry (``facets.DEFAULT``) this schema indexes, by name: their values are
+# taken from the facts by the registry's own facets (``Facet.stored``), as the whoosh document is.
+# A facet the registry gains later (a corpus-derived one, read from a whoosh generation's side
+# table) is not here: searching on it is refused with a message (``search.Unsupported``), never a
+# silently empty answer.
+KEYWORD_FACETS: tuple[str, ...] = ("province", "city", "county", "town", "status", "has_applications",
+                                   "has_reconsideration", "has_litigation", "body", "body_id")
+NUMBER_FACETS: tuple[str, ...] = (
+    "year", "applications_new", "applications_total", "reconsideration_total", "litigation_total",
+    "applications_carried_over", "granted_share", "granted_full", "applications_partial",
+    "applications_carried_forward", "reconsideration_corrected", "litigation_corrected")
+# Fields that take ``field:value`` in the query language: boolean terms.
+KEYWORD_FIELDS: tuple[str, ...] = (*KEYWORD_FACETS, "file")
 
 FILE_SLOT = 0
-# Facet slots hold the value as text (the year too, as its facet shows it).
+# Listed facets (and the body's name, for the overview and the autocomplete) hold the value as
+# text, for ``ValueCountMatchSpy`` (the year too, as its facet shows it).
 FACET_SLOTS: dict[str, int] = {
     "year": 1, "province": 2, "city": 3, "county": 4, "town": 5, "status": 6,
-    "has_applications": 7, "has_reconsideration": 8, "has_litigation": 9,
+    "has_applications": 7, "has_reconsideration": 8, "has_litigation": 9, "body": 10,
 }
 # Number slots hold sortable_serialise(value); an unknown number has no value.
-NUMBER_SLOTS: dict[str, int] = {
-    "year": 20, "applications_new": 21, "applications_total": 22, "reconsideration_total": 23,
-    "litigation_total": 24,
-}
+NUMBER_SLOTS: dict[str, int] = {name: 20 + i for i, name in enumerate(NUMBER_FACETS)}
 
 # Sort order → (number field, descending, slot of its precomputed key).
 SORT_SLOTS: dict[str, tuple[str, bool, int]] = {
-    "year": ("year", True, 30), "year_asc": ("year", False, 31),
-    "applications": ("applications_new", True, 32), "litigation": ("litigation_total", True, 33),
+    "year": ("year", True, 40), "year_asc": ("year", False, 41),
+    "applications": ("applications_new", True, 42), "litigation": ("litigation_total", True, 43),
 }
+
+# Grouped sums for a result set's overview, counted by Xapian's match spies across the shards: a
+# slot per (group, number) holding ``group value NUL number`` (only when both are known), so a
+# ``ValueCountMatchSpy`` over it gives, per group value, how many reports have each number: their sum.
+PAIR_SEP = "\0"
+GROUPED: dict[tuple[str, str], int] = {
+    pair: 50 + i for i, pair in enumerate(
+        [("year", n) for n in ("applications_new", "reconsideration_total", "litigation_total")]
+        + [("body", n) for n in ("applications_new", "litigation_total")]
+        + [("status", n) for n in ("granted_full", "applications_partial", "applications_total",
+                                   "reconsideration_corrected", "reconsideration_total",
+                                   "litigation_corrected", "litigation_total")])}
 _BIAS = 1 << 62
 
 

@@ -17,12 +17,15 @@ import json
 import threading
 import time
 import zlib
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.engine import facets, highlight, querylang
+from indexer.engine.document import hit_facts
 from indexer.engine.errors import IndexMissing, QueryError
-from indexer.engine.query import FACETS, Query
+from indexer.engine.query import Query
 from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
 from indexer.engine.results import Hit, ReportView, SearchResult
 from indexer.engine.search import SearchIndex, _filter_nodes, warm_up
@@ -31,7 +34,7 @@ from indexer.engine.xapian.cluster import Shard, ShardUnavailable, allow_partial
 from indexer.extract.normalise import normalise_query_phrase, search_text
 from indexer.schema import bigrams
 
-__all__ = ["ClusterResult", "ShardUnavailable", "XapianIndex", "to_query"]
+__all__ = ["ClusterResult", "ShardUnavailable", "Unsupported", "XapianIndex", "to_query"]
 
 
 COMMON_TERM_SHARE = 0.5  # ranking.COMMON_TERM_SHARE
@@ -42,6 +45,29 @@ def bm25():
     import xapian
 
     return xapian.BM25Weight(K1, 0, 1, B, 0.5)
+
+
+class Unsupported(QueryError):
+    """A facet of the registry that this backend does not index (a corpus-derived one the whoosh
+    build computes in its generation's side table): said as a message (HTTP 400), not an empty
+    result that would look like an answer."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"“{name}”在 Xapian 后端上不可用：这个字段只有 whoosh 后端索引"
+                         f"（{name} is not indexed by the xapian backend）")
+
+
+def _supported(name: str, kind: str) -> bool:
+    """Whether the xapian shards index field ``name`` (``kind``: "term" or "number"); a name the
+    registry does not know is searched as the whoosh backend does (it matches nothing)."""
+    known = xs.KEYWORD_FIELDS if kind == "term" else tuple(xs.NUMBER_SLOTS)
+    if name in known:
+        return True
+    if name in facets.current():
+        raise Unsupported(name)
+    return False
+
 
 @dataclass
 class ClusterResult(SearchResult):
@@ -62,6 +88,8 @@ def to_query(node: Node | None):
     if node is None:
         return xapian.Query.MatchAll
     if isinstance(node, FieldTerm):
+        if not _supported(node.field, "term"):
+            return xapian.Query.MatchNothing
         return xapian.Query(xs.field_term(node.field, node.value))
     if isinstance(node, FieldRange):
         return _range(node)
@@ -112,9 +140,9 @@ def _word(text: str):
 def _range(node: FieldRange):
     import xapian
 
-    slot = xs.NUMBER_SLOTS.get(node.field)
-    if slot is None:
-        raise QueryError(f"{node.field} 不是数值字段")
+    if not _supported(node.field, "number"):
+        return xapian.Query.MatchNothing
+    slot = xs.NUMBER_SLOTS[node.field]
     low = xapian.sortable_serialise(node.low if node.low is not None else -1e300)
     if node.high is None:
         return xapian.Query(xapian.Query.OP_VALUE_GE, slot, low)
@@ -245,60 +273,66 @@ class XapianIndex:
         return out
 
     # -- searching -----------------------------------------------------------------------------
+    def _match(self, query: Query) -> tuple[Node | None, Node | None]:
+        """(the query text's tree, the whole match: text and the URL's filters) of ``query``."""
+        node = querylang.parse(query.q)
+        return node, _combined(_filter_nodes(query, facets.current()), node)
+
+    def counted_facets(self) -> tuple[str, ...]:
+        """The registry's listed facets that the shards count (the others are listed empty, and
+        :meth:`notices` says why)."""
+        return tuple(name for name in self.facets.listed if name in xs.FACET_SLOTS)
+
+    def notices(self, query: Query) -> list[str]:
+        """What this backend cannot show for ``query``: listed facets it does not index."""
+        missing = [name for name in self.facets.listed if name not in xs.FACET_SLOTS]
+        return [f"分面“{name}”只有 whoosh 后端提供，Xapian 后端不统计（not counted by the xapian backend）"
+                for name in missing]
+
     def search(self, query: Query, base: str = "/", allow_partial: bool | None = None) -> ClusterResult:
         import xapian
 
         t0 = time.perf_counter()
         allow = allow_partial_var.get() if allow_partial is None else allow_partial
-        node = querylang.parse(query.q)
-        filters = _filter_nodes(query, facets.current())
-        combined = And((*filters, node)) if node is not None else (And(filters) if filters else None)
-        match = xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(combined), 0.0)
+        node, combined = self._match(query)
         hay = querylang.needles(node)
         start = (query.page - 1) * query.per_page
+        counted = self.counted_facets()
 
         def run(db):
             everything = db.get_doccount()  # checkatleast: every match is counted and spied on
-            scoring = scoring_query(node, db) if query.sort == "relevance" else None
-            xq = xapian.Query(xapian.Query.OP_AND_MAYBE, match, scoring) if scoring is not None else match
-            enquire = xapian.Enquire(db)
-            enquire.set_query(xq)
-            enquire.set_weighting_scheme(bm25())
+            enquire, scored = _ordered(db, node, combined, query.sort)
             spies = {}
-            for facet in FACETS:
+            for facet in counted:
                 spies[facet] = xapian.ValueCountMatchSpy(xs.FACET_SLOTS[facet])
                 enquire.add_matchspy(spies[facet])
-            if scoring is not None:  # BM25 order (ties by document): one pass gives page and counts
+            if scored:  # BM25 order (ties by document): one pass gives page and counts
                 mset = enquire.get_mset(start, query.per_page, everything)
+                total = mset.get_matches_estimated()
             else:
                 # Xapian 1.4's remote backend over-counts match spies when the match is sorted by a
                 # value (250 for 200 documents in a test): count in relevance order, without the page,
                 # then fetch the sorted page without spies
-                counted = enquire.get_mset(0, 0, everything)
+                enquire.set_sort_by_relevance()
+                total = enquire.get_mset(0, 0, everything).get_matches_estimated()
                 enquire.clear_matchspies()
-                sort = "year" if query.sort == "relevance" else query.sort
-                enquire.set_sort_by_value(xs.SORT_SLOTS[sort][2], False)
+                _sort(enquire, query.sort)
                 mset = enquire.get_mset(start, query.per_page)
-                mset_total = counted.get_matches_estimated()
             rows = [(item.document.get_data(), item.weight) for item in mset]
-            counts = {facet: {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
-                      for facet, spy in spies.items()}
+            counts = {facet: _spied(spy) for facet, spy in spies.items()}
             distinct = {facet: len(c) for facet, c in counts.items()}
             # as the whoosh backend: a facet with selected values is counted without its own selection
-            for name in {f[0] for f in query.filters if f[0] in FACETS}:
+            for name in {f[0] for f in query.filters if f[0] in spies}:
                 others = replace(query, filters=tuple(f for f in query.filters if f[0] != name))
                 counts[name] = _spy_counts(db, _combined(_filter_nodes(others, facets.current()), node),
                                            name, everything)
-            total = mset.get_matches_estimated() if scoring is not None else mset_total
-            return total, rows, counts, distinct, scoring is not None
+            return total, rows, counts, distinct, scored
 
         (total, rows, counts, distinct, scored), missing = self._run(allow, run)
-        from collections import Counter
-
-        counters = {name: Counter(c) for name, c in counts.items()}
+        counters = {name: Counter(counts.get(name, {})) for name in self.facets.listed}
         # the whoosh backend's facet listing (order, top values, selected ones, toggle URLs)
         listing = SearchIndex._facets(self, query, counters)  # type: ignore[arg-type]
-        totals = dict(distinct)
+        totals = {name: distinct.get(name, 0) for name in self.facets.listed}
         hits = [self._hit(_data(raw), weight if scored and weight > 0 else None, hay, query)
                 for raw, weight in rows]
         return ClusterResult(query, total, hits, listing, (time.perf_counter() - t0) * 1000, hay, totals,
@@ -310,17 +344,10 @@ class XapianIndex:
         norm = search_text(original)
         snips = highlight.snippets(original, hay, norm=norm)
         count = len(highlight.find_spans(norm.text, hay)) if hay else 0
-        return Hit(
-            id=data["id"], file=data["file"], title=data.get("title") or data["file"],
-            body=facts.get("body"), year=facts.get("year"), town=facts.get("town"),
-            county=facts.get("county"), city=facts.get("city"), province=facts.get("province"),
-            applications_new=(facts.get("applications") or {}).get("new"),
-            reconsideration_total=(facts.get("reconsideration") or {}).get("total"),
-            litigation_total=facts.get("litigation_total"), status=facts.get("status"),
-            snippets=snips, source_url=facts.get("source_url"),
-            score=round(score, 4) if score is not None else None,
-            marked=any(s.marks for s in snips), hit_count=count, body_id=facts.get("body_id"),
-        )
+        return Hit(id=data["id"], file=data["file"], title=data.get("title") or data["file"],
+                   **hit_facts(facts), snippets=snips, source_url=facts.get("source_url"),
+                   score=round(score, 4) if score is not None else None,
+                   marked=any(s.marks for s in snips), hit_count=count, body_id=facts.get("body_id"))
 
     def unknown_fields(self, q: str) -> list[str]:
         """Names typed as ``name:value`` that are no field of the index (the whoosh backend's rule)."""
@@ -328,29 +355,149 @@ class XapianIndex:
 
     def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
         """``town:某楼`` → ``town:某楼镇`` as the whoosh backend does, the known places from the shards'
-        facet values."""
+        terms."""
         from indexer.engine.search import PLACE_SUFFIXES, forgive_places
 
-        notes: list[tuple[str, str, str]] = []
         if not query.q or ":" not in query.q:
-            return query, notes
+            return query, []
 
         def places(db) -> dict[str, set[str]]:
-            return {name: set(_spy_counts(db, None, name, db.get_doccount()))
-                    for name in PLACE_SUFFIXES if name in xs.FACET_SLOTS}
+            return {name: set(_values_of(db, name)) for name in PLACE_SUFFIXES}
 
         known_by, _missing = self._run(allow_partial_var.get(), places)
         return forgive_places(query, known_by)
 
-    def iter_facts(self, query: Query):
-        """Every matched report of ``query`` as (id, file, title, facts), in the result order."""
-        first = self.search(replace(query, page=1, per_page=1))
-        if not first.total:
-            return
-        for hit in self.search(replace(query, page=1, per_page=first.total)).hits:
-            data, _ = self._stored_by_id(hit.id)
-            if data is not None:
-                yield data["id"], data["file"], data.get("title") or data["file"], data["facts"]
+    def iter_facts(self, query: Query, chunk: int = 200) -> Iterator[tuple[str, str, str, dict]]:
+        """Every matched report of ``query`` as (id, file, title, facts), in the result order (the
+        order of :meth:`search`'s pages), read a chunk at a time without facets or snippets.
+
+        The first chunk is read now, not when the rows are first wanted: a shard that does not
+        answer fails the request (503) before a streamed export has sent its first line."""
+        allow = allow_partial_var.get()
+        node, combined = self._match(query)
+
+        def chunk_at(start: int) -> list[bytes]:
+            def page(db):
+                enquire, _scored = _ordered(db, node, combined, query.sort)
+                return [item.document.get_data() for item in enquire.get_mset(start, chunk)]
+
+            return self._run(allow, page)[0]
+
+        def rows(first: list[bytes]) -> Iterator[tuple[str, str, str, dict]]:
+            got, start = first, 0
+            while True:
+                for raw in got:
+                    data = _data(raw)
+                    yield data["id"], data["file"], data.get("title") or data["file"], data["facts"]
+                if len(got) < chunk:
+                    return
+                start += chunk
+                got = chunk_at(start)
+
+        return rows(chunk_at(0))
+
+    def overview(self, query: Query, top: int = 10) -> dict:
+        """The whoosh backend's overview of the whole result set (``SearchIndex.overview``): sums,
+        rates over the ``verified`` reports, numbers by year, top bodies; every figure counted by
+        match spies over the shards (sums from the number slots and the ``group NUL number`` pairs,
+        see ``schema.GROUPED``)."""
+        import xapian
+
+        from indexer.engine.search import OVERVIEW_BY_YEAR, OVERVIEW_RATES, OVERVIEW_SUMS, OVERVIEW_TOP
+
+        _node, combined = self._match(query)
+
+        def run(db):
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(combined), 0.0))
+            spies = {("sum", n): xapian.ValueCountMatchSpy(xs.NUMBER_SLOTS[n]) for n in OVERVIEW_SUMS}
+            spies.update({("count", f): xapian.ValueCountMatchSpy(xs.FACET_SLOTS[f])
+                          for f in ("year", "status", "body")})
+            spies.update({pair: xapian.ValueCountMatchSpy(slot) for pair, slot in xs.GROUPED.items()})
+            for spy in spies.values():
+                enquire.add_matchspy(spy)
+            mset = enquire.get_mset(0, 0, db.get_doccount())
+            return mset.get_matches_estimated(), {key: [(v.term, v.termfreq) for v in spy.values()]
+                                                  for key, spy in spies.items()}
+
+        (reports, spied), _missing = self._run(allow_partial_var.get(), run)
+        sums = {n: sum(round(xapian.sortable_unserialise(t)) * c for t, c in spied[("sum", n)])
+                for n in OVERVIEW_SUMS}
+
+        def grouped(group: str, name: str) -> Counter:
+            out: Counter = Counter()
+            for term, c in spied[(group, name)]:
+                key, _sep, number = term.decode("utf-8").rpartition(xs.PAIR_SEP)
+                out[key] += int(number) * c
+            return out
+
+        counts = {f: {t.decode("utf-8"): c for t, c in spied[("count", f)]}
+                  for f in ("year", "status", "body")}
+        verified = counts["status"].get("verified", 0)
+        rates = {}
+        for key, numerators, denominator in OVERVIEW_RATES:
+            den = grouped("status", denominator)["verified"]
+            num = sum(grouped("status", n)["verified"] for n in numerators)
+            rates[key] = {"numerator": num, "denominator": den, "rate": round(num / den, 4) if den else None}
+        by_year_sums = {n: grouped("year", n) for n in OVERVIEW_BY_YEAR}
+        by_year = {int(y): {"reports": c, **{n: by_year_sums[n][y] for n in OVERVIEW_BY_YEAR}}
+                   for y, c in sorted(counts["year"].items(), key=lambda kv: int(kv[0]))}
+
+        def ranked(name: str) -> list[tuple[str, int, int]]:
+            per = grouped("body", name)
+            rows = [(b, counts["body"].get(b, 0), int(v)) for b, v in per.items() if v > 0 and b]
+            return sorted(rows, key=lambda r: (-r[2], r[0]))[:top]
+
+        return {"reports": reports, "verified": verified, "left_out": reports - verified, "sums": sums,
+                "rates": rates, "by_year": by_year,
+                **{key: ranked(name) for key, name in OVERVIEW_TOP.items()}}
+
+    def body_reports(self, body_id: str) -> list[tuple[str, str, dict]]:
+        """Every report of one body (its stable ``body_id``) as (id, title, facts), oldest first."""
+        import xapian
+
+        def run(db):
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xapian.Query(xs.field_term("body_id", body_id)))
+            return [item.document.get_data() for item in enquire.get_mset(0, db.get_doccount())]
+
+        raws, _missing = self._run(allow_partial_var.get(), run)
+        rows = [(d["id"], d.get("title") or d["file"], d["facts"]) for d in map(_data, raws)]
+        return sorted(rows, key=lambda r: (r[2].get("year") or 0, r[0]))
+
+    def reports_by_id(self, ids: list[str]) -> list[tuple[str, str, dict]]:
+        """(id, title, facts) of each known id, in the order given (one round trip per shard)."""
+        import xapian
+
+        if not ids:
+            return []
+
+        def run(db):
+            enquire = xapian.Enquire(db)
+            enquire.set_query(xapian.Query(xapian.Query.OP_OR, [xapian.Query(xs.id_term(i)) for i in ids]))
+            return [item.document.get_data() for item in enquire.get_mset(0, len(ids))]
+
+        raws, _missing = self._run(allow_partial_var.get(), run)
+        by_id = {d["id"]: d for d in map(_data, raws)}
+        return [(i, by_id[i].get("title") or by_id[i]["file"], by_id[i]["facts"]) for i in ids if i in by_id]
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[tuple[str, str]]:
+        """The whoosh backend's autocomplete (places that start with ``prefix``, then bodies that
+        contain it), read from the shards' terms."""
+        from indexer.engine.search import PLACE_SUFFIXES
+
+        prefix = prefix.strip()
+        if not prefix:
+            return []
+
+        def run(db) -> list[tuple[str, str]]:
+            out = [(name, v) for name in PLACE_SUFFIXES for v in _values_of(db, name, prefix)]
+            if len(out) < limit:
+                out += [("body", v) for v in _values_of(db, "body") if prefix in v]
+            return out[:limit]
+
+        got, _missing = self._run(allow_partial_var.get(), run)
+        return got
 
     # -- one report ----------------------------------------------------------------------------
     def _stored_by_id(self, report_id: str) -> tuple[dict | None, str]:
@@ -398,6 +545,38 @@ def _combined(filters: tuple, node: Node | None) -> Node | None:
     return And((*filters, node)) if node is not None else (And(filters) if filters else None)
 
 
+def _ordered(db, node: Node | None, combined: Node | None, sort: str):
+    """(an Enquire over ``combined`` in the result order of ``sort``, whether BM25 ranks it): the
+    match at weight 0 and BM25 over ``node``'s positive words and bigrams beside it, or a sort by
+    the precomputed key slot (relevance without any rankable term: by year, as whoosh)."""
+    import xapian
+
+    match = xapian.Query(xapian.Query.OP_SCALE_WEIGHT, to_query(combined), 0.0)
+    scoring = scoring_query(node, db) if sort == "relevance" else None
+    enquire = xapian.Enquire(db)
+    enquire.set_weighting_scheme(bm25())
+    if scoring is not None:
+        enquire.set_query(xapian.Query(xapian.Query.OP_AND_MAYBE, match, scoring))
+        return enquire, True
+    enquire.set_query(match)
+    _sort(enquire, sort)
+    return enquire, False
+
+
+def _sort(enquire, sort: str) -> None:
+    enquire.set_sort_by_value(xs.SORT_SLOTS["year" if sort == "relevance" else sort][2], False)
+
+
+def _values_of(db, name: str, prefix: str = "") -> list[str]:
+    """The values of keyword field ``name`` in the shards that start with ``prefix``, in order."""
+    head = xs.field_term(name, "")
+    return [t.term.decode("utf-8")[len(head):] for t in db.allterms(head + prefix)]
+
+
+def _spied(spy) -> dict[str, int]:
+    return {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
+
+
 def _spy_counts(db, node: Node | None, name: str, everything: int) -> dict[str, int]:
     """Facet ``name``'s value counts over every report ``node`` matches."""
     import xapian
@@ -407,7 +586,7 @@ def _spy_counts(db, node: Node | None, name: str, everything: int) -> dict[str, 
     spy = xapian.ValueCountMatchSpy(xs.FACET_SLOTS[name])
     enquire.add_matchspy(spy)
     enquire.get_mset(0, 0, everything)
-    return {v.term.decode("utf-8"): v.termfreq for v in spy.values()}
+    return _spied(spy)
 
 
 def _data(raw: bytes) -> dict:
