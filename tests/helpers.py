@@ -79,7 +79,48 @@ def both_backends(corpus: Path, workdir: Path, shards: int = 2, procs: int = 2) 
     build_index(corpus, wdir, procs=procs)
     build_xapian(corpus, xdir, shards=shards, procs=procs)
     servers = LoopbackServers(shard_dirs(xdir, shards))
-    return Both(wdir, xdir, servers, SearchIndex(wdir), XapianIndex(parse_shards(servers.spec), xdir))
+    return Both(wdir, xdir, servers, StoredFactsOnly(SearchIndex(wdir)),
+                XapianIndex(parse_shards(servers.spec), xdir))
+
+
+class StoredFactsOnly:
+    """A whoosh index seen without its corpus facts (cross_year, reuse: ``engine/corpusfacts.py``),
+    which only the whoosh backend computes, so that the two backends' answers can be compared."""
+
+    def __init__(self, index) -> None:
+        self.index = index
+
+    def __getattr__(self, name: str):
+        return getattr(self.index, name)
+
+    @staticmethod
+    def _facts(facts: dict) -> dict:
+        from indexer.engine.corpusfacts import KEYS
+
+        return {k: v for k, v in facts.items() if k not in KEYS}
+
+    def search(self, query):
+        from dataclasses import replace
+
+        from indexer.engine.search import CORPUS_HIT_FACTS
+
+        result = self.index.search(query)
+        return replace(result, hits=[replace(h, **dict.fromkeys(CORPUS_HIT_FACTS)) for h in result.hits])
+
+    def iter_facts(self, query):
+        return ((i, f, t, self._facts(facts)) for i, f, t, facts in self.index.iter_facts(query))
+
+    def body_reports(self, body_id: str):
+        return [(i, t, self._facts(f)) for i, t, f in self.index.body_reports(body_id)]
+
+    def reports_by_id(self, ids):
+        return [(i, t, self._facts(f)) for i, t, f in self.index.reports_by_id(ids)]
+
+    def report(self, report_id: str, q: str = ""):
+        from dataclasses import replace
+
+        view = self.index.report(report_id, q)
+        return None if view is None else replace(view, facts=self._facts(view.facts))
 
 
 def first_page(idx, args: dict) -> tuple[int, list[str], dict, dict]:
@@ -88,8 +129,7 @@ def first_page(idx, args: dict) -> tuple[int, list[str], dict, dict]:
     from indexer.engine import facets
 
     first = idx.search(Query.from_args({**args, "per_page": "100", "expand": list(facets.current().listed)}))
-    counts = {name: {v.value: v.count for v in vals} for name, vals in first.facets.items()}
-    return first.total, [h.id for h in first.hits], counts, first.facet_totals
+    return first.total, [h.id for h in first.hits], *_stored_facets(first)
 
 
 def all_pages(idx, args: dict) -> tuple[int, list[str], dict, dict]:
@@ -102,5 +142,15 @@ def all_pages(idx, args: dict) -> tuple[int, list[str], dict, dict]:
     ids = [h.id for h in first.hits]
     for page in range(2, first.pages + 1):
         ids += [h.id for h in idx.search(Query.from_args({**args, "page": str(page)})).hits]
-    counts = {name: {v.value: v.count for v in vals} for name, vals in first.facets.items()}
-    return first.total, ids, counts, first.facet_totals
+    return first.total, ids, *_stored_facets(first)
+
+
+def _stored_facets(result) -> tuple[dict, dict]:
+    """(full counts, totals) of a result's facets, without the corpus facts (cross_year, reuse:
+    ``indexer/engine/corpusfacts.py``), which only the whoosh backend computes."""
+    from indexer.engine import facets
+
+    corpus = set(facets.current().corpus)
+    counts = {name: {v.value: v.count for v in vals} for name, vals in result.facets.items()
+              if name not in corpus}
+    return counts, {k: v for k, v in result.facet_totals.items() if k not in corpus}
