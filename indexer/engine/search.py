@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
 
 from indexer.engine import facets, highlight, querylang
 from indexer.engine.columns import Columns
 from indexer.engine.document import from_stored, hit_facts
 from indexer.engine.errors import IndexMissing, QueryError
+from indexer.engine.files import PositionalStorage
 from indexer.engine.generations import current_generation, read_meta
 from indexer.engine.matching import DocSets
 from indexer.engine.query import SORTS, Query
@@ -73,9 +73,10 @@ class SearchIndex:
             raise IndexMissing(f"the index in {self.index_dir} was built by another version of nianbao "
                                f"(schema {built_with}, this one reads {SCHEMA_VERSION}): rebuild it with "
                                "`python -m indexer build`")
-        # Read with plain file reads, not mmap: mapped index pages count as the server's resident
-        # memory (630 MB against 148 MB at 10,000 reports, for ~8% more query time).
-        ix = FileStorage(str(gen), supports_mmap=False, readonly=True).open_index()
+        # Read with positional reads, not mmap: mapped index pages count as the server's resident
+        # memory (630 MB against 148 MB at 10,000 reports, for ~8% more query time); and with a
+        # position per thread, so that concurrent searches need no lock (engine/files.py).
+        ix = PositionalStorage(str(gen)).open_index()
         return _OpenIndex(gen, ix, ix.searcher(), self.facets)
 
     def _current(self) -> _OpenIndex:
@@ -127,21 +128,20 @@ class SearchIndex:
         combined = querylang.And((*filters, node)) if node is not None else (
             querylang.And(filters) if filters else None)
         st = self._current()
-        with st.reading:
-            columns = st.columns()
-            matched = st.matched_docs(combined)
-            total = len(matched.docset)
-            counted = self._facets(query, self._counts_beside_selection(st, query, node, matched))
-            totals = {name: len(matched.counts[name]) for name in self.facets.listed}
+        columns = st.columns()
+        matched = st.matched_docs(combined)
+        total = len(matched.docset)
+        counted = self._facets(query, self._counts_beside_selection(st, query, node, matched))
+        totals = {name: len(matched.counts[name]) for name in self.facets.listed}
 
-            start = (query.page - 1) * query.per_page
-            hit_docs: list[tuple[int, float | None]] = []
-            if total and start < total:
-                hit_docs = self._rank(st, query, node, matched, columns, start)
-            hay = querylang.needles(node)
-            docs = highlight.IndexedDocuments(st.docsets())
-            with facets.using(self.facets):
-                hits = [self._hit(st.searcher, docnum, score, node, docs) for docnum, score in hit_docs]
+        start = (query.page - 1) * query.per_page
+        hit_docs: list[tuple[int, float | None]] = []
+        if total and start < total:
+            hit_docs = self._rank(st, query, node, matched, columns, start)
+        hay = querylang.needles(node)
+        docs = highlight.IndexedDocuments(st.docsets())
+        with facets.using(self.facets):
+            hits = [self._hit(st.searcher, docnum, score, node, docs) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, counted, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: Columns,
@@ -219,8 +219,7 @@ class SearchIndex:
         if not query.q or ":" not in query.q:
             return query, notes
         st = self._current()
-        with st.reading:
-            columns = st.columns()
+        columns = st.columns()
         known = {name: set(columns.labels[name]) for name in PLACE_SUFFIXES if name in columns.labels}
         return forgive_places(query, known)
 
@@ -238,16 +237,14 @@ class SearchIndex:
             node = querylang.parse(query.q)
             filters = _filter_nodes(query, self.facets)
         st = self._current()
-        with st.reading:
-            matched = st.matched_docs(_combine(filters, node))
-            total = len(matched.docset)
-            if not total:
-                return
-            whole = replace(query, page=1, per_page=total)
-            ranked = self._rank(st, whole, node, matched, st.columns(), 0)
+        matched = st.matched_docs(_combine(filters, node))
+        total = len(matched.docset)
+        if not total:
+            return
+        whole = replace(query, page=1, per_page=total)
+        ranked = self._rank(st, whole, node, matched, st.columns(), 0)
         for start in range(0, len(ranked), 200):
-            with st.reading:
-                chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
+            chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
             for stored in chunk:
                 yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
                     json.loads(stored["facts"])
@@ -259,10 +256,9 @@ class SearchIndex:
             node = querylang.parse(query.q)
             filters = _filter_nodes(query, self.facets)
         st = self._current()
-        with st.reading:
-            columns = st.columns()
-            matched = st.matched_docs(_combine(filters, node))
-            bodies = self._bodies(st)
+        columns = st.columns()
+        matched = st.matched_docs(_combine(filters, node))
+        bodies = self._bodies(st)
         docs = matched.docs
         num = columns.numbers
 
@@ -334,9 +330,8 @@ class SearchIndex:
         if not prefix:
             return []
         st = self._current()
-        with st.reading:
-            columns = st.columns()
-            bodies = self._bodies(st)
+        columns = st.columns()
+        bodies = self._bodies(st)
         out: list[tuple[str, str]] = []
         for name in PLACE_SUFFIXES:
             values = sorted(set(columns.labels.get(name, ())))
@@ -356,24 +351,22 @@ class SearchIndex:
     # -- one report ----------------------------------------------------------------------------
     def _stored_by_id(self, report_id: str) -> dict | None:
         st = self._current()
-        with st.reading:
-            docnum = st.searcher.document_number(id=report_id)
-            return None if docnum is None else st.searcher.stored_fields(docnum)
+        docnum = st.searcher.document_number(id=report_id)
+        return None if docnum is None else st.searcher.stored_fields(docnum)
 
     def report(self, report_id: str, q: str = "") -> ReportView | None:
         """One report with what ``q`` matched in it marked. Raises QueryError for a bad ``q``."""
         with facets.using(self.facets):
             node = querylang.parse(q) if q else None
         st = self._current()
-        with st.reading:
-            docnum = st.searcher.document_number(id=report_id)
-            if docnum is None:
-                return None
-            report = from_stored(st.searcher.stored_fields(docnum))
-            norm = search_text(report.text)
-            doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
-            with facets.using(self.facets):
-                hay = highlight.match_needles(node, norm.text, doc)
+        docnum = st.searcher.document_number(id=report_id)
+        if docnum is None:
+            return None
+        report = from_stored(st.searcher.stored_fields(docnum))
+        norm = search_text(report.text)
+        doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
+        with facets.using(self.facets):
+            hay = highlight.match_needles(node, norm.text, doc)
         spans = highlight.marks(report.text, hay, norm)
         return ReportView(report.id, report.file, report.title, report.facts, report.text, spans,
                           len(spans), report.facts.get("source_url"))
@@ -470,7 +463,11 @@ class Matched(NamedTuple):
 
 
 class _OpenIndex:
-    """One index version: its searcher, value columns, and a small cache of matched sets."""
+    """One index version: its searcher, value columns, and a small cache of matched sets.
+
+    Any number of requests use one version at once: its files are read with a position per thread
+    (``engine/files.py``), and its caches are thread-safe (``SizedLRU``, or filled under ``_lock``).
+    """
 
     CACHE_SIZE = 32
 
@@ -481,10 +478,6 @@ class _OpenIndex:
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[object, Matched] = OrderedDict()
         self._lock = threading.Lock()
-        # whoosh reads a segment's files through one shared file object (seek, then read): two
-        # threads reading at once can read each other's bytes. Requests on one index version take
-        # turns on its files; a new version has its own.
-        self.reading = threading.RLock()
 
     def columns(self) -> Columns:
         with self._lock:
