@@ -19,6 +19,7 @@ error and no inconsistent answer, 1 otherwise, 2 for bad arguments (a non-loopba
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import os
@@ -251,7 +252,13 @@ class Server:
         self.closing = True
         self.server.task_dispatcher.shutdown()
         self.server.close()
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=5)
+        # connections still open (a client's last request cut short) keep the loop running and
+        # would be left to the garbage collector: close them, then let the loop end
+        for channel in list(self.server._map.values()):
+            with contextlib.suppress(OSError):
+                channel.close()
+        self.thread.join(timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:

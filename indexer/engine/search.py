@@ -30,7 +30,7 @@ from indexer.engine.matching import DocSets
 from indexer.engine.query import SORTS, Query
 from indexer.engine.ranking import Ranker
 from indexer.engine.results import FacetValue, Hit, ReportView, SearchResult
-from indexer.extract.normalise import search_text
+from indexer.engine.textstore import read_stored
 
 __all__ = ["IndexMissing", "QueryError", "SearchIndex", "warm_up"]
 
@@ -57,8 +57,10 @@ class SearchIndex:
         self.facets = facets.current()
         self._lock = threading.Lock()
         self._state: _OpenIndex | None = None
+        self._opening = False  # a request is opening a new version (_current)
         self._extra: dict = {}  # per index version: columns the overview reads (body names)
         self._state = self._open()
+        self._state.warm()
         warm_up()
 
     # -- opening -------------------------------------------------------------------------------
@@ -80,23 +82,34 @@ class SearchIndex:
         return _OpenIndex(gen, ix, ix.searcher(), self.facets)
 
     def _current(self) -> _OpenIndex:
-        """The open index, reopened if CURRENT points elsewhere or the index was committed to."""
+        """The open index, reopened if CURRENT points elsewhere or the index was committed to.
+
+        The request that finds a new version opens and warms it; requests arriving meanwhile are
+        answered from the version they found (complete, and still on disk), so none waits."""
         with self._lock:
             state = self._state
             gen = current_generation(self.index_dir)
-            if state is None or gen is None or gen != state.gen:
-                if gen is None and state is not None:
-                    return state
-                # the old version is not closed here: a request may still be using it; its files
-                # are closed when the last reference goes (_OpenIndex.__del__)
-                self._state = self._open()
-                return self._state
-            if not state.searcher.up_to_date():
+            if state is not None and (gen is None or (gen == state.gen and state.searcher.up_to_date())):
+                return state
+            if state is not None and self._opening:
+                return state
+            self._opening = True
+        try:
+            if state is not None and gen == state.gen:
                 # a new searcher, not searcher.refresh(): whoosh's refresh reuses segment readers
                 # that keep the old deletion lists, so changed and deleted reports would linger
-                self._state = _OpenIndex(state.gen, state.ix, state.ix.searcher(), self.facets)
-                return self._state
-            return state
+                new = _OpenIndex(state.gen, state.ix, state.ix.searcher(), self.facets)
+            else:
+                new = self._open()
+            new.warm()
+        finally:
+            with self._lock:
+                self._opening = False
+        with self._lock:
+            # the old version is not closed here: a request may still be using it; its files are
+            # closed when the last reference goes (_OpenIndex.__del__)
+            self._state = new
+        return new
 
     def close(self) -> None:
         """Close the open index files (also done when the object is garbage collected)."""
@@ -187,16 +200,17 @@ class SearchIndex:
              docs: highlight.IndexedDocuments) -> Hit:
         """One result: its facts, the passages that matched the query (marked exactly where it
         matched), and whether the report page marks a hit."""
-        report = from_stored(searcher.stored_fields(docnum))
-        norm = search_text(report.text)
-        hay = highlight.match_needles(node, norm.text, docs.document(docnum))
-        snips = highlight.snippets(report.text, hay, norm=norm)
+        stored = searcher.stored_fields(docnum)
+        facts = json.loads(stored["facts"])
+        text = read_stored(stored)  # what the build prepared: read in part, never normalised again
+        doc = docs.document(docnum)
+        hay = highlight.hit_needles(node, text, doc)
+        snips, count = highlight.hit_snippets(text, hay, doc)
         marked = any(s.marks for s in snips)
-        count = len(highlight.find_spans(norm.text, hay)) if hay else 0
-        return Hit(id=report.id, file=report.file, title=report.title, **hit_facts(report.facts),
-                   snippets=snips, source_url=report.facts.get("source_url"),
+        return Hit(id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
+                   **hit_facts(facts), snippets=snips, source_url=facts.get("source_url"),
                    score=round(score, 4) if score is not None else None, marked=marked, hit_count=count,
-                   body_id=report.facts.get("body_id"))
+                   body_id=facts.get("body_id"))
 
     def _counts_beside_selection(self, st: _OpenIndex, query: Query, node,
                                  matched: Matched) -> dict[str, Counter]:
@@ -362,12 +376,14 @@ class SearchIndex:
         docnum = st.searcher.document_number(id=report_id)
         if docnum is None:
             return None
-        report = from_stored(st.searcher.stored_fields(docnum))
-        norm = search_text(report.text)
+        stored = st.searcher.stored_fields(docnum)
+        report = from_stored(stored)
+        text = read_stored(stored)
+        norm_text = text.norm.whole()  # the whole text, as the build normalised it
         doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
         with facets.using(self.facets):
-            hay = highlight.match_needles(node, norm.text, doc)
-        spans = highlight.marks(report.text, hay, norm)
+            hay = highlight.match_needles(node, norm_text, doc)
+        spans = highlight.stored_marks(text, norm_text, hay)
         return ReportView(report.id, report.file, report.title, report.facts, report.text, spans,
                           len(spans), report.facts.get("source_url"))
 
@@ -462,6 +478,10 @@ class Matched(NamedTuple):
     counts: dict[str, Counter]
 
 
+# the text fields relevance ranks by (querylang.scoring_terms): their length columns are read at open
+RANKED_FIELDS = ("words", "title_words", "body_words", "grams")
+
+
 class _OpenIndex:
     """One index version: its searcher, value columns, and a small cache of matched sets.
 
@@ -478,6 +498,17 @@ class _OpenIndex:
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[object, Matched] = OrderedDict()
         self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Read now what every search needs (value columns, the live documents, the length columns
+        BM25 reads: a few MB at 100,000 reports), so that the first search after opening a version
+        costs what the others do."""
+        self.columns()
+        self.docsets()
+        ranker = self.ranker()
+        for field in RANKED_FIELDS:
+            if field in self.ix.schema:
+                ranker.lengths(field)
 
     def columns(self) -> Columns:
         with self._lock:
