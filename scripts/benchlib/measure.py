@@ -15,7 +15,7 @@ from indexer.engine.words import cut_words, init_jieba
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where ``indexer`` was imported from (bench.py imports a snapshot of it); subprocesses use the same.
-SRC = Path(sys.modules[init_jieba.__module__].__file__).resolve().parents[1]
+SRC = Path(sys.modules[init_jieba.__module__].__file__).resolve().parents[2]  # …/indexer/engine/words.py
 RSS_METHOD = ("sum of VmRSS over the build subprocess and all its descendants, sampled from /proc "
               "every 50 ms (the tree and the sum of Pss every 500 ms)")
 
