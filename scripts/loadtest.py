@@ -268,7 +268,7 @@ class ServerProcess:
     """The app served by ``python -m webui`` (waitress) in a process of its own on a free 127.0.0.1
     port: what a deployment runs, and the clients' own work does not share the server's GIL."""
 
-    def __init__(self, index_dir: Path, corpus: Path | None, threads: int) -> None:
+    def __init__(self, index_dir: Path, corpus: Path | None, threads: int, workers: int = 1) -> None:
         import socket
 
         with socket.socket() as s:
@@ -276,7 +276,7 @@ class ServerProcess:
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         self.argv = [sys.executable, "-m", "webui", "--index", str(index_dir), "--host", "127.0.0.1",
-                     "--port", str(port), "--threads", str(threads),
+                     "--port", str(port), "--threads", str(threads), "--workers", str(workers),
                      *(["--corpus", str(corpus)] if corpus else [])]
         self.proc: subprocess.Popen | None = None
 
@@ -319,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--server-threads", type=int, default=8, help="waitress threads (default: 8)")
     p.add_argument("--server-process", action="store_true",
                    help="serve from a process of its own (python -m webui) instead of a thread of this one")
+    p.add_argument("--server-workers", type=int, default=1,
+                   help="--server-process: serving processes (python -m webui --workers; default: 1)")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
@@ -341,8 +343,9 @@ def main(argv: list[str] | None = None) -> int:
 
             index_dir = tmp_dir / "index"
             build_index(corpus, index_dir)
-        serving = ServerProcess if args.server_process else Server
-        with serving(index_dir, corpus, args.server_threads) as server:
+        server_cm = (ServerProcess(index_dir, corpus, args.server_threads, args.server_workers)
+                     if args.server_process else Server(index_dir, corpus, args.server_threads))
+        with server_cm as server:
             if not args.rebuild:
                 return report(run_all(server.url, clients, args, None), None)
             other = tmp_dir / "corpus-less-one"  # the second corpus: one report fewer
