@@ -13,7 +13,8 @@ split what they receive and never import jieba):
   is matched from these positions (``indexer.engine.matching``), so it finds exactly the reports
   whose normalised text contains it, wherever jieba cuts words; its bigrams also rank it.
 
-Stored: the id, file, content hash, title, the facts as JSON, the compressed original text. One
+Stored: the id, file, content hash, title, the facts as JSON, the text as hits read it (original and
+normalised text in compressed blocks, the offset map between them: ``indexer.engine.textstore``). One
 ``ID`` or ``NUMERIC`` sortable field per facet of the registry (``indexer.engine.facets``).
 """
 
@@ -29,7 +30,7 @@ from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = "8"  # 8: corpus facts (cross_year, reuse) and the reuse index beside the generation
+SCHEMA_VERSION = "9"  # 9: corpus facts (cross_year, reuse) beside the generation; the text kept for hits (engine/textstore.py) instead of text_z
 WORD_SEP = "\x1f"
 
 
@@ -229,7 +230,7 @@ def make_schema() -> Schema:
         "words": PrecomputedText(analyzer=PreTokenizedTokenizer(), phrase=False),  # type: ignore[arg-type]
         "grams": _grams_field(),
         "facts": STORED(),  # JSON of every extracted fact
-        "text_z": STORED(),  # zlib-compressed original text
+        "prepared": STORED(),  # original and normalised text in blocks, the map (engine/textstore.py)
         "search_len": STORED(),
     }
     for facet in current():

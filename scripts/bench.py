@@ -4,6 +4,7 @@
     python scripts/bench.py --reports N [--seed 1] [--workdir bench/] [--json FILE] [--queries 200]
                             [--procs 2] [--skip-peers]
     python scripts/bench.py --reuse --reports N     (the reuse detector only: benchlib/reuse_bench.py)
+    python scripts/bench.py --reports N --index DIR  (queries only, on an index of that corpus)
 
 Generates (or reuses, keyed by N and seed, under the work folder) a corpus of N reports with
 scripts/make_corpus.py, then in one run measures and prints a table with the targets beside the
@@ -16,7 +17,13 @@ figures (met / not met; nothing is asserted):
   and per kind; the same mix through SQLite FTS5 (trigram) and a substring scan, whose phrase hit
   sets must equal ours;
 * incremental: add, change, delete one report, each followed by a timed incremental build;
-* serve RSS: a fresh process that opens the index and runs the mix once.
+* serve RSS and cold start: a fresh process that opens the index and runs the mix once (its first
+  query's time against 3 × the warm p95);
+* concurrency (``--index`` mode): the mix from 1 and from 8 threads on one open index.
+
+``--index DIR`` measures the queries only (the mix ``--repeat`` times, per kind, cold start, serve
+RSS, concurrency) on an index already built from the same corpus: no build, no peers, no
+incremental step; what a change to the query side is compared by, before against after.
 
 All times are measured with time.perf_counter; JSON units are seconds, milliseconds and bytes.
 """
@@ -78,6 +85,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--backend", choices=["whoosh", "xapian"], default="whoosh",
                    help="xapian: also the sharded xapian backend (benchlib/xapian_bench.py)")
     p.add_argument("--shards", default="1,2,4", help="xapian: shard counts to measure (default: 1,2,4)")
+    p.add_argument("--index", type=Path,
+                   help="queries only, on this index (built from the corpus of --reports and --seed)")
+    p.add_argument("--repeat", type=int, default=3, help="--index: runs of the mix (default: 3)")
     return p.parse_args(argv)
 
 
@@ -219,6 +229,67 @@ def run(args: argparse.Namespace) -> dict:
         result["xapian"] = xapian
         result["errors"] += errors_x
     return result
+
+
+def run_queries(args: argparse.Namespace) -> dict:
+    """The query side alone, on an existing index of the cached corpus (``--index``)."""
+    cached, generator = bcorpus.ensure_corpus(args.workdir.resolve(), args.reports, args.seed)
+    texts = bcorpus.load_texts(cached)
+    idx = SearchIndex(args.index)
+    mix = bmix.make_mix(args.queries, args.seed, list(texts.norm.values()), idx)
+    mix_file = Path(tempfile.mkdtemp(prefix="nianbao-bench-mix-")) / "mix.json"
+    atexit.register(shutil.rmtree, mix_file.parent, True)
+    steps.write_mix(mix, mix_file)
+    log(f"query mix: {len(mix)} queries; cold start and memory in a fresh process")
+    serve = steps.serve_rss(args.index, mix_file)
+    log(f"the mix {args.repeat} times")
+    ms: list[float] = []
+    for _ in range(args.repeat):
+        ms += [r["ms"] for r in steps.run_mix(idx, mix)]
+    log("concurrency: 1 and 8 threads")
+    conc = {n: steps.concurrency(idx, mix, n) for n in (1, 8)}
+    p95 = percentile(ms, 95)
+    return {
+        "reports": len(texts.norm), "seed": args.seed, "corpus_generator": generator,
+        "index": str(args.index), "queries": len(mix), "repeat": args.repeat,
+        "query_p50_ms": percentile(ms, 50), "query_p95_ms": p95, "query_max_ms": max(ms),
+        "query_by_kind": by_kind(mix * args.repeat, {"ours": ms}),
+        "open_seconds": serve["open_seconds"], "first_query_ms": serve["first_query_ms"],
+        "cold_start_ok": serve["first_query_ms"] <= 3 * p95 if p95 else None,
+        "serve_rss_bytes": serve["rss"], "serve_hwm_bytes": serve["hwm"],
+        "concurrency": {n: {"per_second": c["per_second"], "p50_ms": percentile(c["latencies_ms"], 50),
+                            "p95_ms": percentile(c["latencies_ms"], 95), "queries": c["queries"]}
+                        for n, c in conc.items()},
+        "machine": machine(), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def query_table(r: dict) -> str:
+    """The ``--index`` figures, with the query side's targets (issue 13) beside them."""
+    one, eight = r["concurrency"][1], r["concurrency"][8]
+    speedup = eight["per_second"] / one["per_second"]
+
+    def threads(c: dict) -> str:
+        return f"{c['per_second']:.1f} q/s, p50 {_ms(c['p50_ms'])}, p95 {_ms(c['p95_ms'])}"
+
+    rss = r["serve_rss_bytes"]
+    rows = [
+        ("reports", f"{r['reports']} (index {r['index']})", "", ""),
+        ("query p50 / p95", f"{_ms(r['query_p50_ms'])} / {_ms(r['query_p95_ms'])} "
+                            f"({r['queries']} queries × {r['repeat']})", "", ""),
+        ("cold start", f"open {r['open_seconds']:.2f} s, first query {_ms(r['first_query_ms'])}",
+         "first ≤ 3 × p95", _met(r["cold_start_ok"])),
+        ("serve RSS", _mb(rss), "< 1 GiB", _met(rss < TARGETS["serve_rss_bytes"])),
+        ("1 thread", threads(one), "", ""),
+        ("8 threads", threads(eight), "≥ 1.5 × 1 thread, p95 ≤ 3 ×",
+         _met(speedup >= 1.5 and eight["p95_ms"] <= 3 * one["p95_ms"])),
+        ("8 / 1 threads", f"{speedup:.2f} × throughput, {eight['p95_ms'] / one['p95_ms']:.2f} × p95", "", ""),
+    ]
+    w = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    lines = [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:<{w[2]}}  {d}" for a, b, c, d in rows]
+    m = r["machine"]
+    return "\n".join([*lines, "", kind_table(r["query_by_kind"]), "",
+                      f"machine: {m['cores']} cores, Python {m['python']}; {r['date']}"])
 
 
 def attempt(errors: list[dict], step: str, fn, *fargs):
@@ -403,6 +474,14 @@ def main(argv: list[str] | None = None) -> int:
         from benchlib import reuse_bench
 
         return reuse_bench.main(["--reports", str(args.reports), "--seed", str(args.seed)])
+    if args.index:
+        result = run_queries(args)
+        print()
+        print(query_table(result))
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        return 0
     result = run(args)
     for d in result["phrase_check"]["disagreements"]:
         print("phrase disagreement:", json.dumps(d, ensure_ascii=False))

@@ -4,14 +4,17 @@
     python scripts/loadtest.py --corpus corpus [--rebuild] [--clients 1,8] [--requests 400] [--seconds 30]
     python scripts/loadtest.py --index DIR                 # serve an existing index
     python scripts/loadtest.py --url http://127.0.0.1:8000  # a server already running (no --rebuild)
+    python scripts/loadtest.py --index DIR --server-process  # the server in a process of its own
 
 Starts the app with waitress on a free 127.0.0.1 port (or uses ``--url``, which must be a loopback
-address), then for each client count sends a bounded number of requests (``--requests``, within
-``--seconds``) from that many threads: the API's searches, facet clicks (the toggle URLs the API
-gives), the search page and report pages. With ``--rebuild`` full rebuilds run in a loop meanwhile
-(``python -m indexer build`` processes that commit while requests are served), alternating between
-the corpus and a copy without one report, so that old and new index differ. Every answer must be a
-200 whose total is one the old or the new index gives for that request. Prints per client count:
+address; ``--server-process`` runs ``python -m webui`` in a process of its own, so that the
+clients' work does not share the server's interpreter lock), then for each client count sends a
+bounded number of requests (``--requests``, within ``--seconds``) from that many threads: the API's
+searches, facet clicks (the toggle URLs the API gives), the search page and report pages. With
+``--rebuild`` full rebuilds run in a loop meanwhile (``python -m indexer build`` processes that
+commit while requests are served), alternating between the corpus and a copy without one report, so
+that old and new index differ. Every answer must be a 200 whose total is one the old or the new
+index gives for that request. Prints per client count:
 requests, errors, inconsistent answers, throughput, p50/p95 latency. Exit status 0 when there was no
 error and no inconsistent answer, 1 otherwise, 2 for bad arguments (a non-loopback URL).
 """
@@ -19,6 +22,7 @@ error and no inconsistent answer, 1 otherwise, 2 for bad arguments (a non-loopba
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import os
@@ -251,7 +255,55 @@ class Server:
         self.closing = True
         self.server.task_dispatcher.shutdown()
         self.server.close()
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=5)
+        # connections still open (a client's last request cut short) keep the loop running and
+        # would be left to the garbage collector: close them, then let the loop end
+        for channel in list(self.server._map.values()):
+            with contextlib.suppress(OSError):
+                channel.close()
+        self.thread.join(timeout=5)
+
+
+class ServerProcess:
+    """The app served by ``python -m webui`` (waitress) in a process of its own on a free 127.0.0.1
+    port: what a deployment runs, and the clients' own work does not share the server's GIL."""
+
+    def __init__(self, index_dir: Path, corpus: Path | None, threads: int, workers: int = 1) -> None:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.argv = [sys.executable, "-m", "webui", "--index", str(index_dir), "--host", "127.0.0.1",
+                     "--port", str(port), "--threads", str(threads), "--workers", str(workers),
+                     *(["--corpus", str(corpus)] if corpus else [])]
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> ServerProcess:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.perf_counter() + 120
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server process exited with status {self.proc.returncode}")
+            try:
+                if fetch(self.url, "/api/search", timeout=5)[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit(f"the server process did not answer at {self.url} within 120 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--requests", type=int, default=400, help="requests per run (default: 400)")
     p.add_argument("--seconds", type=float, default=30.0, help="time limit per run (default: 30)")
     p.add_argument("--server-threads", type=int, default=8, help="waitress threads (default: 8)")
+    p.add_argument("--server-process", action="store_true",
+                   help="serve from a process of its own (python -m webui) instead of a thread of this one")
+    p.add_argument("--server-workers", type=int, default=1,
+                   help="--server-process: serving processes (python -m webui --workers; default: 1)")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
@@ -287,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
 
             index_dir = tmp_dir / "index"
             build_index(corpus, index_dir)
-        with Server(index_dir, corpus, args.server_threads) as server:
+        server_cm = (ServerProcess(index_dir, corpus, args.server_threads, args.server_workers)
+                     if args.server_process else Server(index_dir, corpus, args.server_threads))
+        with server_cm as server:
             if not args.rebuild:
                 return report(run_all(server.url, clients, args, None), None)
             other = tmp_dir / "corpus-less-one"  # the second corpus: one report fewer

@@ -1,5 +1,6 @@
-"""``python -m webui [--index DIR] [--host H] [--port P] [--corpus DIR] [--threads N] [--dev]``: serve
-the UI and the API with waitress (a production WSGI server), or Flask's development server.
+"""``python -m webui [--index DIR] [--host H] [--port P] [--corpus DIR] [--threads N] [--workers N]
+[--dev]``: serve the UI and the API with waitress (a production WSGI server; ``--workers`` forked
+processes of it on one port), or Flask's development server.
 
 The index folder, host and port also come from the environment (``NIANBAO_INDEX``, ``HOST``,
 ``PORT``, as in the README's configuration table): a flag wins over the environment, the
@@ -30,6 +31,9 @@ def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None 
                         help="port (default: $PORT, else 8000)")
     parser.add_argument("--corpus", default=None, help="corpus folder, for original files the index lacks")
     parser.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="serving processes sharing the port (default: 1); searching is Python code "
+                             "under one interpreter lock per process, so more cores need more processes")
     parser.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
     parser.add_argument("--backend", choices=["whoosh", "xapian"], default=None,
                         help="search backend (default: NIANBAO_BACKEND, else whoosh)")
@@ -67,7 +71,49 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from waitress import serve
 
+    if args.workers > 1:
+        return _serve_forked(app, args)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="nianbao")
+    return 0
+
+
+def _serve_forked(app, args: argparse.Namespace) -> int:
+    """``args.workers`` waitress processes forked after the index was opened and warmed (so they
+    share its pages until they change them), accepting from one listening socket. The index files
+    are read with positional reads (``engine/files.py``), so the shared descriptors need no care.
+    Ends when a worker does, or on SIGTERM / SIGINT, taking the other workers down with it."""
+    import signal
+    import socket
+
+    from waitress import serve
+
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.create_server((args.host, args.port), family=family, backlog=1024)
+    pids: list[int] = []
+    for _ in range(args.workers):
+        pid = os.fork()
+        if pid == 0:  # a worker
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            serve(app, sockets=[sock], threads=args.threads, ident="nianbao")
+            os._exit(0)
+        pids.append(pid)
+    sock.close()
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        os.wait()  # the first worker to end ends the service
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
     return 0
 
 

@@ -1,21 +1,21 @@
 """One mapping between a report's facts record and its index document, both ways.
 
 Into the index (:func:`to_document`): the stored fields (id, file, hash, title, the facts as JSON,
-the compressed original text) and one field per registered facet, its value taken from the facts by
-the facet itself. Out of the index (:func:`from_stored`): the same report back, and the facts a
-result lists (:func:`hit_facts`). The text postings (words, bigrams) are the build worker's job
-(``prepare.py``); they only ever go in.
+the report's text as hits read it: ``textstore.py``) and one field per registered facet, its value
+taken from the facts by the facet itself. Out of the index (:func:`from_stored`): the same report
+back, and the facts a result lists (:func:`hit_facts`). The text postings (words, bigrams) are the
+build worker's job (``prepare.py``); they only ever go in.
 """
 
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
 from indexer.engine import facets as facet_registry
+from indexer.engine.textstore import read_stored, stored_text
 from indexer.extract.report import report_id
 
 # The facts a search result carries beside its snippets (the API's hit keys, in this order).
@@ -37,7 +37,7 @@ def to_document(facts: Mapping[str, Any], *, rel: str, sha1: str, text: str,
         "sha1": sha1,
         "title": title_of(facts, rel),
         "facts": json.dumps(facts, ensure_ascii=False),
-        "text_z": zlib.compress(text.encode("utf-8"), 6),
+        **stored_text(text),
     }
     for facet in registry or facet_registry.current():
         if facet.corpus:  # not a field of the document: see corpusfacts.py
@@ -61,7 +61,7 @@ class StoredReport(NamedTuple):
 def from_stored(stored: Mapping[str, Any]) -> StoredReport:
     """The report of an index document's stored fields (the inverse of :func:`to_document`)."""
     return StoredReport(stored["id"], stored["file"], stored.get("title") or stored["file"],
-                        json.loads(stored["facts"]), zlib.decompress(stored["text_z"]).decode("utf-8"))
+                        json.loads(stored["facts"]), read_stored(stored).original.whole())
 
 
 def hit_facts(facts: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,13 @@ Marks follow the matcher (``matching.DocSets``), one report at a time (:func:`ma
 Hits are found by substring search in the normalised text (the n-gram field would split marks
 apart: 微信|公众|号) and mapped back to the original text through the offset map.
 
+A search result works on the text the build prepared (``textstore.py``: no normalising again) and
+on a bounded part of it (:func:`hit_needles`, :func:`hit_snippets`): the opening :data:`SCAN`
+characters of the normalised text; in a longer report, what the opening does not hold is asked of
+the index (does the report contain it, where does it first stand), and the snippets come from a
+window of that size at the first hit. So a hit costs the same in a report of 20 MB as in one of
+20 KB. The report page marks the whole text (:func:`stored_marks`), from the same prepared data.
+
 The results are plain data (:class:`Snippet`, lists of ``(start, end)``); the renderers turn them
 into HTML (page, JSON API) or terminal text (CLI).
 """
@@ -20,14 +27,25 @@ into HTML (page, JSON API) or terminal text (CLI).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
 from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
+from indexer.engine.textstore import StoredText
 from indexer.extract.normalise import Normalised, normalise_query_phrase, search_text
 
 Span = tuple[int, int]
+SCAN = 65536  # characters of normalised text a search result reads at most (twice when it jumps)
+
+
+class Text(Protocol):
+    """What snippets need of an original text: a ``str``, or a stored one (``textstore.BlockText``)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, key: slice, /) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,14 @@ class Document(Protocol):
         """Every one of these jieba words is in the report's ``words`` field."""
         ...
 
+    def contains(self, text: str) -> bool:
+        """The report's normalised text contains ``text`` (for a report longer than :data:`SCAN`)."""
+        ...
+
+    def starts(self, text: str) -> Sequence[int]:
+        """Where ``text`` starts in the report's normalised text, sorted (empty when not known)."""
+        ...
+
 
 class IndexedDocuments:
     """The reports of one search as :class:`Document` s, answered by the index's own sets
@@ -95,6 +121,12 @@ class _IndexedDocument:
     def has_words(self, words: list[str]) -> bool:
         return all(self.docnum in self.docs.docsets.term("words", w) for w in dict.fromkeys(words))
 
+    def contains(self, text: str) -> bool:
+        return self.docnum in self.docs.docsets.phrase(text, frozenset((self.docnum,)))
+
+    def starts(self, text: str) -> Sequence[int]:
+        return self.docs.docsets.phrase_starts(text, self.docnum).tolist()
+
 
 def _fold(text: str) -> str:
     """Lower-case ASCII without changing the length (words are indexed lower-case)."""
@@ -112,37 +144,52 @@ _ASCII_UPPER = re.compile("[A-Z]")  # most reports have none: translate() is the
 def match_needles(node: Node | None, norm_text: str, doc: Document) -> list[str]:
     """The strings (normalised) to mark in a report whose normalised text is ``norm_text``: what
     the query matched there, longest first; empty when the report does not match at all."""
-    ok, found = _explain(node, _fold(norm_text), doc) if node is not None else (False, [])
+    folded = _fold(norm_text)
+    return _needles(node, lambda text: _fold(text) in folded, doc)
+
+
+def hit_needles(node: Node | None, text: StoredText, doc: Document) -> list[str]:
+    """:func:`match_needles` for a search result: the opening :data:`SCAN` characters are read; in a
+    longer report, a string they do not hold is looked up in the index (``doc.contains``)."""
+    opening = _fold(text.norm[0:SCAN])
+    if len(text.norm) <= SCAN:
+        return _needles(node, lambda s: _fold(s) in opening, doc)
+    return _needles(node, lambda s: _fold(s) in opening or doc.contains(s), doc)
+
+
+def _needles(node: Node | None, has: Callable[[str], bool], doc: Document) -> list[str]:
+    ok, found = _explain(node, has, doc) if node is not None else (False, [])
     if not ok:
         return []
     return sorted(dict.fromkeys(s for s in found if s), key=len, reverse=True)
 
 
-def _explain(node: Node, folded: str, doc: Document) -> tuple[bool, list[str]]:
-    """(does the report match ``node``, the strings that made it match)."""
+def _explain(node: Node, has: Callable[[str], bool], doc: Document) -> tuple[bool, list[str]]:
+    """(does the report match ``node``, the strings that made it match); ``has(s)``: the report's
+    normalised text holds ``s`` (ASCII case folded)."""
     if isinstance(node, Phrase):
         text = normalise_query_phrase(node.text)
         if not text:
             return True, []
-        return (True, [text]) if _fold(text) in folded else (False, [])
+        return (True, [text]) if has(text) else (False, [])
     if isinstance(node, Word):
         text = normalise_query_phrase(node.text)
         if not text:
             return True, []
-        if _fold(text) in folded:
+        if has(text):
             return True, [text]
         pieces = query_words(text)
         if pieces and doc.has_words(pieces):
-            return True, [p for p in pieces if len(p) >= 2 and _fold(p) in folded]
+            return True, [p for p in pieces if len(p) >= 2 and has(p)]
         return False, []
     if isinstance(node, FieldTerm | FieldRange):
         return doc.holds(node), []
     if isinstance(node, Not):
-        return not _explain(node.child, folded, doc)[0], []
+        return not _explain(node.child, has, doc)[0], []
     if isinstance(node, And):
         found: list[str] = []
         for child in node.children:
-            ok, got = _explain(child, folded, doc)
+            ok, got = _explain(child, has, doc)
             if not ok:
                 return False, []
             found.extend(got)
@@ -150,7 +197,7 @@ def _explain(node: Node, folded: str, doc: Document) -> tuple[bool, list[str]]:
     if isinstance(node, Or):
         any_ok, found = False, []
         for child in node.children:
-            ok, got = _explain(child, folded, doc)
+            ok, got = _explain(child, has, doc)
             if ok:
                 any_ok = True
                 found.extend(got)
@@ -187,6 +234,11 @@ def marks(original: str, needles: list[str], norm: Normalised | None = None) -> 
     return [norm.span_to_original(s, e) for s, e in find_spans(norm.text, needles)]
 
 
+def stored_marks(text: StoredText, norm_text: str, needles: list[str]) -> list[Span]:
+    """:func:`marks` of a stored report whose whole normalised text is ``norm_text``."""
+    return [text.span_to_original(s, e) for s, e in find_spans(norm_text, needles)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Snippets
 
@@ -194,7 +246,7 @@ _WS = re.compile(r"\s+")
 MAX_SPANS = 2000  # hits considered for snippets: enough for any report, bounded for a huge one
 
 
-def opening(original: str, chars: int = 120) -> list[Snippet]:
+def opening(original: Text, chars: int = 120) -> list[Snippet]:
     """The first ``chars`` characters as the one snippet of a hit that has nothing to mark."""
     head = _WS.sub(" ", original[:chars]).strip()
     return [Snippet(head + ("…" if len(original) > chars else ""))] if head else []
@@ -211,6 +263,43 @@ def snippets(original: str, needles: list[str], *, norm: Normalised | None = Non
     """
     norm = norm or search_text(original)
     found = [(*norm.span_to_original(s, e), term) for s, e, term in _find(norm.text, needles, MAX_SPANS)]
+    return _snippets(original, found, max_snippets, context, fallback_chars)
+
+
+def hit_snippets(text: StoredText, needles: list[str], doc: Document, *, max_snippets: int = 3,
+                 context: int = 36, fallback_chars: int = 120) -> tuple[list[Snippet], int]:
+    """A search result's :func:`snippets` and its number of hits, from a window of :data:`SCAN`
+    characters of the normalised text: the opening, or in a longer report whose opening holds no
+    hit, the window at the first hit the index knows of. The count is exact when the report is no
+    longer than the window, else the hits in the window."""
+    found = _first_hits(text, needles, doc)
+    shown = [(*text.span_to_original(s, e), term) for s, e, term in found[:MAX_SPANS]]
+    return _snippets(text.original, shown, max_snippets, context, fallback_chars), len(found)
+
+
+def _first_hits(text: StoredText, needles: list[str], doc: Document) -> list[tuple[int, int, str]]:
+    needles = [n for n in needles if n]
+    if not needles:
+        return []
+    longest = max(map(len, needles))
+    found = _scan(text, needles, 0, longest)
+    if not found and len(text.norm) > SCAN:
+        firsts = [got[0] for n in needles if (got := doc.starts(n))]
+        if firsts:
+            found = _scan(text, needles, min(firsts), longest)
+    return found
+
+
+def _scan(text: StoredText, needles: list[str], start: int, longest: int) -> list[tuple[int, int, str]]:
+    """The hits starting in ``SCAN`` characters of the normalised text from ``start``."""
+    window = text.norm[start:start + SCAN + longest - 1]
+    return [(s + start, e + start, term) for s, e, term in _find(window, needles, None) if s < SCAN]
+
+
+def _snippets(original: Text, found: list[tuple[int, int, str]], max_snippets: int, context: int,
+              fallback_chars: int) -> list[Snippet]:
+    """Up to ``max_snippets`` passages around ``found`` (original offsets, each with its needle), in
+    text order (see :func:`snippets`)."""
     if not found:
         return opening(original, fallback_chars)
     chosen: list[tuple[int, int]] = []  # display ranges in the original text
@@ -238,20 +327,21 @@ def _windows(found: list[tuple[int, int, str]], width: int):
         yield (-distinct, -(j - i + 1), found[i][0]), i, j
 
 
-def _passage(text: str, spans: list[Span], ws: int, we: int) -> Snippet:
+def _passage(text: Text, spans: list[Span], ws: int, we: int) -> Snippet:
     """The passage ``text[ws:we]`` (widened so no hit is cut) with its hits marked."""
     inside = [(s, e) for s, e in spans if e > ws and s < we]
     if inside:
         ws, we = min(ws, inside[0][0]), max(we, inside[-1][1])
+    part = text[ws:we]  # one slice: a stored text decompresses only the blocks it covers
     out = "…" if ws > 0 else ""
     pos, marked = ws, []
     for s, e in inside:
-        out += _WS.sub(" ", text[pos:s])
+        out += _WS.sub(" ", part[pos - ws:s - ws])
         start = len(out)
-        out += _WS.sub(" ", text[s:e])
+        out += _WS.sub(" ", part[s - ws:e - ws])
         marked.append((start, len(out)))
         pos = e
-    out += _WS.sub(" ", text[pos:we])
+    out += _WS.sub(" ", part[pos - ws:])
     out += "…" if we < len(text) else ""
     return _trim(out, marked)
 

@@ -114,6 +114,25 @@ class DocSets:
             found.update((_phrase_in_leaf(partial(self._keys, leaf), offsets, local) + base).tolist())
         return found & (self.all if within is None else within)
 
+    def phrase_starts(self, text: str, docnum: int) -> np.ndarray:
+        """Where ``text`` (normalised, two characters or more) starts in one document's normalised
+        text, sorted: found from the bigram positions, so a hit need not scan a long report."""
+        if len(text) < 2:
+            return _EMPTY
+        found = next(((leaf, base) for leaf, base, n in self.leaves if base <= docnum < base + n), None)
+        if found is None:
+            return _EMPTY
+        leaf, base = found
+        local = [docnum - base]
+        grams = bigrams(text)
+        if not all(leaf.doc_frequency("grams", g) for g in grams):
+            return _EMPTY
+        offsets: dict[str, list[int]] = {}
+        for o in sorted(cover(len(grams), 0), key=lambda o: (leaf.doc_frequency("grams", grams[o]), o)):
+            offsets.setdefault(grams[o], []).append(o)
+        starts = _phrase_starts_in_leaf(partial(self._keys, leaf), offsets, local)
+        return starts[(starts >> 32) == local[0]] & _LOW32
+
     def _keys(self, leaf, gram: str, want: list[int] | None) -> np.ndarray:
         """A bigram's position keys in one segment. Bigrams in over a quarter of the segment's
         documents are read whole and cached (within a budget): the common ones (政府, 信息, 公开)
@@ -205,9 +224,15 @@ def cover(n_grams: int, anchor: int) -> set[int]:
 
 def _phrase_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray], offsets: dict[str, list[int]],
                     local: list[int] | None) -> np.ndarray:
-    """Local document numbers of one segment where every bigram of ``offsets`` stands at the start
-    position plus each of its offsets. ``offsets`` is ordered rarest bigram first; ``local`` (sorted)
-    limits the documents considered; ``keys_of(gram, want)`` gives a bigram's sorted
+    """Local document numbers of one segment that hold the phrase (see :func:`_phrase_starts_in_leaf`)."""
+    return _distinct_docs(_phrase_starts_in_leaf(keys_of, offsets, local))
+
+
+def _phrase_starts_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray],
+                           offsets: dict[str, list[int]], local: list[int] | None) -> np.ndarray:
+    """Sorted ``doc << 32 | start`` keys of one segment where every bigram of ``offsets`` stands at
+    the start position plus each of its offsets. ``offsets`` is ordered rarest bigram first;
+    ``local`` (sorted) limits the documents considered; ``keys_of(gram, want)`` gives a bigram's sorted
     ``doc << 32 | position`` keys in the segment (at least for the documents of ``want``).
 
     Each (bigram, offset) becomes one sorted array of start keys, and the arrays are intersected
@@ -236,7 +261,7 @@ def _phrase_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray], offs
                 return _EMPTY
         assert starts is not None  # every bigram of ``offsets`` has an offset
         want = _distinct_docs(starts).tolist()
-    return _EMPTY if starts is None else _distinct_docs(starts)
+    return _EMPTY if starts is None else starts
 
 
 _LOW32 = np.int64(0xFFFFFFFF)

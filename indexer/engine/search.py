@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
 
 from indexer.engine import corpusfacts, facets, highlight, querylang
 from indexer.engine.columns import Columns
 from indexer.engine.document import from_stored, hit_facts
 from indexer.engine.errors import IndexMissing, QueryError
+from indexer.engine.files import PositionalStorage
 from indexer.engine.generations import current_generation, read_meta
 from indexer.engine.matching import DocSets
 from indexer.engine.query import SORTS, Query
 from indexer.engine.ranking import Ranker
 from indexer.engine.results import FacetValue, Hit, ReportView, SearchResult
-from indexer.extract.normalise import search_text
+from indexer.engine.textstore import read_stored
 
 __all__ = ["IndexMissing", "QueryError", "SearchIndex", "warm_up"]
 
@@ -57,8 +57,10 @@ class SearchIndex:
         self.facets = facets.current()
         self._lock = threading.Lock()
         self._state: _OpenIndex | None = None
+        self._opening = False  # a request is opening a new version (_current)
         self._extra: dict = {}  # per index version: columns the overview reads (body names)
         self._state = self._open()
+        self._state.warm()
         warm_up()
 
     # -- opening -------------------------------------------------------------------------------
@@ -73,30 +75,44 @@ class SearchIndex:
             raise IndexMissing(f"the index in {self.index_dir} was built by another version of nianbao "
                                f"(schema {built_with}, this one reads {SCHEMA_VERSION}): rebuild it with "
                                "`python -m indexer build`")
-        # Read with plain file reads, not mmap: mapped index pages count as the server's resident
-        # memory (630 MB against 148 MB at 10,000 reports, for ~8% more query time).
-        ix = FileStorage(str(gen), supports_mmap=False, readonly=True).open_index()
+        # Read with positional reads, not mmap: mapped index pages count as the server's resident
+        # memory (630 MB against 148 MB at 10,000 reports, for ~8% more query time); and with a
+        # position per thread, so that concurrent searches need no lock (engine/files.py).
+        ix = PositionalStorage(str(gen)).open_index()
         return _OpenIndex(gen, ix, ix.searcher(), self.facets)
 
     def _current(self) -> _OpenIndex:
-        """The open index, reopened if CURRENT points elsewhere or the index was committed to."""
+        """The open index, reopened if CURRENT points elsewhere or the index was committed to.
+
+        The request that finds a new version opens and warms it; requests arriving meanwhile are
+        answered from the version they found (complete, and still on disk), so none waits."""
         with self._lock:
             state = self._state
             gen = current_generation(self.index_dir)
-            if state is None or gen is None or gen != state.gen:
-                if gen is None and state is not None:
-                    return state
-                # the old version is not closed here: a request may still be using it; its files
-                # are closed when the last reference goes (_OpenIndex.__del__)
-                self._state = self._open()
-                return self._state
-            if not state.searcher.up_to_date() or corpusfacts.table_stamp(state.gen) != state.stamp:
+            fresh = state is not None and state.searcher.up_to_date() and \
+                corpusfacts.table_stamp(state.gen) == state.stamp
+            if state is not None and (gen is None or (gen == state.gen and fresh)):
+                return state
+            if state is not None and self._opening:
+                return state
+            self._opening = True
+        try:
+            if state is not None and gen == state.gen:
                 # (the corpus-facts table is written just after an incremental build's commit)
                 # a new searcher, not searcher.refresh(): whoosh's refresh reuses segment readers
                 # that keep the old deletion lists, so changed and deleted reports would linger
-                self._state = _OpenIndex(state.gen, state.ix, state.ix.searcher(), self.facets)
-                return self._state
-            return state
+                new = _OpenIndex(state.gen, state.ix, state.ix.searcher(), self.facets)
+            else:
+                new = self._open()
+            new.warm()
+        finally:
+            with self._lock:
+                self._opening = False
+        with self._lock:
+            # the old version is not closed here: a request may still be using it; its files are
+            # closed when the last reference goes (_OpenIndex.__del__)
+            self._state = new
+        return new
 
     def close(self) -> None:
         """Close the open index files (also done when the object is garbage collected)."""
@@ -128,23 +144,21 @@ class SearchIndex:
         combined = querylang.And((*filters, node)) if node is not None else (
             querylang.And(filters) if filters else None)
         st = self._current()
-        with st.reading:
-            columns = st.columns()
-            matched = st.matched_docs(combined)
-            total = len(matched.docset)
-            counted = self._facets(query, self._counts_beside_selection(st, query, node, matched))
-            totals = {name: len(matched.counts[name]) for name in self.facets.listed}
+        columns = st.columns()
+        matched = st.matched_docs(combined)
+        total = len(matched.docset)
+        counted = self._facets(query, self._counts_beside_selection(st, query, node, matched))
+        totals = {name: len(matched.counts[name]) for name in self.facets.listed}
 
-            start = (query.page - 1) * query.per_page
-            hit_docs: list[tuple[int, float | None]] = []
-            if total and start < total:
-                hit_docs = self._rank(st, query, node, matched, columns, start)
-            hay = querylang.needles(node)
-            docs = highlight.IndexedDocuments(st.docsets())
-            with facets.using(self.facets):
-                table = st.table()
-                hits = [self._hit(st.searcher, docnum, score, node, docs, table)
-                        for docnum, score in hit_docs]
+        start = (query.page - 1) * query.per_page
+        hit_docs: list[tuple[int, float | None]] = []
+        if total and start < total:
+            hit_docs = self._rank(st, query, node, matched, columns, start)
+        hay = querylang.needles(node)
+        docs = highlight.IndexedDocuments(st.docsets())
+        with facets.using(self.facets):
+            table = st.table()
+            hits = [self._hit(st.searcher, docnum, score, node, docs, table) for docnum, score in hit_docs]
         return SearchResult(query, total, hits, counted, (time.perf_counter() - t0) * 1000, hay, totals)
 
     def _rank(self, st: _OpenIndex, query: Query, node, matched: Matched, columns: Columns,
@@ -190,15 +204,15 @@ class SearchIndex:
              docs: highlight.IndexedDocuments, table: corpusfacts.CorpusTable | None = None) -> Hit:
         """One result: its facts, the passages that matched the query (marked exactly where it
         matched), and whether the report page marks a hit."""
-        report = from_stored(searcher.stored_fields(docnum))
-        facts = (table or corpusfacts.CorpusTable()).merged(report.id, report.facts)
-        norm = search_text(report.text)
-        hay = highlight.match_needles(node, norm.text, docs.document(docnum))
-        snips = highlight.snippets(report.text, hay, norm=norm)
+        stored = searcher.stored_fields(docnum)
+        facts = (table or corpusfacts.CorpusTable()).merged(stored["id"], json.loads(stored["facts"]))
+        text = read_stored(stored)  # what the build prepared: read in part, never normalised again
+        doc = docs.document(docnum)
+        hay = highlight.hit_needles(node, text, doc)
+        snips, count = highlight.hit_snippets(text, hay, doc)
         marked = any(s.marks for s in snips)
-        count = len(highlight.find_spans(norm.text, hay)) if hay else 0
-        return Hit(id=report.id, file=report.file, title=report.title, **hit_facts(facts),
-                   snippets=snips, source_url=facts.get("source_url"),
+        return Hit(id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
+                   **hit_facts(facts), snippets=snips, source_url=facts.get("source_url"),
                    score=round(score, 4) if score is not None else None, marked=marked, hit_count=count,
                    body_id=facts.get("body_id"), **{k: facts.get(k) for k in CORPUS_HIT_FACTS})
 
@@ -223,8 +237,7 @@ class SearchIndex:
         if not query.q or ":" not in query.q:
             return query, notes
         st = self._current()
-        with st.reading:
-            columns = st.columns()
+        columns = st.columns()
         known = {name: set(columns.labels[name]) for name in PLACE_SUFFIXES if name in columns.labels}
         return forgive_places(query, known)
 
@@ -248,17 +261,15 @@ class SearchIndex:
             node = querylang.parse(query.q)
             filters = _filter_nodes(query, self.facets)
         st = self._current()
-        with st.reading:
-            matched = st.matched_docs(_combine(filters, node))
-            total = len(matched.docset)
-            whole = replace(query, page=1, per_page=max(total, 1))
-            ranked = self._rank(st, whole, node, matched, st.columns(), 0) if total else []
+        matched = st.matched_docs(_combine(filters, node))
+        total = len(matched.docset)
+        whole = replace(query, page=1, per_page=max(total, 1))
+        ranked = self._rank(st, whole, node, matched, st.columns(), 0) if total else []
 
         def rows():
+            table = st.table()
             for start in range(0, len(ranked), 200):
-                with st.reading:
-                    chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
-                table = st.table()
+                chunk = [st.searcher.stored_fields(d) for d, _ in ranked[start:start + 200]]
                 for stored in chunk:
                     yield stored["id"], stored["file"], stored.get("title") or stored["file"], \
                         table.merged(stored["id"], json.loads(stored["facts"]))
@@ -272,10 +283,9 @@ class SearchIndex:
             node = querylang.parse(query.q)
             filters = _filter_nodes(query, self.facets)
         st = self._current()
-        with st.reading:
-            columns = st.columns()
-            matched = st.matched_docs(_combine(filters, node))
-            bodies = self._bodies(st)
+        columns = st.columns()
+        matched = st.matched_docs(_combine(filters, node))
+        bodies = self._bodies(st)
         docs = matched.docs
         num = columns.numbers
 
@@ -333,11 +343,11 @@ class SearchIndex:
         id is a term, not query text: an id from a URL that the query language cannot parse is a
         body without reports (404), not an error."""
         st = self._current()
-        with st.reading:
-            matched = st.matched_docs(querylang.FieldTerm("body_id", body_id))
-            stored = [st.searcher.stored_fields(int(d)) for d in matched.docs]
-        return sorted(((s["id"], s.get("title") or s["file"], json.loads(s["facts"])) for s in stored),
-                      key=lambda r: (r[2].get("year") or 0, r[0]))
+        matched = st.matched_docs(querylang.FieldTerm("body_id", body_id))
+        stored = [st.searcher.stored_fields(int(d)) for d in matched.docs]
+        table = st.table()
+        return sorted(((s["id"], s.get("title") or s["file"], table.merged(s["id"], json.loads(s["facts"])))
+                       for s in stored), key=lambda r: (r[2].get("year") or 0, r[0]))
 
     def suggest(self, prefix: str, limit: int = 10) -> list[tuple[str, str]]:
         """Places and bodies of the index that start with (places) or contain (bodies) ``prefix``,
@@ -346,9 +356,8 @@ class SearchIndex:
         if not prefix:
             return []
         st = self._current()
-        with st.reading:
-            columns = st.columns()
-            bodies = self._bodies(st)
+        columns = st.columns()
+        bodies = self._bodies(st)
         out: list[tuple[str, str]] = []
         for name in PLACE_SUFFIXES:
             values = sorted(set(columns.labels.get(name, ())))
@@ -370,25 +379,25 @@ class SearchIndex:
     # -- one report ----------------------------------------------------------------------------
     def _stored_by_id(self, report_id: str) -> dict | None:
         st = self._current()
-        with st.reading:
-            docnum = st.searcher.document_number(id=report_id)
-            return None if docnum is None else st.searcher.stored_fields(docnum)
+        docnum = st.searcher.document_number(id=report_id)
+        return None if docnum is None else st.searcher.stored_fields(docnum)
 
     def report(self, report_id: str, q: str = "") -> ReportView | None:
         """One report with what ``q`` matched in it marked. Raises QueryError for a bad ``q``."""
         with facets.using(self.facets):
             node = querylang.parse(q) if q else None
         st = self._current()
-        with st.reading:
-            docnum = st.searcher.document_number(id=report_id)
-            if docnum is None:
-                return None
-            report = from_stored(st.searcher.stored_fields(docnum))
-            norm = search_text(report.text)
-            doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
-            with facets.using(self.facets):
-                hay = highlight.match_needles(node, norm.text, doc)
-        spans = highlight.marks(report.text, hay, norm)
+        docnum = st.searcher.document_number(id=report_id)
+        if docnum is None:
+            return None
+        stored = st.searcher.stored_fields(docnum)
+        report = from_stored(stored)
+        text = read_stored(stored)
+        norm_text = text.norm.whole()  # the whole text, as the build normalised it
+        doc = highlight.IndexedDocuments(st.docsets()).document(docnum)
+        with facets.using(self.facets):
+            hay = highlight.match_needles(node, norm_text, doc)
+        spans = highlight.stored_marks(text, norm_text, hay)
         facts = st.table().merged(report.id, report.facts)
         return ReportView(report.id, report.file, report.title, facts, report.text, spans,
                           len(spans), facts.get("source_url"))
@@ -501,8 +510,16 @@ class Matched(NamedTuple):
     counts: dict[str, Counter]
 
 
+# the text fields relevance ranks by (querylang.scoring_terms): their length columns are read at open
+RANKED_FIELDS = ("words", "title_words", "body_words", "grams")
+
+
 class _OpenIndex:
-    """One index version: its searcher, value columns, and a small cache of matched sets."""
+    """One index version: its searcher, value columns, and a small cache of matched sets.
+
+    Any number of requests use one version at once: its files are read with a position per thread
+    (``engine/files.py``), and its caches are thread-safe (``SizedLRU``, or filled under ``_lock``).
+    """
 
     CACHE_SIZE = 32
 
@@ -515,10 +532,17 @@ class _OpenIndex:
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[object, Matched] = OrderedDict()
         self._lock = threading.Lock()
-        # whoosh reads a segment's files through one shared file object (seek, then read): two
-        # threads reading at once can read each other's bytes. Requests on one index version take
-        # turns on its files; a new version has its own.
-        self.reading = threading.RLock()
+
+    def warm(self) -> None:
+        """Read now what every search needs (value columns, the live documents, the length columns
+        BM25 reads: a few MB at 100,000 reports), so that the first search after opening a version
+        costs what the others do."""
+        self.columns()
+        self.docsets()
+        ranker = self.ranker()
+        for field in RANKED_FIELDS:
+            if field in self.ix.schema:
+                ranker.lengths(field)
 
     def table(self) -> corpusfacts.CorpusTable:
         """The generation's corpus facts (cross-year, reuse), read once per index version."""

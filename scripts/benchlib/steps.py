@@ -31,11 +31,16 @@ from indexer.engine.query import Query, SearchIndex
 mix = json.load(open(sys.argv[2], encoding="utf-8"))
 t0 = time.perf_counter()
 idx = SearchIndex(sys.argv[1])
+opened = time.perf_counter()
+first = None
 for item in mix:
+    t = time.perf_counter()
     idx.search(Query.from_args(item["args"]))
+    first = (time.perf_counter() - t) * 1000 if first is None else first
 status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
 kb = lambda k: int(status[k].split()[0]) * 1024
-print(json.dumps({"rss": kb("VmRSS"), "hwm": kb("VmHWM"), "seconds": time.perf_counter() - t0}))
+print(json.dumps({"rss": kb("VmRSS"), "hwm": kb("VmHWM"), "seconds": time.perf_counter() - t0,
+                  "open_seconds": opened - t0, "first_query_ms": first}))
 """
 
 
@@ -87,8 +92,44 @@ def our_hit_files(idx: SearchIndex, q: str) -> set[str]:
 
 
 def serve_rss(index_dir: Path, mix_file: Path) -> dict:
+    """A fresh process: open the index (``open_seconds``), run the mix once; the first query's time
+    (``first_query_ms``: the cold start) and the memory after the mix (``rss``, ``hwm``)."""
     out, _ = run_python(SERVE_CODE, [str(index_dir), str(mix_file)])
     return out
+
+
+def concurrency(idx: SearchIndex, mix: list[dict], clients: int, rounds: int = 2) -> dict:
+    """The mix ``rounds`` times from ``clients`` threads on one open index (in process, no HTTP):
+    throughput and latency as concurrent requests of a server see them."""
+    import threading
+
+    items = [Query.from_args(item["args"]) for item in mix] * rounds
+    lock = threading.Lock()
+    latencies: list[float] = []
+    next_item = [0]
+
+    def client() -> None:
+        while True:
+            with lock:
+                i = next_item[0]
+                next_item[0] += 1
+            if i >= len(items):
+                return
+            t0 = time.perf_counter()
+            idx.search(items[i])
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                latencies.append(ms)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - t0
+    return {"clients": clients, "queries": len(items), "seconds": seconds,
+            "per_second": len(items) / seconds, "latencies_ms": latencies}
 
 
 # ---------------------------------------------------------------------------------------------

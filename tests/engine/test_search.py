@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-import zlib
 
 import pytest
 
+from indexer.engine.document import from_stored
 from indexer.engine.errors import QueryError
 from indexer.engine.query import Query
 from indexer.engine.search import SearchIndex
@@ -23,7 +23,7 @@ def index(sample_index) -> SearchIndex:
 def texts(index) -> dict[str, str]:
     """Report id → normalised text, read back from the index (what the scan compares with)."""
     searcher = index._current().searcher
-    return {f["id"]: search_text(zlib.decompress(f["text_z"]).decode("utf-8")).text
+    return {f["id"]: search_text(from_stored(f).text).text
             for f in searcher.all_stored_fields()}
 
 

@@ -29,6 +29,13 @@ def test_the_load_test_finds_no_error_on_the_sample_index(loadtest, sample_index
     assert "errors 0, inconsistent 0" in out
 
 
+def test_the_load_test_serves_from_a_process_of_its_own(loadtest, sample_index, capsys):
+    assert loadtest.main(["--index", str(sample_index), "--server-process", "--clients", "2",
+                          "--requests", "30", "--seconds", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "clients  2: 30 requests" in out and "errors 0, inconsistent 0" in out
+
+
 def test_the_load_test_while_rebuilding(loadtest, corpus_copy, capsys):
     assert loadtest.main(["--corpus", str(corpus_copy), "--rebuild", "--clients", "2", "--requests", "60",
                           "--seconds", "20"]) == 0

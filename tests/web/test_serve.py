@@ -49,6 +49,33 @@ def test_webui_command_serves_search_and_api_over_http(sample_index):
             proc.stdout.close()
 
 
+def test_webui_workers_serve_one_port_from_several_processes_and_stop_together(sample_index):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "webui", "--index", str(sample_index), "--port", str(port),
+                             "--threads", "2", "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/api/search?" + urlencode({"q": '"微信公众号"'})
+        totals = []
+        deadline = time.monotonic() + 60
+        while len(totals) < 20 and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    totals.append(json.load(resp)["total"])
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        assert totals == [3] * 20
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+        workers = children.stdout.split()
+        assert len(workers) == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    for pid in workers:  # the workers went down with the parent
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "zombie" in status.read_text().lower()
+
+
 def test_serve_arguments_come_from_flags_then_environment_then_defaults():
     from webui.__main__ import parse_args
 
