@@ -30,7 +30,9 @@ from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = "9"  # 9: corpus facts (cross_year, reuse) beside the generation; the text kept for hits (engine/textstore.py) instead of text_z
+# 9: corpus facts (cross_year, reuse) beside the generation; the text kept for hits
+# (engine/textstore.py) instead of text_z
+SCHEMA_VERSION = "9"
 WORD_SEP = "\x1f"
 
 

@@ -50,7 +50,7 @@ def test_webui_command_serves_search_and_api_over_http(sample_index):
 
 
 def test_webui_workers_serve_one_port_from_several_processes_and_stop_together(sample_index):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "webui", "--index", str(sample_index), "--port", str(port),
                              "--threads", "2", "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
