@@ -29,7 +29,7 @@ from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = "7"  # 7: the overview's number columns, granted_share
+SCHEMA_VERSION = "8"  # 7: the overview's number columns, granted_share; 8: Chinese runs cut apart
 WORD_SEP = "\x1f"
 
 

@@ -10,7 +10,7 @@ scripts/make_corpus.py, then in one run measures and prints a table with the tar
 figures (met / not met; nothing is asserted):
 
 * build: a full ``build_index`` in a fresh process (wall time, reports/s, MB/s, peak memory of its
-  process tree sampled from /proc, index size) and the floor: jieba's ``cut_words`` alone over the
+  process tree sampled from /proc, index size) and the floor: jieba alone (``words.reference_words``) over the
   same normalised texts with the same number of processes;
 * queries: p50/p95 of a fixed, seeded mix through ``SearchIndex.search`` (facets included), overall
   and per kind; the same mix through SQLite FTS5 (trigram) and a substring scan, whose phrase hit
