@@ -14,8 +14,9 @@ from pathlib import Path
 from indexer.engine.words import init_jieba, reference_words
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where ``indexer`` was imported from (bench.py imports a snapshot of it); subprocesses use the same.
-SRC = Path(sys.modules[init_jieba.__module__].__file__).resolve().parents[1]
+# The folder holding the ``indexer`` package bench.py imported (a snapshot of it); subprocesses import
+# the same (words.py is SRC/indexer/engine/words.py).
+SRC = Path(sys.modules[init_jieba.__module__].__file__).resolve().parents[2]
 RSS_METHOD = ("sum of VmRSS over the build subprocess and all its descendants, sampled from /proc "
               "every 50 ms (the tree and the sum of Pss every 500 ms)")
 
