@@ -261,13 +261,13 @@ def _write_full(ix, root: str, entries: dict[str, FileEntry], procs: int, progre
                 summary: BuildSummary, files_out: dict[str, FileRecord],
                 fail_after: Callable[[int], None] | None, timeout: float | None, segment_docs: int) -> list:
     """A full build's files parsed and written by the workers, each into segments of its own
-    (``prepare.write_in_workers``); returns the segments. A worker holds at most ``segment_docs``
-    divided among the workers of its reports in memory, so the build's peak does not grow with
-    the number of workers."""
+    (``prepare.write_in_workers``); returns the segments. Together the workers hold at most twice
+    ``segment_docs`` reports in memory (≈125 kB each: 2 GB for the default), whatever their number;
+    with two workers the segments are as large (and as many) as one writer's were."""
     bar = Progress(len(entries), enabled=progress)
     segments: list = []
     written = 0
-    per_worker = max(1, segment_docs // max(1, procs))
+    per_worker = max(1, 2 * segment_docs // max(1, procs))
     for rel, sha1, reason, fmt in write_in_workers(ix, [(root, rel) for rel in entries], procs, timeout,
                                                    per_worker, segments):
         bar.step()
