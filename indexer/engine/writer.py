@@ -100,6 +100,11 @@ class FieldLengths:
         get = self._by_field.get(fieldname, {}).get
         return lambda docnum: get(docnum, default)
 
+    def length_getter(self, fieldname: str):
+        """A document's length of ``fieldname`` or None (None and 0 count alike in the flush's
+        statistics): the dictionary's own ``get``, one Python call less per posting."""
+        return self._by_field.get(fieldname, {}).get
+
     def close(self) -> None:
         self._by_field.clear()
 
@@ -162,7 +167,8 @@ def bulk_add_postings(fieldwriter, schema, lengths, items, store: PostingStore |
     merged = heapq.merge(*sources, key=itemgetter(0, 1)) if len(sources) > 1 else sources[0]
     for fieldname, field_terms in groupby(merged, key=itemgetter(0)):
         fieldwriter.start_field(fieldname, schema[fieldname])
-        dfl = lengths.doc_field_length_reader(fieldname) if lengths else None
+        getter = getattr(lengths, "length_getter", None) or getattr(lengths, "doc_field_length_reader", None)
+        dfl = getter(fieldname) if getter else None
         for btext, same in groupby(field_terms, key=itemgetter(1)):
             parts = list(same)
             if len(parts) == 1:
