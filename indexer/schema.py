@@ -31,8 +31,8 @@ from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 # 9: corpus facts (cross_year, reuse) beside the generation; the text kept for hits
-# (engine/textstore.py) instead of text_z
-SCHEMA_VERSION = "9"
+# (engine/textstore.py) instead of text_z; Chinese runs cut apart (rjieba or jieba, the same words)
+SCHEMA_VERSION = "10"
 WORD_SEP = "\x1f"
 
 

@@ -11,7 +11,7 @@ scripts/make_corpus.py, then in one run measures and prints a table with the tar
 figures (met / not met; nothing is asserted):
 
 * build: a full ``build_index`` in a fresh process (wall time, reports/s, MB/s, peak memory of its
-  process tree sampled from /proc, index size) and the floor: jieba's ``cut_words`` alone over the
+  process tree sampled from /proc, index size) and the floor: jieba alone (``words.reference_words``) over the
   same normalised texts with the same number of processes;
 * queries: p50/p95 of a fixed, seeded mix through ``SearchIndex.search`` (facets included), overall
   and per kind; the same mix through SQLite FTS5 (trigram) and a substring scan, whose phrase hit
@@ -65,7 +65,7 @@ from benchlib.measure import RSS_METHOD, jieba_floor, percentile  # noqa: E402
 
 from indexer.engine.query import Query, SearchIndex  # noqa: E402
 
-TARGETS = {"build_over_floor": 1.3, "query_p95_ms": 100.0, "incremental_seconds": 2.0,
+TARGETS = {"build_over_floor": 1.5, "query_p95_ms": 100.0, "incremental_seconds": 2.0,
            "serve_rss_bytes": 1 << 30, "reuse_share_of_build": 0.2, "reuse_incremental_add_seconds": 0.5}
 KINDS = list(bmix.WEIGHTS)
 

@@ -42,8 +42,8 @@ from indexer.engine.generations import (
     write_pending,
 )
 from indexer.engine.planning import plan_files
-from indexer.engine.prepare import Task, prepared
-from indexer.engine.writer import SegmentedWriter
+from indexer.engine.prepare import Task, format_of, prepared, write_in_workers
+from indexer.engine.writer import commit_segments
 from indexer.extract.read import FileEntry, scan
 from indexer.extract.report import report_id
 from indexer.schema import SCHEMA_VERSION, make_schema
@@ -158,17 +158,15 @@ def build_index(
         target.mkdir()
         try:
             ix = whoosh_index.create_in(str(target), make_schema())
-            writer = SegmentedWriter(ix, segment_docs)
             new_files: dict[str, FileRecord] = {}
             changes = corpusfacts.Changes(spool=corpusfacts.Spool(target / corpusfacts.SPOOL_FILE))
             try:
-                _write_docs(lambda: writer, [(root, rel) for rel in entries], entries, set(), procs,
-                            progress, summary, new_files, fail_after, file_timeout, changes)
+                segments = _write_full(ix, root, entries, procs, progress, summary, new_files, fail_after,
+                                       file_timeout, segment_docs, changes)
             except BaseException:
-                writer.cancel()
                 changes.close()
                 raise
-            writer.commit()
+            commit_segments(ix, segments)
             ix.close()
             t_corpus = time.perf_counter()
             summary.reuse_seconds, summary.reuse_update_seconds = corpusfacts.full(target, changes)
@@ -273,6 +271,36 @@ def _slim(meta: dict[str, Any], reports: int) -> dict[str, Any]:
     return {**{k: v for k, v in meta.items() if k not in ("files", "stats")}, "reports": reports}
 
 
+def _write_full(ix, root: str, entries: dict[str, FileEntry], procs: int, progress: bool,
+                summary: BuildSummary, files_out: dict[str, FileRecord],
+                fail_after: Callable[[int], None] | None, timeout: float | None, segment_docs: int,
+                changes: corpusfacts.Changes | None = None) -> list:
+    """A full build's files parsed and written by the workers, each into segments of its own
+    (``prepare.write_in_workers``); returns the segments. Together the workers hold at most twice
+    ``segment_docs`` reports in memory (≈125 kB each: 2 GB for the default), whatever their number;
+    with two workers the segments are as large (and as many) as one writer's were."""
+    bar = Progress(len(entries), enabled=progress)
+    segments: list = []
+    written = 0
+    per_worker = max(1, 2 * segment_docs // max(1, procs))
+    for rel, sha1, reason, fmt, part in write_in_workers(ix, [(root, rel) for rel in entries], procs,
+                                                         timeout, per_worker, segments):
+        bar.step()
+        if sha1 is None:
+            summary.skipped.append((rel, reason or "unknown error"))
+            continue
+        if changes is not None and part is not None:
+            changes.put(report_id(rel), part)
+        e = entries[rel]
+        files_out[rel] = FileRecord(sha1, e.size, e.mtime_ns)
+        summary.formats[fmt or "txt"] += 1
+        summary.indexed += 1
+        written += 1
+        if fail_after is not None:
+            fail_after(written)
+    return segments
+
+
 def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str, FileEntry],
                 existing: set[str], procs: int, progress: bool, summary: BuildSummary,
                 files_out: dict[str, FileRecord], fail_after: Callable[[int], None] | None,
@@ -308,7 +336,7 @@ def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str,
         part = doc.pop(corpusfacts.PART_KEY, None)
         if changes is not None and part is not None:
             changes.put(doc["id"], part)
-        summary.formats[_format_of(doc)] += 1
+        summary.formats[format_of(doc)] += 1
         if rel in existing:
             writer().update_document(**doc)
         else:
@@ -335,14 +363,6 @@ def _stored_reports(gen: Path):
                 yield report.id, report.facts, search_string(report.text)
     finally:
         ix.close()
-
-
-def _format_of(doc: dict[str, Any]) -> str:
-    """The SourceText.format that prepare_document put last in the document's facts JSON: read from
-    its tail (parsing 7 kB of JSON per report would cost 20 s per 100,000)."""
-    tail = doc["facts"][-32:]
-    i = tail.rfind('"format": "')
-    return tail[i + 11:].rstrip('"}') if i >= 0 else "txt"
 
 
 def _sha1_of(path: Path) -> str | None:

@@ -1,15 +1,20 @@
 """The build's worker: one report file in, its index document (with postings made ahead) out.
 
-Runs in worker processes: reading, extracting, jieba and the bigram postings are the expensive
-part of a build, and all of it is done here so the single whoosh writer only adds what it gets.
+Runs in worker processes: reading, extracting, word cutting and the bigram postings are the
+expensive part of a build, and all of it is done here. In a full build each worker also writes its
+documents into whoosh segments of its own (:func:`write_in_workers`): no document crosses a process
+boundary and no single writer holds the others up. An incremental build sends the documents back to
+the one writer that replaces them in place (:func:`prepared`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
 import threading
-from collections.abc import Iterable
+import traceback
+from collections.abc import Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 from indexer.engine import corpusfacts
 from indexer.engine.document import to_document
 from indexer.engine.words import cut_words, init_jieba
+from indexer.engine.writer import SegmentedWriter
 from indexer.extract.normalise import search_string
 from indexer.extract.read import ReadError, SourceText, read_source
 from indexer.extract.report import extract
@@ -27,6 +33,10 @@ from indexer.schema import WORD_SEP, field_postings, make_schema
 Task = tuple[str, str] | tuple[str, str, str | None]
 # (relpath, document or None, skip reason or None); neither document nor reason: unchanged
 Prepared = tuple[str, dict[str, Any] | None, str | None]
+# (relpath, sha1 or None, skip reason or None, format or None, the corpus step's part or None): a
+# file written by a worker (the part: ``corpusfacts.worker_part``, sent back to the parent)
+Written = tuple[str, str | None, str | None, str | None, Any]
+CHUNK = 8  # files a worker takes at a time
 
 
 @cache
@@ -98,6 +108,103 @@ def prepared(tasks: list[Task], procs: int, timeout: float | None = None) -> Ite
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs) as pool:
         yield from pool.imap(work, tasks, chunksize=4)
+
+
+def write_in_workers(ix, tasks: list[Task], procs: int, timeout: float | None, segment_docs: int,
+                     segments: list) -> Iterator[Written]:
+    """A full build's parsing and writing: each of ``procs`` forked processes takes files from a
+    queue, prepares them and writes the documents into whoosh segments of its own (a private
+    :class:`~indexer.engine.writer.SegmentedWriter`, a segment per ``segment_docs`` of its reports).
+    Yields each file's hash, skip reason and format as they come; the finished segments are appended
+    to ``segments`` once every worker is done (``writer.commit_segments`` lists them in the index)."""
+    init_jieba()  # once in the parent: forked workers inherit the loaded dictionary
+    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    if procs <= 1 or len(tasks) < 8:
+        sink = _Sink(ix, segment_docs, timeout)
+        try:
+            for chunk in chunks:
+                yield from sink.write(chunk)
+        except BaseException:
+            sink.writer.cancel()
+            raise
+        segments.extend(sink.finish())
+        return
+    ctx = multiprocessing.get_context("fork")
+    jobs, results = ctx.Queue(), ctx.Queue()
+    workers = [ctx.Process(target=_segment_worker, args=(ix, segment_docs, timeout, jobs, results),
+                           daemon=True) for _ in range(procs)]
+    for w in workers:
+        w.start()  # before the first put: no queue thread is running when they fork
+    for chunk in chunks:
+        jobs.put(chunk)
+    for _ in workers:
+        jobs.put(None)
+    done = 0
+    try:
+        while done < len(workers):
+            try:
+                kind, payload = results.get(timeout=1.0)
+            except queue.Empty:
+                dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(f"a build worker died (exit status {dead[0]})") from None
+                continue
+            if kind == "files":
+                yield from payload
+            elif kind == "segments":
+                segments.extend(payload)
+                done += 1
+            else:
+                raise RuntimeError(f"a build worker failed: {payload}")
+    finally:
+        if done < len(workers):  # stopped early: the caller removes what was written
+            for w in workers:
+                w.terminate()
+        for w in workers:
+            w.join()
+
+
+class _Sink:
+    """One process's share of a full build: files prepared and written into its own segments."""
+
+    def __init__(self, ix, segment_docs: int, timeout: float | None) -> None:
+        self.writer = SegmentedWriter(ix, segment_docs, private=True)
+        self.timeout = timeout
+
+    def write(self, chunk: list[Task]) -> list[Written]:
+        out: list[Written] = []
+        for task in chunk:
+            rel, doc, reason = prepare_bounded(task, self.timeout)
+            if doc is None:  # a full build knows no hashes: no document means skipped
+                out.append((rel, None, reason or "unknown error", None, None))
+                continue
+            part = doc.pop(corpusfacts.PART_KEY, None)
+            self.writer.add_document(**doc)
+            out.append((rel, doc["sha1"], None, format_of(doc), part))
+        return out
+
+    def finish(self) -> list:
+        self.writer.commit()
+        return self.writer.segments
+
+
+def _segment_worker(ix, segment_docs: int, timeout: float | None, jobs, results) -> None:
+    """A worker process of :func:`write_in_workers`; any failure goes back to the parent as text."""
+    try:
+        sink = _Sink(ix, segment_docs, timeout)
+        while (chunk := jobs.get()) is not None:
+            results.put(("files", sink.write(chunk)))
+        results.put(("segments", sink.finish()))
+    except BaseException as err:
+        results.put(("error", f"{type(err).__name__}: {err}\n{traceback.format_exc()}"))
+
+
+def format_of(doc: dict[str, Any]) -> str:
+    """The SourceText.format that prepare_document put last in the document's facts JSON: read from
+    its tail (parsing 7 kB of JSON per report would cost 20 s per 100,000)."""
+    tail = doc["facts"][-32:]
+    i = tail.rfind('"format": "')
+    return tail[i + 11:].rstrip('"}') if i >= 0 else "txt"
 
 
 class _FileTimeout(BaseException):

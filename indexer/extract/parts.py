@@ -35,6 +35,9 @@ _NUMERALS = "一二三四五六"
 # A top-level part numeral: "一、", "一.", "一 ", "第一部分"; a sub-heading "（一）" is not one.
 _TOP = re.compile(r"^(?:第)?([一二三四五六])(?:部分)?(?:[、.．:：\s]|(?=[^\d一二三四五六七八九十]))")
 _SUB = re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]|^\d+[.、．]")
+# Each part's keywords as one pattern, and all of them: most lines name no part (one search, not 25 ``in``)
+_KEYWORDS = [(number, re.compile("|".join(map(re.escape, words)))) for number, words in PART_KEYWORDS.items()]
+_ANY_KEYWORD = re.compile("|".join(rx.pattern for _n, rx in _KEYWORDS))
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,10 @@ def _heading_part(line: str) -> tuple[int, int] | None:
     m = _TOP.match(clean)
     numeral = _NUMERALS.index(m.group(1)) + 1 if m else None
     rest = clean[m.end():] if m else clean
-    for number, words in PART_KEYWORDS.items():
-        if any(w in rest for w in words):
+    if not _ANY_KEYWORD.search(rest):
+        return None
+    for number, words in _KEYWORDS:
+        if words.search(rest):
             if numeral == number:
                 return number, 2
             if numeral is None and len(rest) <= 24:

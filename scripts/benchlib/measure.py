@@ -11,11 +11,12 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.engine.words import cut_words, init_jieba
+from indexer.engine.words import init_jieba, reference_words
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where ``indexer`` was imported from (bench.py imports a snapshot of it); subprocesses use the same.
-SRC = Path(sys.modules[init_jieba.__module__].__file__).resolve().parents[2]  # …/indexer/engine/words.py
+# The folder holding the ``indexer`` package bench.py imported (a snapshot of it); subprocesses import
+# the same (words.py is SRC/indexer/engine/words.py).
+SRC = Path(sys.modules[init_jieba.__module__].__file__).resolve().parents[2]
 RSS_METHOD = ("sum of VmRSS over the build subprocess and all its descendants, sampled from /proc "
               "every 50 ms (the tree and the sum of Pss every 500 ms)")
 
@@ -121,13 +122,14 @@ def run_python(code: str, args: list[str], *, sample_memory: bool = False) -> tu
 
 
 # ---------------------------------------------------------------------------------------------
-# The jieba floor: cut_words over every normalised text, in a fork pool of ``procs``
+# The jieba floor: jieba over every normalised text (words.reference_words: how nianbao cut before it
+# took rjieba; the floor stays jieba's), in a fork pool of ``procs``
 
 _TEXTS: list[str] = []
 
 
 def _cut(i: int) -> int:
-    return len(cut_words(_TEXTS[i]))
+    return len(reference_words(_TEXTS[i]))
 
 
 def jieba_floor(texts: list[str], procs: int) -> dict:
@@ -136,7 +138,7 @@ def jieba_floor(texts: list[str], procs: int) -> dict:
     global _TEXTS
     _TEXTS = texts
     t0 = time.perf_counter()
-    init_jieba()
+    reference_words("")  # loads jieba's dictionary
     t_init = time.perf_counter() - t0
     if procs <= 1:
         words = sum(map(_cut, range(len(texts))))

@@ -224,3 +224,42 @@ def test_segment_flush_fast_path_writes_the_blocks_whoosh_writes(tmp_path):
         assert a == b, (field, text)
         multi_block += len(a) > 1
     assert multi_block > 20
+
+
+def test_workers_writing_several_segments_each_give_the_serial_build_s_results(corpus_copy, tmp_path):
+    """A full build's workers write their own segments (here three reports a segment, so several
+    each); the parent lists them all: same reports, hits and facet counts as one process."""
+    for i in range(10):
+        (corpus_copy / f"copy{i}.txt").write_text(
+            (corpus_copy / "002_ef34a76a822e6c07.txt").read_text("utf-8") + f"\n编号{i}", "utf-8")
+    a = build_index(corpus_copy, tmp_path / "a", procs=1)
+    b = build_index(corpus_copy, tmp_path / "b", procs=2, segment_docs=3)
+    assert a.total == b.total == 15 and b.indexed == 15
+    gen = current_generation(tmp_path / "b")
+    assert gen is not None and len(list(gen.glob("*.seg"))) >= 4
+    for q in ('"编号3" OR 齐都', "行政复议", ""):
+        qa = SearchIndex(tmp_path / "a").search(Query.from_args({"q": q, "per_page": "50"}))
+        qb = SearchIndex(tmp_path / "b").search(Query.from_args({"q": q, "per_page": "50"}))
+        assert qa.total == qb.total and {h.id for h in qa.hits} == {h.id for h in qb.hits}
+        assert ({k: [(v.value, v.count) for v in vs] for k, vs in qa.facets.items()}
+                == {k: [(v.value, v.count) for v in vs] for k, vs in qb.facets.items()})
+
+
+def test_a_worker_that_fails_to_write_fails_the_build_and_the_old_index_keeps_serving(
+        corpus_copy, tmp_path, monkeypatch):
+    from indexer.engine import writer
+
+    ix = tmp_path / "ix"
+    build_index(corpus_copy, ix, procs=1)
+    before = current_generation(ix)
+
+    def broken(self, **doc):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(writer.SegmentedWriter, "add_document", broken)  # inherited by the forked workers
+    for i in range(10):
+        (corpus_copy / f"copy{i}.txt").write_text(f"某镇2020年政府信息公开工作年度报告\n编号{i}", "utf-8")
+    with pytest.raises(RuntimeError, match="no space left on device"):
+        build_index(corpus_copy, ix, full=True, procs=2)
+    assert current_generation(ix) == before
+    assert SearchIndex(ix).search(Query.from_args({"q": ""})).total == 5
