@@ -10,6 +10,7 @@ the one writer that replaces them in place (:func:`prepared`).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -131,7 +132,8 @@ def write_in_workers(ix, tasks: list[Task], procs: int, timeout: float | None, s
         return
     ctx = multiprocessing.get_context("fork")
     jobs, results = ctx.Queue(), ctx.Queue()
-    workers = [ctx.Process(target=_segment_worker, args=(ix, segment_docs, timeout, jobs, results),
+    me = os.getpid()
+    workers = [ctx.Process(target=_segment_worker, args=(ix, segment_docs, timeout, jobs, results, me),
                            daemon=True) for _ in range(procs)]
     for w in workers:
         w.start()  # before the first put: no queue thread is running when they fork
@@ -188,15 +190,28 @@ class _Sink:
         return self.writer.segments
 
 
-def _segment_worker(ix, segment_docs: int, timeout: float | None, jobs, results) -> None:
+def _segment_worker(ix, segment_docs: int, timeout: float | None, jobs, results, parent: int) -> None:
     """A worker process of :func:`write_in_workers`; any failure goes back to the parent as text."""
     try:
         sink = _Sink(ix, segment_docs, timeout)
-        while (chunk := jobs.get()) is not None:
+        while (chunk := _next_job(jobs, results, parent)) is not None:
             results.put(("files", sink.write(chunk)))
         results.put(("segments", sink.finish()))
     except BaseException as err:
         results.put(("error", f"{type(err).__name__}: {err}\n{traceback.format_exc()}"))
+
+
+def _next_job(jobs, results, parent: int):
+    """The next chunk of files, or None at the end. A worker whose build process died (killed) leaves
+    at once: it would wait on the queue for ever, holding the build lock it inherited, and the next
+    build would wait behind it (what it wrote is removed with the dead build's generation)."""
+    while True:
+        try:
+            return jobs.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:
+                results.cancel_join_thread()  # nobody reads its results: do not wait to flush them
+                os._exit(1)
 
 
 def format_of(doc: dict[str, Any]) -> str:
