@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from indexer.engine import corpusfacts
+from indexer.engine import corpusfacts, reuse
 from indexer.engine.build import build_index
 from indexer.engine.corpusfacts import CorpusTable, Record, compute, cross_year_check
 from indexer.engine.generations import current_generation
@@ -150,7 +150,7 @@ def test_a_missing_reuse_index_is_rebuilt_from_the_stored_reports(tmp_path):
     before = _facts(ix)
     gen = current_generation(ix)
     assert gen is not None
-    (gen / "reuse.pkl").unlink()  # as if a build died before writing it
+    (gen / reuse.INDEX_FILE).unlink()  # as if a build died before writing it
     (gen / corpusfacts.TABLE_FILE).unlink()
     with (corpus / "c2017.txt").open("a", encoding="utf-8") as f:
         f.write("\n补记一句。\n")
