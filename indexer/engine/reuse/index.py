@@ -198,7 +198,7 @@ class ReuseIndex:
 
     def __init__(self, settings: Settings | None = None, boilerplate: Boilerplate | None = None) -> None:
         self.settings = settings or Settings()
-        self.boilerplate = boilerplate or Boilerplate()
+        self.boilerplate = boilerplate if boilerplate is not None else Boilerplate()  # an empty one is falsy
         self._df: Counter = Counter()
         self._entries: MutableMapping[str, _Entry] = {}
         self._cited: dict[str, set[str]] = {}  # id → reports that list it among their neighbours
