@@ -353,8 +353,8 @@ class ReuseIndex:
 
     def _buckets(self, signature: np.ndarray) -> list[bytes]:
         """The signature's LSH buckets as stored: the band's number and its (32-bit) values."""
-        return [i.to_bytes(2, "big") + signature[a:b].astype(">u4").tobytes()
-                for i, (a, b) in enumerate(self._bands)]
+        raw = signature.astype(">u4").tobytes()
+        return [i.to_bytes(2, "big") + raw[4 * a:4 * b] for i, (a, b) in enumerate(self._bands)]
 
     def _candidates(self, rid: str, entry: _Entry) -> list[str]:
         if entry.signature is None:

@@ -76,6 +76,7 @@ class Store:
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            conn.execute("PRAGMA page_size=16384")  # an entry is ~4 KB: at 4 KB pages most spill over
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             conn.executescript(SCHEMA)
