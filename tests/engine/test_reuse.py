@@ -161,6 +161,29 @@ def test_an_index_opened_from_its_file_adds_reports_to_the_full_builds_figures_a
     again.close()
 
 
+
+def test_removes_and_updates_through_the_file_give_what_they_give_in_memory(planted, tmp_path):
+    inputs, golds, full = planted
+    full.save(tmp_path)
+    opened = ReuseIndex.load(tmp_path)
+    memory = ReuseIndex(full.settings, full.boilerplate)  # the full build's figures (test above)
+    for r in inputs:
+        memory.add(r)
+    sources = [g["reuse"]["from"] for g in golds.values() if g["reuse"]][:6]
+    by_id = {r.id: r for r in inputs}
+    for rid in sources[:3]:
+        assert memory.remove(rid) == opened.remove(rid)
+    for rid in sources[3:]:
+        assert memory.update(by_id[rid]) == opened.update(by_id[rid])
+    for rid in sources[:3]:
+        assert memory.add(by_id[rid]) == opened.add(by_id[rid])
+    opened.save(tmp_path)
+    assert sorted(opened.ids()) == sorted(memory.ids())
+    assert all(opened.neighbours(rid) == memory.neighbours(rid) for rid in memory.ids())
+    assert opened.df == memory.df
+    opened.close()
+
+
 def test_changes_an_index_did_not_save_are_not_in_its_file(planted, tmp_path):
     inputs, _, full = planted
     full.save(tmp_path)
