@@ -22,6 +22,8 @@ Facts of a row (:data:`KEYS`):
 Crash safety: an incremental build writes this table after whoosh's commit and before the file
 list, while ``pending.txt`` names the files committed; a build that dies in between re-parses
 those files next time, and their records (and reuse entries, replaced by id) are written again.
+The reuse index's changes are one SQLite transaction, committed after whoosh's commit and before
+this table (``reuse.store``): a build that dies before it leaves the index as the last build left it.
 """
 
 from __future__ import annotations
@@ -43,9 +45,13 @@ SPOOL_FILE = ".reuse_inputs.spool"
 FORMAT = 1
 KEYS = ("cross_year", "cross_year_prev", "cross_year_next", "reuse_max", "reuse_from", "reuse_kind",
         "reuse_prev")
+REUSE_FACTS = ("reuse_max", "reuse_from", "reuse_kind")  # ReuseIndex.facts
 CONSISTENT, INCONSISTENT, UNKNOWN = "consistent", "inconsistent", "unknown"
 # The key a build worker puts its corpus part under in the document (popped before writing).
 PART_KEY = "_corpus_part"
+# The reuse index's note saying its changes are committed and this table not yet written from them
+# (a build died in between): the next build computes every row's reuse facts again.
+TABLE_BEHIND = "corpus_table_behind"
 
 
 class Record(NamedTuple):
@@ -107,7 +113,8 @@ def previous_years(records: Mapping[str, Record]) -> dict[str, str]:
 def compute(records: Mapping[str, Record], reuse: ReuseIndex | None,
             old: Mapping[str, dict] | None = None, dirty: set[str] | None = None) -> dict[str, dict]:
     """Every report's corpus facts. ``old`` and ``dirty`` (ids whose text changed, or whose reuse
-    figures did): ``reuse_prev`` is kept from ``old`` unless the pair changed."""
+    figures did): a report's reuse facts are kept from ``old`` unless it is dirty, ``reuse_prev``
+    unless the pair changed (an incremental build reads only the changed reports of the reuse index)."""
     prev_of = previous_years(records)
     next_of: dict[str, str] = {}
     for rid in sorted(prev_of):
@@ -121,8 +128,12 @@ def compute(records: Mapping[str, Record], reuse: ReuseIndex | None,
             "cross_year_prev": prev, "cross_year_next": next_of.get(rid),
         }
         if reuse is not None and rid in reuse:
-            row.update(reuse.facts(rid))
             before = (old or {}).get(rid)
+            if (before is not None and dirty is not None and rid not in dirty
+                    and before.get("reuse_kind") is not None):  # its neighbours did not change
+                row.update({k: before.get(k) for k in REUSE_FACTS})
+            else:
+                row.update(reuse.facts(rid))
             if prev is None or prev not in reuse:
                 row["reuse_prev"] = None
             elif (before is not None and dirty is not None and before.get("cross_year_prev") == prev
@@ -285,8 +296,9 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
     """An incremental build's corpus step: the reuse index updated (a removed report's neighbours
     recomputed), the records replaced, every row recomputed. ``stored`` yields (id, facts, search
     text) of every indexed report: read only when the table or the reuse index is missing (an index
-    whose corpus step never finished). The reuse index is loaded and saved whole (a pickle:
-    ``ReuseIndex.load``/``save``), which is most of the time at 10,000 reports."""
+    whose corpus step never finished). The reuse index is opened, not read whole (``reuse.store``):
+    an add reads its candidates' rows, ``compute`` only the dirty reports' facts and shares, and
+    ``save`` commits the rows that changed in one transaction."""
     from indexer.engine.reuse import INDEX_FILE, ReuseIndex
 
     table = CorpusTable.read(gen)
@@ -299,7 +311,9 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
             reuse = None
     after = (set(table.records) - changes.removed) | set(changes.records)
     if reuse is not None and learned_long_ago(reuse.boilerplate.n_reports, len(after)):
+        reuse.close()
         reuse = None  # what is boilerplate and how rare a sentence is: learned again on today's corpus
+    behind = reuse is not None and bool(reuse.notes.get(TABLE_BEHIND))
     dirty: set[str] = set()
     t1 = time.perf_counter()
     if reuse is None:  # rebuild both from what the index stores
@@ -311,7 +325,7 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         table = CorpusTable(records, {})
         old = None
     else:
-        old = table.facts
+        old = None if behind else table.facts
         records = dict(table.records)
         for rid in changes.removed:
             records.pop(rid, None)
@@ -321,7 +335,12 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         records.update(changes.records)
         dirty |= changes.removed | set(changes.records)
     updated = time.perf_counter() - t1
+    reuse.notes[TABLE_BEHIND] = True  # until the table below is written
     reuse.save(gen)
     seconds = time.perf_counter() - t0
-    CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
+    try:
+        CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
+    finally:
+        reuse.close()
+    ReuseIndex.save_notes(gen, {TABLE_BEHIND: False})
     return ReuseTimes(seconds, updated)

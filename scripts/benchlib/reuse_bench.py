@@ -27,7 +27,7 @@ for p in (ROOT, ROOT / "scripts"):
 
 import numpy as np  # noqa: E402
 
-from indexer.engine.reuse import ReportInput, ReuseIndex, Settings, places_of  # noqa: E402
+from indexer.engine.reuse import INDEX_FILE, ReportInput, ReuseIndex, Settings, places_of  # noqa: E402
 from indexer.engine.reuse.units import KEY_CHARS, units  # noqa: E402
 from indexer.extract.normalise import nfkc_string, search_string  # noqa: E402
 from indexer.extract.read import source_from_bytes  # noqa: E402
@@ -171,7 +171,7 @@ def timings(inputs: list[ReportInput], settings: Settings | None = None, adds: i
         t0 = time.perf_counter()
         index.save(tmp)
         save = time.perf_counter() - t0
-        size = (Path(tmp) / "reuse.pkl").stat().st_size
+        size = (Path(tmp) / INDEX_FILE).stat().st_size
         t0 = time.perf_counter()
         index = ReuseIndex.load(tmp)
         load = time.perf_counter() - t0

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from indexer.engine import corpusfacts
+from indexer.engine import corpusfacts, reuse
 from indexer.engine.build import build_index
 from indexer.engine.corpusfacts import CorpusTable, Record, compute, cross_year_check
 from indexer.engine.generations import current_generation
@@ -150,10 +150,31 @@ def test_a_missing_reuse_index_is_rebuilt_from_the_stored_reports(tmp_path):
     before = _facts(ix)
     gen = current_generation(ix)
     assert gen is not None
-    (gen / "reuse.pkl").unlink()  # as if a build died before writing it
+    (gen / reuse.INDEX_FILE).unlink()  # as if a build died before writing it
     (gen / corpusfacts.TABLE_FILE).unlink()
     with (corpus / "c2017.txt").open("a", encoding="utf-8") as f:
         f.write("\n补记一句。\n")
     build_index(corpus, ix, procs=1)
     after = _facts(ix)
     assert {k: _reuse(v) for k, v in after.items()} == {k: _reuse(v) for k, v in before.items()}
+
+
+def test_a_build_that_died_after_the_reuse_commit_leaves_no_stale_reuse_facts(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus", only={"a2016.txt", "a2017.txt", "b2017.txt", "c2016.txt"})
+    ix = tmp_path / "ix"
+    build_index(corpus, ix, procs=1)
+    assert _facts(ix)[ID["b2017.txt"]]["reuse_from"] == ID["c2016.txt"]
+    (corpus / "c2016.txt").unlink()
+    write = CorpusTable.write
+
+    def dies(self, gen):
+        raise KeyboardInterrupt  # the reuse index is committed, the table not written
+
+    monkeypatch.setattr(CorpusTable, "write", dies)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(corpus, ix, procs=1)
+    monkeypatch.setattr(CorpusTable, "write", write)
+    build_index(corpus, ix, procs=1)
+    facts = _facts(ix)
+    assert ID["c2016.txt"] not in facts
+    assert _reuse(facts[ID["b2017.txt"]]) == (0.0, None, "none")

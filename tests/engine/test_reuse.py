@@ -136,6 +136,79 @@ def test_remove_and_update_report_who_changed(planted, tmp_path):
     assert index.update(src) >= {source}
 
 
+
+def test_an_index_opened_from_its_file_adds_reports_to_the_full_builds_figures_and_saves_them(
+        planted, tmp_path):
+    inputs, _, full = planted
+    base, extra = inputs[:-10], inputs[-10:]
+    partial = ReuseIndex(full.settings, full.boilerplate)
+    for r in base:
+        partial.add(r)
+    partial.save(tmp_path)
+    opened = ReuseIndex.load(tmp_path)
+    for r in extra:
+        assert r.id in opened.add(r)
+    assert sorted(opened.ids()) == sorted(full.ids()) and len(opened) == len(full)
+    opened.save(tmp_path)
+    opened.close()
+    again = ReuseIndex.load(tmp_path)
+    for r in inputs:
+        assert again.neighbours(r.id) == full.neighbours(r.id), r.id
+        assert again.facts(r.id) == full.facts(r.id), r.id
+    for r in extra:
+        partial.add(r)
+    assert again.df == partial.df  # the sentence counts, counted row by row in the file
+    again.close()
+
+
+
+def test_removes_and_updates_through_the_file_give_what_they_give_in_memory(planted, tmp_path):
+    inputs, golds, full = planted
+    full.save(tmp_path)
+    opened = ReuseIndex.load(tmp_path)
+    memory = ReuseIndex(full.settings, full.boilerplate)  # the full build's figures (test above)
+    for r in inputs:
+        memory.add(r)
+    sources = [g["reuse"]["from"] for g in golds.values() if g["reuse"]][:6]
+    by_id = {r.id: r for r in inputs}
+    for rid in sources[:3]:
+        assert memory.remove(rid) == opened.remove(rid)
+    for rid in sources[3:]:
+        assert memory.update(by_id[rid]) == opened.update(by_id[rid])
+    for rid in sources[:3]:
+        assert memory.add(by_id[rid]) == opened.add(by_id[rid])
+    opened.save(tmp_path)
+    assert sorted(opened.ids()) == sorted(memory.ids())
+    assert all(opened.neighbours(rid) == memory.neighbours(rid) for rid in memory.ids())
+    assert opened.df == memory.df
+    opened.close()
+
+
+def test_changes_an_index_did_not_save_are_not_in_its_file(planted, tmp_path):
+    inputs, _, full = planted
+    full.save(tmp_path)
+    cited = next(r.id for r in inputs if any(full.neighbours(o) and full.neighbours(o)[0].id == r.id
+                                             for o in full.ids()))
+    opened = ReuseIndex.load(tmp_path)
+    assert opened.remove(cited)
+    assert cited not in opened
+    opened.close()  # as if the build died before its save
+    again = ReuseIndex.load(tmp_path)
+    assert cited in again and len(again) == len(full)
+    assert all(again.neighbours(rid) == full.neighbours(rid) for rid in full.ids())
+    again.close()
+
+
+def test_a_saved_index_replaces_an_old_pickle_and_an_old_file_is_refused(planted, tmp_path):
+    _, _, full = planted
+    (tmp_path / "reuse.pkl").write_bytes(b"format 2")
+    full.save(tmp_path)
+    assert not (tmp_path / "reuse.pkl").exists()
+    (tmp_path / INDEX_FILE).write_bytes(b"not a database, as a pickle of format 2 is not")
+    with pytest.raises(ValueError):
+        ReuseIndex.load(tmp_path)
+
+
 def test_passages_mark_copied_text_in_both_and_the_rest_apart():
     own_a = "刘楼镇扎实推进基层政务公开标准化规范化建设，全面梳理公开目录。"
     shared = ("刘楼镇通过微信公众号及时发布各类政府信息2020条，方便群众查阅。"

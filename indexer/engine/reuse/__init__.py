@@ -5,6 +5,7 @@ computation, ``add``/``remove``/``update`` for incremental builds (each returns 
 changed), ``neighbours``/``facts`` to read, ``save``/``load`` with an index generation folder, and
 ``shared_passages`` for the side-by-side view. Modules: ``units`` (masked sentences and shingles),
 ``boilerplate`` (template wording learned from the corpus), ``index`` (signatures, LSH, shares),
+``store`` (the index as an SQLite file in the generation, read and written by the row),
 ``passages`` (shared and differing spans of two texts).
 """
 

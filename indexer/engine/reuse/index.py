@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,11 +42,13 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, FEWEST_REPORTS, TEMPLATE_SHARE, Boilerplate
+from .store import NeighbourRow, Store, dumps, signed
 from .units import Sequence, Unit, heading_candidates, keyed, pair_keys, pieces, units
 
-INDEX_FILE = "reuse.pkl"
+INDEX_FILE = "reuse.sqlite"  # see ``store``
+OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,60 @@ class _Entry:
         state["_keys"] = state["_links"] = None
         return state
 
+    def blob(self) -> bytes:
+        """The stored row (``store``: the neighbours are rows of their own)."""
+        return dumps((self.body, self.year, self.full, self.own, self.total, self.signature))
+
+    @classmethod
+    def of(cls, blob: bytes, neighbours: list[NeighbourRow]) -> _Entry:
+        body, year, full, own, total, signature = pickle.loads(blob)
+        return cls(body, year, full, own, total, signature, [Neighbour(*row) for row in neighbours])
+
+
+def _row(n: Neighbour) -> NeighbourRow:
+    return n.id, n.share, n.kind, n.when, n.chars, n.evidence
+
+
+class _StoredEntries(MutableMapping[str, _Entry]):
+    """The entries of an opened file: every id known, an entry read (with its neighbours) when first
+    asked for; a new entry is written to the file at once (inside the open transaction)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._ids = dict.fromkeys(store.ids())  # in the order they were added, as a dict's
+        self._read: dict[str, _Entry] = {}
+
+    def __getitem__(self, rid: str) -> _Entry:
+        entry = self._read.get(rid)
+        if entry is None:
+            if rid not in self._ids:
+                raise KeyError(rid)
+            blob = self._store.entry(rid)
+            assert blob is not None, rid
+            entry = self._read[rid] = _Entry.of(blob, self._store.neighbours(rid))
+        return entry
+
+    def __setitem__(self, rid: str, entry: _Entry) -> None:
+        self._store.put_entry(rid, entry.blob())
+        self._store.set_neighbours(rid, [_row(n) for n in entry.neighbours])
+        self._ids.pop(rid, None)
+        self._ids[rid] = None
+        self._read[rid] = entry
+
+    def __delitem__(self, rid: str) -> None:
+        del self._ids[rid]
+        self._read.pop(rid, None)
+        self._store.delete_entry(rid)
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
 
 _Found = tuple[str, float, int, float]  # other id, share, chars, evidence
 _WHEN = {"earlier": 0, "same_year": 1, "unknown": 2, "later": 3}
@@ -142,12 +198,23 @@ class ReuseIndex:
 
     def __init__(self, settings: Settings | None = None, boilerplate: Boilerplate | None = None) -> None:
         self.settings = settings or Settings()
-        self.boilerplate = boilerplate or Boilerplate()
-        self.df: Counter = Counter()
-        self._entries: dict[str, _Entry] = {}
+        self.boilerplate = boilerplate if boilerplate is not None else Boilerplate()  # an empty one is falsy
+        self._df: Counter = Counter()
+        self._entries: MutableMapping[str, _Entry] = {}
         self._cited: dict[str, set[str]] = {}  # id → reports that list it among their neighbours
         self._lsh = MinHashLSH(threshold=self.settings.lsh_threshold, num_perm=self.settings.num_perm)
+        self._bands: list[tuple[int, int]] = list(self._lsh.hashranges)
         self._perms = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed).permutations
+        # an index opened from a file (``load``): entries, neighbours, who cites whom, the LSH buckets
+        # and the sentence counts are read from it and written to it, not kept in the fields above
+        self._store: Store | None = None
+        # small values a caller saves with the index (corpusfacts: whether its table caught up)
+        self.notes: dict[str, object] = {}
+
+    @property
+    def df(self) -> Counter:
+        """Sentence key → reports it is found in (a copy, for an index opened from a file)."""
+        return self._df if self._store is None else self._store.df()
 
     # ------------------------------------------------------------------ building
 
@@ -273,6 +340,10 @@ class ReuseIndex:
         entry = self._entries[rid]
         if ns == entry.neighbours:
             return False
+        if self._store is not None:  # who cites whom: the neighbours table's other column
+            entry.neighbours = ns
+            self._store.set_neighbours(rid, [_row(n) for n in ns])
+            return True
         for n in entry.neighbours:
             self._cited.get(n.id, set()).discard(rid)
         entry.neighbours = ns
@@ -280,10 +351,41 @@ class ReuseIndex:
             self._cited.setdefault(n.id, set()).add(rid)
         return True
 
+    def _buckets(self, signature: np.ndarray) -> list[bytes]:
+        """The signature's LSH buckets as stored: the band's number and its (32-bit) values."""
+        raw = signature.astype(">u4").tobytes()
+        return [i.to_bytes(2, "big") + raw[4 * a:4 * b] for i, (a, b) in enumerate(self._bands)]
+
     def _candidates(self, rid: str, entry: _Entry) -> list[str]:
         if entry.signature is None:
             return []
-        return [o for o in self._lsh.query(self._lean(entry.signature)) if o != rid and o in self._entries]
+        if self._store is None:
+            found = self._lsh.query(self._lean(entry.signature))
+        else:
+            found = sorted(self._store.bucketed(self._buckets(entry.signature)))
+        return [o for o in found if o != rid and o in self._entries]
+
+    def _bucket(self, rid: str, signature: np.ndarray | None) -> None:
+        if signature is None:
+            return
+        if self._store is None:
+            self._lsh.insert(rid, self._lean(signature), check_duplication=False)
+        else:
+            self._store.add_buckets(rid, self._buckets(signature))
+
+    def _unbucket(self, rid: str, signature: np.ndarray | None) -> None:
+        if signature is None:
+            return
+        if self._store is None:
+            self._lsh.remove(rid)
+        else:
+            self._store.remove_buckets(rid, self._buckets(signature))
+
+    def _count(self, keys: np.ndarray, by: int) -> None:
+        if self._store is None:
+            self._df.update(dict.fromkeys(keys.tolist(), by))
+        else:
+            self._store.count(keys, by)
 
     def _recompute(self, rid: str) -> bool:
         entry = self._entries[rid]
@@ -302,7 +404,7 @@ class ReuseIndex:
         if r.id in self._entries:
             return self.update(r)
         entry = self._entry(r)
-        self.df.update(entry.full.tolist())
+        self._count(entry.full, 1)
         candidates = self._candidates(r.id, entry)
         self._entries[r.id] = entry
         changed = {r.id}
@@ -317,8 +419,7 @@ class ReuseIndex:
                 mine = [(n.id, n.share, n.chars, n.evidence) for n in them.neighbours] + [(r.id, *back)]
                 if self._set_neighbours(other, self._rank(other, mine)):
                     changed.add(other)
-        if entry.signature is not None:
-            self._lsh.insert(r.id, self._lean(entry.signature), check_duplication=False)
+        self._bucket(r.id, entry.signature)
         self._set_neighbours(r.id, self._rank(r.id, found))
         return changed
 
@@ -328,11 +429,10 @@ class ReuseIndex:
         if entry is None:
             return set()
         self._set_neighbours(rid, [])
-        if entry.signature is not None:
-            self._lsh.remove(rid)
+        self._unbucket(rid, entry.signature)
         del self._entries[rid]
-        self.df.subtract(entry.full.tolist())
-        affected = self._cited.pop(rid, set())
+        self._count(entry.full, -1)
+        affected = self._cited.pop(rid, set()) if self._store is None else self._store.cited(rid)
         for other in affected:
             self._recompute(other)
         return set(affected)
@@ -379,28 +479,59 @@ class ReuseIndex:
     # ------------------------------------------------------------------ files
 
     def save(self, folder: str | Path) -> Path:
-        """Write ``reuse.pkl`` (the whole index) and ``reuse_boilerplate.json`` into a generation folder."""
+        """Write the index into a generation folder (``reuse.sqlite``, see ``store``) and the learned
+        boilerplate beside it (``reuse_boilerplate.json``, for the pages). An index loaded from that
+        folder commits what changed since (one transaction); any other is written whole, in one pass."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / INDEX_FILE
-        tmp = path.with_suffix(".tmp")
-        state = {"format": FORMAT, "settings": self.settings, "boilerplate": self.boilerplate,
-                 "df": self.df, "entries": self._entries, "cited": self._cited, "lsh": self._lsh}
-        with open(tmp, "wb") as f:
-            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-        self.boilerplate.write(folder / BOILERPLATE_FILE)
+        if self._store is not None and self._store.path == path:
+            if self.notes != self._store.meta("notes"):
+                self._store.set_meta("notes", dict(self.notes))
+            self._store.commit()
+        else:
+            self._write(path)
+            (folder / OLD_INDEX_FILE).unlink(missing_ok=True)
+        if self._store is None or not (folder / BOILERPLATE_FILE).exists():
+            self.boilerplate.write(folder / BOILERPLATE_FILE)
         return path
+
+    def _write(self, path: Path) -> None:
+        entries, df = self._entries, self.df
+        meta = {"format": FORMAT, "settings": self.settings, "boilerplate": self.boilerplate,
+                "bands": self._bands, "notes": dict(self.notes)}
+        Store.write(
+            path, meta,
+            ((rid, entries[rid].blob()) for rid in entries),
+            ((rid, i, *_row(n)) for rid in entries for i, n in enumerate(entries[rid].neighbours)),
+            [(b, rid) for rid in entries if (sig := entries[rid].signature) is not None
+             for b in self._buckets(sig)],
+            zip(signed(np.fromiter(df.keys(), dtype=np.uint64, count=len(df))), df.values(), strict=True))
 
     @classmethod
     def load(cls, folder: str | Path) -> ReuseIndex:
-        with open(Path(folder) / INDEX_FILE, "rb") as f:
-            state = pickle.load(f)
-        if state.get("format") != FORMAT:
-            raise ValueError(f"reuse index format {state.get('format')}, expected {FORMAT}: rebuild")
-        index = cls(state["settings"], state["boilerplate"])
-        index.df = state["df"]
-        index._entries = state["entries"]
-        index._cited = state["cited"]
-        index._lsh = state["lsh"]
+        """Open a generation's index: the settings and boilerplate are read now, every other row when
+        an add, remove or reading needs it. Changes are written at ``save`` (to this folder), or
+        dropped at ``close``. ValueError: a file of another format (rebuild it)."""
+        store = Store.open(Path(folder) / INDEX_FILE, FORMAT)
+        index = cls(store.meta("settings"), store.meta("boilerplate"))
+        index._store = store
+        index._bands = [(a, b) for a, b in store.meta("bands")]
+        index._entries = _StoredEntries(store)
+        index.notes = dict(store.meta("notes") or {})
         return index
+
+    @staticmethod
+    def save_notes(folder: str | Path, notes: Mapping[str, object]) -> None:
+        """Update the saved notes of a folder's index alone (one small transaction)."""
+        store = Store.open(Path(folder) / INDEX_FILE, FORMAT)
+        try:
+            store.set_meta("notes", {**(store.meta("notes") or {}), **notes})
+            store.commit()
+        finally:
+            store.close()
+
+    def close(self) -> None:
+        """Close an index opened from a file, dropping what was not saved."""
+        if self._store is not None:
+            self._store.close()
