@@ -206,12 +206,13 @@ def _next_job(jobs, results, parent: int):
     at once: it would wait on the queue for ever, holding the build lock it inherited, and the next
     build would wait behind it (what it wrote is removed with the dead build's generation)."""
     while True:
+        if os.getppid() != parent:
+            results.cancel_join_thread()  # nobody reads its results: do not wait to flush them
+            os._exit(1)
         try:
             return jobs.get(timeout=1.0)
         except queue.Empty:
-            if os.getppid() != parent:
-                results.cancel_join_thread()  # nobody reads its results: do not wait to flush them
-                os._exit(1)
+            continue
 
 
 def format_of(doc: dict[str, Any]) -> str:
