@@ -168,6 +168,20 @@ def _join(pieces: list[str]) -> str:
     return out
 
 
+def _needs_password(err: BaseException) -> bool:
+    """Whether ``err`` (or what it wraps: its cause, context or arguments) is pdfminer's
+    wrong-password error."""
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    seen: list[BaseException] = [err]
+    while seen:
+        e = seen.pop()
+        if isinstance(e, PDFPasswordIncorrect):
+            return True
+        seen += [x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException)]
+    return False
+
+
 def read_pdf(data: bytes) -> PdfText:
     """The text layer of a PDF (tables as tab rows). Raises :class:`FormatError` when it cannot be
     opened (damaged, encrypted)."""
@@ -196,6 +210,8 @@ def read_pdf(data: bytes) -> PdfText:
     except PDFPasswordIncorrect:
         raise FormatError("encrypted PDF: needs a password") from None
     except Exception as err:  # pdfminer raises many kinds on damaged files
+        if _needs_password(err):  # pdfplumber wraps pdfminer's error in its own
+            raise FormatError("encrypted PDF: needs a password") from None
         raise FormatError(f"cannot read PDF: {type(err).__name__}: {err}") from None
     out: list[str] = []
     for kind, content in items:
