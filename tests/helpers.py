@@ -93,12 +93,6 @@ class StoredFactsOnly:
     def __getattr__(self, name: str):
         return getattr(self.index, name)
 
-    @staticmethod
-    def _facts(facts: dict) -> dict:
-        from indexer.engine.corpusfacts import KEYS
-
-        return {k: v for k, v in facts.items() if k not in KEYS}
-
     def search(self, query):
         from dataclasses import replace
 
@@ -108,19 +102,19 @@ class StoredFactsOnly:
         return replace(result, hits=[replace(h, **dict.fromkeys(CORPUS_HIT_FACTS)) for h in result.hits])
 
     def iter_facts(self, query):
-        return ((i, f, t, self._facts(facts)) for i, f, t, facts in self.index.iter_facts(query))
+        return ((i, f, t, without_corpus_facts(facts)) for i, f, t, facts in self.index.iter_facts(query))
 
     def body_reports(self, body_id: str):
-        return [(i, t, self._facts(f)) for i, t, f in self.index.body_reports(body_id)]
+        return [(i, t, without_corpus_facts(f)) for i, t, f in self.index.body_reports(body_id)]
 
     def reports_by_id(self, ids):
-        return [(i, t, self._facts(f)) for i, t, f in self.index.reports_by_id(ids)]
+        return [(i, t, without_corpus_facts(f)) for i, t, f in self.index.reports_by_id(ids)]
 
     def report(self, report_id: str, q: str = ""):
         from dataclasses import replace
 
         view = self.index.report(report_id, q)
-        return None if view is None else replace(view, facts=self._facts(view.facts))
+        return None if view is None else replace(view, facts=without_corpus_facts(view.facts))
 
 
 def first_page(idx, args: dict) -> tuple[int, list[str], dict, dict]:
@@ -146,11 +140,26 @@ def all_pages(idx, args: dict) -> tuple[int, list[str], dict, dict]:
 
 
 def _stored_facets(result) -> tuple[dict, dict]:
-    """(full counts, totals) of a result's facets, without the corpus facts (cross_year, reuse:
-    ``indexer/engine/corpusfacts.py``), which only the whoosh backend computes."""
-    from indexer.engine import facets
+    """(full counts, totals) of a result's facets, without the corpus facts (which only the whoosh
+    backend computes)."""
+    counts = {name: {v.value: v.count for v in vals} for name, vals in result.facets.items()}
+    return without_corpus_facts(counts), without_corpus_facts(result.facet_totals)
 
-    corpus = set(facets.current().corpus)
-    counts = {name: {v.value: v.count for v in vals} for name, vals in result.facets.items()
-              if name not in corpus}
-    return counts, {k: v for k, v in result.facet_totals.items() if k not in corpus}
+
+def without_corpus_facts(data):
+    """``data`` (JSON-like: dicts, lists, values) without the corpus facts (cross_year, reuse:
+    ``indexer/engine/corpusfacts.py``), which only the whoosh backend computes: their fact keys,
+    their facets and the side-by-side link, at any depth."""
+    from indexer.engine import facets
+    from indexer.engine.corpusfacts import KEYS
+
+    drop = set(KEYS) | set(facets.current().corpus) | {"reuse_url"}
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in drop}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(data)

@@ -11,6 +11,7 @@ The worker (a file in, a document out) is ``prepare.py``; the writer's fast path
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -352,15 +353,14 @@ def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str,
 def _stored_reports(gen: Path):
     """(id, facts, search text) of every report the generation's index holds: the corpus step's
     inputs when its own files are missing."""
-    from indexer.engine.document import from_stored
-    from indexer.extract.normalise import search_string
+    from indexer.engine.textstore import read_stored
 
     ix = FileStorage(str(gen), supports_mmap=False, readonly=True).open_index()
     try:
         with ix.searcher() as searcher:
             for stored in searcher.all_stored_fields():
-                report = from_stored(stored)
-                yield report.id, report.facts, search_string(report.text)
+                # the search text as the build normalised it (kept for hits), not normalised again
+                yield stored["id"], json.loads(stored["facts"]), read_stored(stored).norm.whole()
     finally:
         ix.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ROOT, both_backends, xapian_skip_reason
+from tests.helpers import ROOT, both_backends, without_corpus_facts, xapian_skip_reason
 
 pytestmark = pytest.mark.skipif(xapian_skip_reason() is not None, reason=str(xapian_skip_reason()))
 
@@ -69,24 +69,10 @@ def _get(client, url: str):
     return resp
 
 
-def _without_corpus_facts(data):
-    """``data`` without the corpus facts (cross_year, reuse: engine/corpusfacts.py), which only the
-    whoosh backend computes: their keys, their facets and the side-by-side link."""
-    from indexer.engine import facets
-    from indexer.engine.corpusfacts import KEYS
-
-    drop = set(KEYS) | set(facets.current().corpus) | {"reuse_url"}
-    if isinstance(data, dict):
-        return {k: _without_corpus_facts(v) for k, v in data.items() if k not in drop}
-    if isinstance(data, list):
-        return [_without_corpus_facts(v) for v in data]
-    return data
-
-
 def _body(resp) -> object:
     """What must be equal between backends: JSON without the timing, or the text."""
     if resp.is_json:
-        data = _without_corpus_facts(resp.get_json())
+        data = without_corpus_facts(resp.get_json())
         if isinstance(data, dict):
             data.pop("took_ms", None)
             data.pop("partial", None)  # only the xapian backend says whether shards were missing
@@ -98,14 +84,14 @@ def _body(resp) -> object:
             resp.mimetype.endswith("jsonl") or resp.mimetype.endswith("ndjson"):
         import json
 
-        return [_without_corpus_facts(json.loads(line)) for line in resp.get_data(as_text=True).splitlines()
+        return [without_corpus_facts(json.loads(line)) for line in resp.get_data(as_text=True).splitlines()
                 if line.strip()]
     if resp.mimetype == "text/csv":
-        return _csv_without_corpus_facts(resp.get_data(as_text=True))
+        return _csvwithout_corpus_facts(resp.get_data(as_text=True))
     return resp.get_data(as_text=True)
 
 
-def _csv_without_corpus_facts(text: str) -> list[list[str]]:
+def _csvwithout_corpus_facts(text: str) -> list[list[str]]:
     """A CSV export's rows without the corpus facts' columns (whoosh's only)."""
     import csv
     import io

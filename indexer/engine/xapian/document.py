@@ -2,7 +2,7 @@
 
 ``prepare`` runs in worker processes (jieba is the slow part) and returns a plain picklable record;
 ``to_document`` turns it into a ``xapian.Document`` in the writer. The facts and the field values
-come from ``extract_facts`` and ``search_string`` exactly as ``indexer.engine.build.prepare_document``
+come from ``extract_facts`` and ``search_string`` exactly as ``indexer.engine.prepare.prepare_document``
 makes them for whoosh (same helpers, same mapping), so both backends index the same values.
 """
 
