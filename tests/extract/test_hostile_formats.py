@@ -1,8 +1,8 @@
 """Hostile PDF and Word files in a build: each is skipped with its reason, the rest still indexes.
 
 The kinds issue 11 names for the format readers: a truncated PDF, an encrypted PDF (made by
-LibreOffice, a real producer, where it is installed), a PDF with thousands of pages (bounded by the
-per-file time limit), a ``.docx`` that is a zip bomb and one that is not a zip at all.
+LibreOffice, a real producer, where it is installed), a PDF with tens of thousands of pages (bounded by
+the per-file time limit), a ``.docx`` that is a zip bomb and one that is not a zip at all.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def many_pages_pdf(pages: int) -> bytes:
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     kids = []
     for n in range(pages):
-        stream = f"BT /F1 12 Tf 72 720 Td (page {n + 1} of the report) Tj ET".encode()
+        line = f"page {n + 1} of the report, a line of text as long as a text layer has"
+        stream = f"BT /F1 12 Tf 72 720 Td ({line}) Tj ET".encode()
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         content = len(objects)
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
@@ -117,7 +118,8 @@ def test_a_build_skips_each_hostile_format_file_with_its_reason_and_indexes_the_
     shutil.copy(SAMPLE, corpus / "good.txt")
     shutil.copy(FIXTURES / "000012_tabs.docx", corpus / "good.docx")
     (corpus / "truncated.pdf").write_bytes((FIXTURES / "000012_tabs.pdf").read_bytes()[:5000])
-    (corpus / "thousands-of-pages.pdf").write_bytes(many_pages_pdf(3000))
+    # enough pages that no machine reads them within the limit (a text layer on each: not a scan)
+    (corpus / "thousands-of-pages.pdf").write_bytes(many_pages_pdf(40000))
     (corpus / "bomb.docx").write_bytes(zip_bomb_docx())
     (corpus / "not-a-zip.docx").write_bytes(b"PK\x03\x04" + b"\x00\xff garbage " * 400)
     want = {"truncated.pdf": "PDF", "thousands-of-pages.pdf": "took longer than",
