@@ -232,6 +232,9 @@ def _on_alarm(signum, frame) -> None:
     raise _FileTimeout
 
 
+ALARM_REPEAT = 0.05  # seconds between the per-file alarm's repeats (prepare_bounded)
+
+
 def prepare_bounded(task: Task, timeout: float | None) -> Prepared:
     """:func:`prepare_document` stopped after ``timeout`` seconds by a SIGALRM in the process doing it.
 
@@ -243,7 +246,9 @@ def prepare_bounded(task: Task, timeout: float | None) -> Prepared:
         return prepare_document(task, corpus_part=True)
     old = signal.signal(signal.SIGALRM, _on_alarm)
     try:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        # then again every ALARM_REPEAT seconds until it is disarmed: an exception raised where Python
+        # ignores it (a __del__, a weakref or gc callback) would otherwise lose the bound
+        signal.setitimer(signal.ITIMER_REAL, timeout, ALARM_REPEAT)
         try:
             return prepare_document(task, corpus_part=True)
         finally:
