@@ -9,6 +9,7 @@ the one writer that replaces them in place (:func:`prepared`).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -18,6 +19,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from indexer.engine import corpusfacts
@@ -228,8 +230,21 @@ class _FileTimeout(BaseException):
     ``except Exception`` must not swallow it)."""
 
 
-def _on_alarm(signum, frame) -> None:
-    raise _FileTimeout
+def _raising_is_ignored_at(frame: FrameType | None) -> bool:
+    """Whether an exception raised at ``frame`` would be swallowed by Python: inside a gc callback
+    (hypothesis installs one, for instance) or a ``__del__`` it is printed as "Exception ignored" and
+    lost, so the alarm waits for its next repeat instead."""
+    gc_callback_codes = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in gc_callback_codes or frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if not _raising_is_ignored_at(frame):
+        raise _FileTimeout
 
 
 ALARM_REPEAT = 0.05  # seconds between the per-file alarm's repeats (prepare_bounded)
