@@ -185,6 +185,7 @@ def run(args: argparse.Namespace) -> dict:
     if index_dir.exists():
         shutil.rmtree(index_dir)
     build = steps.full_build(corpus, index_dir, args.procs)
+    build["reuse_pieces_cpu_per_report"] = steps.reuse_pieces_cpu(norm_list)
 
     idx = SearchIndex(index_dir)
     mix = bmix.make_mix(args.queries, args.seed, norm_list, idx)
@@ -348,6 +349,11 @@ def assemble(args, texts, generator, floor, build, mix, timings, phrases, filter
         "build_reuse_seconds": build.get("reuse_seconds"),
         "reuse_share_of_build": (build["reuse_seconds"] / build["seconds"]
                                  if build.get("reuse_seconds") is not None else None),
+        # the pieces the workers cut for it (timed on a sample, spread over the build's processes)
+        "reuse_worker_seconds_estimate": build["reuse_pieces_cpu_per_report"] * len(texts.norm) / args.procs,
+        "reuse_share_of_build_with_workers": (
+            (build["reuse_seconds"] + build["reuse_pieces_cpu_per_report"] * len(texts.norm) / args.procs)
+            / build["seconds"] if build.get("reuse_seconds") is not None else None),
         "incremental_add_reuse_seconds": (inc.get("add_summary") or {}).get("reuse_seconds"),
         "incremental_add_reuse_update_seconds": (inc.get("add_summary") or {}).get("reuse_update_seconds"),
         "incremental_add_corpus_seconds": (inc.get("add_summary") or {}).get("corpus_seconds"),
@@ -420,13 +426,16 @@ def _reuse_rows(r: dict) -> list[tuple[str, str, str, str]]:
     """What reuse detection adds: to the full build (its share of the build) and to an incremental add."""
     share, add = r.get("reuse_share_of_build"), r.get("incremental_add_reuse_seconds")
     full = "—" if share is None else (f"{r['build_reuse_seconds']:.2f} s ({share:.0%} of the build; corpus "
-                                      f"step {r['build_corpus_seconds']:.2f} s)")
+                                      f"step {r['build_corpus_seconds']:.2f} s; with the pieces the "
+                                      f"workers cut, ~{r['reuse_worker_seconds_estimate']:.0f} s more: "
+                                      f"{r['reuse_share_of_build_with_workers']:.0%})")
     itself = r.get("incremental_add_reuse_update_seconds") or 0.0
     inc = "—" if add is None else (f"{add:.3f} s (the add itself {itself:.3f} s, the rest loading and "
                                    f"saving the reuse index; corpus step "
                                    f"{r['incremental_add_corpus_seconds']:.3f} s)")
+    whole = r.get("reuse_share_of_build_with_workers", share)  # judged with the workers' part
     return [("reuse in full build", full, f"≤ {TARGETS['reuse_share_of_build']:.0%} of build",
-             _met(None if share is None else share <= TARGETS["reuse_share_of_build"])),
+             _met(None if whole is None else whole <= TARGETS["reuse_share_of_build"])),
             ("reuse in incremental add", inc, f"< {TARGETS['reuse_incremental_add_seconds']} s",
              _met(None if add is None else add < TARGETS["reuse_incremental_add_seconds"]))]
 

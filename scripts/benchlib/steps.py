@@ -203,3 +203,16 @@ def incremental(corpus: Path, index_dir: Path, idx: SearchIndex, procs: int, see
 
 def write_mix(mix: list[dict], path: Path) -> None:
     path.write_text(json.dumps(mix, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def reuse_pieces_cpu(texts: list[str], sample: int = 2000) -> float:
+    """CPU seconds a build worker spends per report cutting its reuse pieces (``worker_part``),
+    timed over a sample of the normalised texts: that part of reuse detection runs in the workers,
+    beside the parsing, so the corpus step's time leaves it out."""
+    from indexer.engine.reuse.units import pack, pieces
+
+    chosen = texts[:sample]
+    t0 = time.process_time()
+    for text in chosen:
+        pack(pieces(text, ()))
+    return (time.process_time() - t0) / max(len(chosen), 1)

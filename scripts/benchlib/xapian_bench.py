@@ -26,12 +26,14 @@ from benchlib.measure import dir_bytes, percentile, run_python
 from indexer.engine.query import Query
 
 BUILD_CODE = """
-import json, sys, time
+import json, resource, sys, time
 from indexer.engine.xapian.build import build_xapian
 t0 = time.perf_counter()
 s = build_xapian(sys.argv[1], sys.argv[2], shards=int(sys.argv[3]), full=True, procs=int(sys.argv[4]))
+cpu = sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                            resource.getrusage(resource.RUSAGE_CHILDREN)))
 print(json.dumps({"seconds": s.seconds, "wall": time.perf_counter() - t0, "total": s.total,
-                  "skipped": len(s.skipped)}))
+                  "skipped": len(s.skipped), "cpu_seconds": cpu}))
 """
 
 
@@ -74,7 +76,8 @@ def build(corpus: Path, workdir: Path, shards: int, procs: int, keep: bool = Fal
         shutil.rmtree(index_dir)
     result, mem = run_python(BUILD_CODE, [str(corpus), str(index_dir), str(shards), str(procs)],
                              sample_memory=True)
-    done = {**stamp, "seconds": result["seconds"], "total": result["total"],
+    done = {**stamp, "seconds": result["seconds"], "cpu_seconds": result.get("cpu_seconds"),
+            "total": result["total"],
             "skipped": result["skipped"], "peak_rss_bytes": mem.peak_rss if mem else None,
             "index_bytes": dir_bytes(index_dir), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     (index_dir / BUILD_FILE).write_text(json.dumps(done))
@@ -107,7 +110,7 @@ def run(corpus: Path, workdir: Path, mix: list[dict], ours: list[dict], procs: i
         out[str(n)] = {
             "build_seconds": built["seconds"], "reports": built["total"], "index_bytes": built["index_bytes"],
             "build_peak_rss_bytes": built["peak_rss_bytes"], "build_date": built["date"],
-            "build_commit": built["commit"],
+            "build_commit": built["commit"], "build_cpu_seconds": built.get("cpu_seconds"),
             "query_p50_ms": percentile(ms, 50), "query_p95_ms": percentile(ms, 95),
             "query_max_ms": max(ms) if ms else None,
             "totals_equal_whoosh": agree, "queries": len(mix),

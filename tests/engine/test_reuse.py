@@ -1,24 +1,31 @@
-"""Reuse detector: masked sentences, boilerplate, planted copies found, incremental = full, passages."""
+"""Reuse detector: masked sentences, boilerplate, planted copies found, incremental = full, passages;
+the full build's bulk steps (numpy counts, bands grouped by sorting, streamed rows) against the
+per-report structures, from any input the build is handed."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from indexer.engine.corpusfacts import Spool
 from indexer.engine.reuse import (
     BOILERPLATE_FILE,
     INDEX_FILE,
     ReportInput,
     ReuseIndex,
     Settings,
+    bulk,
     shared_passages,
 )
 from indexer.engine.reuse.boilerplate import Boilerplate
-from indexer.engine.reuse.units import Sequence, Unit, mask, pair_keys, place_terms, units
+from indexer.engine.reuse.units import Sequence, Unit, mask, pack, pair_keys, pieces, place_terms, units
 
 ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT / "scripts", ROOT / "scripts" / "benchlib"):
@@ -292,3 +299,77 @@ def test_chance_runs_of_stock_wording_are_not_called_reuse(planted):
     high = [n for r in inputs if r.id not in involved for n in index.neighbours(r.id)[:1]
             if n.share >= index.settings.min_share]
     assert high and all(n.evidence < index.min_evidence for n in high)
+
+
+def test_count_distinct_counts_the_reports_each_key_is_in():
+    per_report = [np.array([3, 1, 2], dtype=np.uint64), np.array([2, 9], dtype=np.uint64),
+                  np.array([2**63 + 5, 1], dtype=np.uint64)]
+    keys, counts = bulk.count_distinct(per_report)
+    expected = Counter(k for ks in per_report for k in ks.tolist())
+    assert dict(zip(keys.tolist(), counts.tolist(), strict=True)) == expected
+    assert keys.tolist() == sorted(expected)
+
+
+def test_band_pairs_are_the_pairs_equal_on_some_band():
+    rng = np.random.default_rng(7)
+    sigs = rng.integers(0, 4, size=(60, 8), dtype=np.uint64)  # few values: many bands collide
+    bands = [(0, 2), (2, 4), (4, 6), (6, 8)]
+    got = bulk.band_pairs(sigs, bands)
+    brute = sorted(i * 60 + j for i, j in itertools.combinations(range(60), 2)
+                   if any((sigs[i, a:b] == sigs[j, a:b]).all() for a, b in bands))
+    assert got.tolist() == brute
+
+
+def test_bucket_rows_come_in_the_tables_order_and_match_the_incremental_buckets(planted):
+    _, _, index = planted
+    ids = [rid for rid in index.ids() if index._entries[rid].signature is not None]
+    sigs = np.array([index._entries[rid].signature for rid in ids], dtype=np.uint64)
+    rows = list(bulk.bucket_rows(ids, sigs, index._bands))
+    assert rows == sorted(rows)
+    each = [(*b, rid) for rid in ids for b in index._buckets(index._entries[rid].signature)]
+    assert rows == sorted(each)
+
+
+def test_signatures_leave_out_shingles_found_in_more_reports_than_the_cap(planted):
+    inputs, _, default = planted
+    capped = ReuseIndex.build(inputs, Settings(signature_max_reports=3))
+    frequent = set(capped.boilerplate.frequent.tolist())
+    assert frequent, "a cap of 3 reports leaves some shingles out at 400 reports"
+    assert not frequent & set(default.boilerplate.frequent.tolist()) - frequent
+    for rid in capped.ids():
+        seeds = set(capped.sequence(rid).seeded.tolist())
+        signature = capped._entries[rid].signature
+        assert (signature is None) == (not seeds - frequent), rid
+    found = sum(capped.facts(r.id)["reuse_kind"] != "none" for r in inputs)
+    assert found <= sum(default.facts(r.id)["reuse_kind"] != "none" for r in inputs)
+
+
+def test_the_build_reads_a_spool_a_list_and_a_one_pass_iterator_alike(planted, tmp_path):
+    inputs, _, from_list = planted
+    spool = Spool(tmp_path / "spool")
+    for r in inputs:
+        spool.add(r)
+    try:
+        from_spool = ReuseIndex.build(spool)
+    finally:
+        spool.close()
+    from_iterator = ReuseIndex.build(iter(inputs))
+    for r in inputs:
+        assert from_spool.neighbours(r.id) == from_list.neighbours(r.id) == from_iterator.neighbours(r.id)
+
+
+def test_pieces_cut_by_a_worker_give_the_index_the_text_gives(planted):
+    inputs, _, from_text = planted
+    cut = [dataclasses.replace(r, text="", pieces=pack(pieces(r.text, r.places))) for r in inputs]
+    from_pieces = ReuseIndex.build(cut)
+    for r in inputs:
+        assert from_pieces.neighbours(r.id) == from_text.neighbours(r.id)
+        assert from_pieces.facts(r.id) == from_text.facts(r.id)
+    assert from_pieces.boilerplate.examples == from_text.boilerplate.examples
+
+
+@pytest.mark.parametrize("text", ["", "一、总体情况\n无。"])
+def test_a_report_with_nothing_of_its_own_has_no_signature(text):
+    r = ReportInput("x", "b", 2020, text)
+    index = ReuseIndex.build([r])
+    assert index.facts("x") == {"reuse_max": 0.0, "reuse_from": None, "reuse_kind": "none"}

@@ -67,6 +67,8 @@ class Boilerplate:
     counts: dict[int, int] = field(default_factory=dict)  # template sentence key → reports it is in
     run_counts: dict[int, int] = field(default_factory=dict)  # stock run key → reports it is in
     heading_counts: dict[str, int] = field(default_factory=dict)
+    # shingles found in more reports than a signature takes (``bulk``; stock runs are not seeds anyway)
+    frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     df_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # every sentence
     df_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))  # reports it is in
     examples: dict[int, str] = field(default_factory=dict)  # key → its masked text
@@ -82,22 +84,25 @@ class Boilerplate:
         chosen = {h: c for h, c in df.items() if c >= need}
         return cls(headings=frozenset(chosen), heading_counts=chosen, n_reports=n_reports, min_reports=need)
 
-    def learn_template(self, df: Counter, share: float = TEMPLATE_SHARE,
+    def learn_template(self, keys: np.ndarray, counts: np.ndarray, share: float = TEMPLATE_SHARE,
                        min_count: int = BOILERPLATE_MIN_COUNT) -> None:
+        """Template sentences from every sentence key (sorted) and the reports it is found in."""
         self.min_template_reports = threshold(self.n_reports, share, min_count)
-        self.counts = {k: c for k, c in df.items() if c >= self.min_template_reports}
-        self.template = _keys(self.counts)
+        chosen = counts >= self.min_template_reports
+        self.template = keys[chosen]
+        self.counts = dict(zip(self.template.tolist(), counts[chosen].tolist(), strict=True))
 
-    def learn_runs(self, df: Counter) -> None:
-        self.run_counts = {k: c for k, c in df.items() if c >= self.min_reports}
-        self.common = _keys(self.run_counts)
+    def learn_runs(self, keys: np.ndarray, counts: np.ndarray, signature_max_reports: int) -> None:
+        """Stock runs from every shingle key (sorted) and its report count; and the shingles found in
+        more than ``signature_max_reports`` reports that are not stock runs (left out of signatures)."""
+        chosen = counts >= self.min_reports
+        self.common = keys[chosen]
+        self.run_counts = dict(zip(self.common.tolist(), counts[chosen].tolist(), strict=True))
+        self.frequent = keys[(counts > signature_max_reports) & ~chosen]
 
-    def learn_rarity(self, df: Counter) -> None:
-        """How many reports each sentence is found in, for :meth:`bits`."""
-        keys = np.fromiter(df.keys(), dtype=np.uint64, count=len(df))
-        counts = np.fromiter(df.values(), dtype=np.uint32, count=len(df))
-        order = np.argsort(keys)
-        self.df_keys, self.df_counts = keys[order], counts[order]
+    def learn_rarity(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        """How many reports each sentence is found in (keys sorted), for :meth:`bits`."""
+        self.df_keys, self.df_counts = keys, counts.astype(np.uint32)
 
     def bits(self, keys: np.ndarray) -> np.ndarray:
         """log2(reports / reports a sentence is found in), as learned: the information that an

@@ -39,16 +39,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
+from . import bulk
 from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, FEWEST_REPORTS, TEMPLATE_SHARE, Boilerplate
-from .store import NeighbourRow, Store, dumps, signed
-from .units import Sequence, Unit, heading_candidates, keyed, pair_keys, pieces, units
+from .store import Bucket, NeighbourRow, Store, dumps
+from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces
 
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 3
+FORMAT = 4  # 4: signatures leave out frequent shingles (bulk)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class ReportInput:
     year: int | None
     text: str
     places: tuple[str | None, ...] = ()
+    pieces: Packed | None = None  # the text's pieces, cut by a build worker (then ``text`` may be "")
+
+    def packed(self) -> Packed:
+        """The text's pieces as the index keys them."""
+        return self.pieces if self.pieces is not None else pack(pieces(self.text, self.places))
 
 
 def places_of(facts: Mapping) -> tuple[str | None, ...]:
@@ -92,6 +98,7 @@ class Settings:
     boilerplate_share: float = BOILERPLATE_SHARE  # headings and stock runs
     template_share: float = TEMPLATE_SHARE  # template sentences
     boilerplate_min_count: int = BOILERPLATE_MIN_COUNT
+    signature_max_reports: int = 100  # shingles found in more reports stay out of signatures (bulk)
 
 
 @dataclass
@@ -193,17 +200,58 @@ def _low32(v) -> int:
     return int(v) & 0xFFFFFFFF
 
 
+def _share_once(a: _Entry, b: _Entry) -> tuple[float, int, float]:
+    """:meth:`ReuseIndex._share` without keeping the two entries' sets (a full build meets each
+    entry in a few pairs only; kept, the sets of 100,000 entries would hold about a gigabyte)."""
+    keep_a, keep_b = a._keys is None and a._links is None, b._keys is None and b._links is None
+    try:
+        return ReuseIndex._share(a, b)
+    finally:
+        if keep_a:
+            a._keys = a._links = None
+        if keep_b:
+            b._keys = b._links = None
+
+
+def _examples(reports: Iterable[ReportInput], bp: Boilerplate) -> dict[int, str]:
+    """The masked text of each learned sentence and stock run (two sentences: "a / b"), from the
+    first reports that have them: a pass that stops once every one is found."""
+    want_sentences, want_runs = set(bp.counts), set(bp.run_counts)
+    out: dict[int, str] = {}
+    for r in reports:
+        if not want_sentences and not want_runs:
+            break
+        keys, _, masked = r.packed().keyed(bp.headings)
+        texts = dict(zip(keys.tolist(), masked, strict=True))
+        for k in want_sentences & texts.keys():
+            out[k] = texts[k]
+        want_sentences -= texts.keys()
+        own = keys[~in_sorted(keys, bp.template)]
+        if want_runs and len(own) > 1:
+            for x, y, k in zip(own[:-1].tolist(), own[1:].tolist(), pair_keys(own).tolist(), strict=True):
+                if k in want_runs:
+                    out[k] = texts[x] + " / " + texts[y]
+                    want_runs.discard(k)
+    return {k: out.get(k, "") for k in (*bp.counts, *bp.run_counts)}
+
+
 class ReuseIndex:
     """Add, remove, update reports; read neighbours and facts; save and load with a generation."""
 
     def __init__(self, settings: Settings | None = None, boilerplate: Boilerplate | None = None) -> None:
         self.settings = settings or Settings()
         self.boilerplate = boilerplate if boilerplate is not None else Boilerplate()  # an empty one is falsy
-        self._df: Counter = Counter()
+        # sentence key → reports it is found in: sorted arrays after a full build, a Counter once an
+        # add or remove changes them (``_counter``)
+        self._df_arrays: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.uint64),
+                                                          np.zeros(0, dtype=np.uint32))
+        self._df: Counter | None = None
         self._entries: MutableMapping[str, _Entry] = {}
         self._cited: dict[str, set[str]] = {}  # id → reports that list it among their neighbours
-        self._lsh = MinHashLSH(threshold=self.settings.lsh_threshold, num_perm=self.settings.num_perm)
-        self._bands: list[tuple[int, int]] = list(self._lsh.hashranges)
+        # the LSH table of an index in memory (bucket → ids), made when an add or remove first needs it
+        self._table: dict[Bucket, set[str]] | None = None
+        lsh = MinHashLSH(threshold=self.settings.lsh_threshold, num_perm=self.settings.num_perm)
+        self._bands: list[tuple[int, int]] = list(lsh.hashranges)  # datasketch's choice of bands
         self._perms = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed).permutations
         # an index opened from a file (``load``): entries, neighbours, who cites whom, the LSH buckets
         # and the sentence counts are read from it and written to it, not kept in the fields above
@@ -214,88 +262,97 @@ class ReuseIndex:
     @property
     def df(self) -> Counter:
         """Sentence key → reports it is found in (a copy, for an index opened from a file)."""
-        return self._df if self._store is None else self._store.df()
+        return Counter(self._counter()) if self._store is None else self._store.df()
+
+    def _counter(self) -> Counter:
+        if self._df is None:
+            keys, counts = self._df_arrays
+            self._df = Counter(dict(zip(keys.tolist(), counts.tolist(), strict=True)))
+        return self._df
 
     # ------------------------------------------------------------------ building
 
     @classmethod
     def build(cls, reports: Iterable[ReportInput], settings: Settings | None = None) -> ReuseIndex:
-        """Full computation: the boilerplate's three layers learned from every report (headings, then
-        template sentences, then stock runs: each needs the one before), signatures, LSH, then each
-        candidate pair's exact shares (each pair once)."""
+        """Full computation, in three passes over ``reports`` (a list, or anything that can be
+        iterated again, such as the build's spool; a one-pass iterator is read into a list): the
+        headings learned, then every report's sentence keys (arrays), from which the template
+        sentences, stock runs and rarity are counted (``bulk``), then the examples of what was learned.
+        Then signatures, the LSH bands grouped by sorting, and each candidate pair's exact shares
+        (each pair once). Memory: the keys and signatures as arrays, the entries, the pairs."""
+        if iter(reports) is reports:
+            reports = list(reports)
         index = cls(settings)
         s = index.settings
-        found: list[tuple[ReportInput, list]] = []  # the inputs without their texts (memory)
         heading_df: Counter = Counter()
+        n = 0
         for r in reports:
-            ps = pieces(r.text, r.places)
-            heading_df.update(heading_candidates(ps))
-            found.append((ReportInput(r.id, r.body, r.year, ""), ps))
-        bp = Boilerplate.learn_headings(heading_df, len(found), s.boilerplate_share, s.boilerplate_min_count)
+            heading_df.update(r.packed().headings)
+            n += 1
+        bp = Boilerplate.learn_headings(heading_df, n, s.boilerplate_share, s.boilerplate_min_count)
         del heading_df
-        examples: dict[int, str] = {}
-        for i, (r, ps) in enumerate(found):
-            with_text = keyed(ps, bp.headings)
-            index.df.update({u.key for u, _ in with_text})
-            for u, masked in with_text:
-                examples.setdefault(u.key, masked)
-            found[i] = (r, [u for u, _ in with_text])
-        bp.learn_template(index.df, s.template_share, s.boilerplate_min_count)
-        run_df: Counter = Counter()
-        for _, us in found:
-            keys = np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us))
-            keys = keys[~np.isin(keys, bp.template)]
-            pairs = pair_keys(keys) if len(keys) else keys
-            run_df.update(set(pairs.tolist()))
-            for a, b, k in zip(keys[:-1].tolist(), keys[1:].tolist(), pairs.tolist(), strict=True):
-                if k not in examples and run_df[k] == bp.min_reports:
-                    examples[k] = examples.get(a, "") + " / " + examples.get(b, "")
-        bp.learn_runs(run_df)
-        bp.learn_rarity(index.df)
-        bp.examples = {k: examples.get(k, "") for k in (*bp.counts, *bp.run_counts)}
+        who: list[tuple[str, str, int | None]] = []
+        keys_of: list[np.ndarray] = []
+        weights_of: list[np.ndarray] = []
+        for r in reports:
+            keys, weights, _ = r.packed().keyed(bp.headings)
+            who.append((r.id, r.body, r.year))
+            keys_of.append(keys)
+            weights_of.append(weights)
+        df_keys, df_counts = bulk.count_distinct(np.unique(k) for k in keys_of)
+        bp.learn_template(df_keys, df_counts, s.template_share, s.boilerplate_min_count)
+        bp.learn_runs(*bulk.count_distinct(np.unique(pair_keys(k[~in_sorted(k, bp.template)]))
+                                           for k in keys_of if len(k) > 1), s.signature_max_reports)
+        bp.learn_rarity(df_keys, df_counts)
+        bp.examples = _examples(reports, bp)
         index.boilerplate = bp
-        del run_df, examples
-        with index._lsh.insertion_session() as session:
-            for r, us in found:
-                entry = index._entry(r, us)
-                index._entries[r.id] = entry
-                if entry.signature is not None:
-                    session.insert(r.id, index._lean(entry.signature), check_duplication=False)
-        del found
+        index._df_arrays = (df_keys, df_counts)
+        ids: list[str] = []
+        signatures: list[np.ndarray] = []
+        for (rid, body, year), keys, weights in zip(who, keys_of, weights_of, strict=True):
+            entry = index._entry_of(body, year, keys, weights)
+            index._entries[rid] = entry
+            if entry.signature is not None:
+                ids.append(rid)
+                signatures.append(entry.signature)
+        del who, keys_of, weights_of
         shares: dict[str, list[_Found]] = {rid: [] for rid in index._entries}
-        for rid, entry in index._entries.items():
-            if entry.signature is None:
-                continue
-            for other in index._lsh.query(index._lean(entry.signature)):
-                if other <= rid:
-                    continue
-                them = index._entries[other]
-                for a, b, x, y in ((rid, other, entry, them), (other, rid, them, entry)):
-                    got = index._share(x, y)
-                    if got[1]:
-                        shares[a].append((b, *got))
+        pairs = bulk.band_pairs(np.array(signatures, dtype=np.uint64).reshape(len(ids), s.num_perm),
+                                index._bands)
+        del signatures
+        width = max(len(ids), 1)
+        for i, j in zip((pairs // width).tolist(), (pairs % width).tolist(), strict=True):
+            rid, other = ids[i], ids[j]
+            entry, them = index._entries[rid], index._entries[other]
+            for x, y, mine, theirs in ((rid, other, entry, them), (other, rid, them, entry)):
+                got = _share_once(mine, theirs)
+                if got[1]:
+                    shares[x].append((y, *got))
         for rid, found_shares in shares.items():
             index._set_neighbours(rid, index._rank(rid, found_shares))
         return index
 
-    def _entry(self, r: ReportInput, us: list[Unit] | None = None) -> _Entry:
-        if us is None:
-            us = units(r.text, r.places, self.boilerplate.headings)
-        full = np.unique(np.fromiter((u.key for u in us), dtype=np.uint64, count=len(us)))
+    def _entry(self, r: ReportInput) -> _Entry:
+        keys, weights, _ = r.packed().keyed(self.boilerplate.headings)
+        return self._entry_of(r.body, r.year, keys, weights)
+
+    def _entry_of(self, body: str, year: int | None, keys: np.ndarray, weights: np.ndarray) -> _Entry:
         bp = self.boilerplate
-        own = Sequence.of(us, bp.template, bp.common, bp.bits)
-        return _Entry(r.body, r.year, full, own, own.total, self._signature(own))
+        own = Sequence.of_keys(keys, weights, bp.template, bp.common, bp.bits)
+        return _Entry(body, year, np.unique(keys), own, own.total, self._signature(own))
 
     def _signature(self, own: Sequence) -> np.ndarray | None:
-        if not len(own.seeded):
+        """MinHash of the seed shingles found in at most ``signature_max_reports`` reports (``bulk``)."""
+        seeds = own.seeded
+        frequent = getattr(self.boilerplate, "frequent", None)
+        if frequent is not None and len(frequent) and len(seeds):
+            seeds = seeds[~in_sorted(seeds, frequent)]
+        if not len(seeds):
             return None
         m = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, hashfunc=_low32,
                     permutations=self._perms)
-        m.update_batch(own.seeded)
+        m.update_batch(seeds)
         return m.hashvalues.astype(np.uint64)
-
-    def _lean(self, signature: np.ndarray) -> LeanMinHash:
-        return LeanMinHash(seed=self.settings.seed, hashvalues=signature)
 
     # ------------------------------------------------------------------ shares
 
@@ -351,16 +408,28 @@ class ReuseIndex:
             self._cited.setdefault(n.id, set()).add(rid)
         return True
 
-    def _buckets(self, signature: np.ndarray) -> list[bytes]:
-        """The signature's LSH buckets as stored: the band's number and its (32-bit) values."""
-        raw = signature.astype(">u4").tobytes()
-        return [i.to_bytes(2, "big") + raw[4 * a:4 * b] for i, (a, b) in enumerate(self._bands)]
+    def _buckets(self, signature: np.ndarray) -> list[Bucket]:
+        """The signature's LSH buckets as stored: the band's number and its values' key."""
+        rows = np.stack([np.asarray(signature, dtype=np.uint64)[a:b] for a, b in self._bands])
+        return list(enumerate(bulk.band_keys(rows).tolist()))
+
+    def _memory_table(self) -> dict[Bucket, set[str]]:
+        """The LSH table of an index in memory, made from the entries' signatures when an add or
+        remove first needs it (a full build groups the bands by sorting and never makes it)."""
+        if self._table is None:
+            self._table = {}
+            for rid, entry in self._entries.items():
+                if entry.signature is not None:
+                    for b in self._buckets(entry.signature):
+                        self._table.setdefault(b, set()).add(rid)
+        return self._table
 
     def _candidates(self, rid: str, entry: _Entry) -> list[str]:
         if entry.signature is None:
             return []
         if self._store is None:
-            found = self._lsh.query(self._lean(entry.signature))
+            table = self._memory_table()
+            found = sorted({o for b in self._buckets(entry.signature) for o in table.get(b, ())})
         else:
             found = sorted(self._store.bucketed(self._buckets(entry.signature)))
         return [o for o in found if o != rid and o in self._entries]
@@ -369,7 +438,9 @@ class ReuseIndex:
         if signature is None:
             return
         if self._store is None:
-            self._lsh.insert(rid, self._lean(signature), check_duplication=False)
+            table = self._memory_table()
+            for b in self._buckets(signature):
+                table.setdefault(b, set()).add(rid)
         else:
             self._store.add_buckets(rid, self._buckets(signature))
 
@@ -377,13 +448,15 @@ class ReuseIndex:
         if signature is None:
             return
         if self._store is None:
-            self._lsh.remove(rid)
+            table = self._memory_table()
+            for b in self._buckets(signature):
+                table.get(b, set()).discard(rid)
         else:
             self._store.remove_buckets(rid, self._buckets(signature))
 
     def _count(self, keys: np.ndarray, by: int) -> None:
         if self._store is None:
-            self._df.update(dict.fromkeys(keys.tolist(), by))
+            self._counter().update(dict.fromkeys(keys.tolist(), by))
         else:
             self._store.count(keys, by)
 
@@ -497,16 +570,26 @@ class ReuseIndex:
         return path
 
     def _write(self, path: Path) -> None:
-        entries, df = self._entries, self.df
+        """The whole index into a new file, every table streamed (no list of all rows)."""
+        entries = self._entries
         meta = {"format": FORMAT, "settings": self.settings, "boilerplate": self.boilerplate,
                 "bands": self._bands, "notes": dict(self.notes)}
+        if self._store is None and self._df is None:
+            keys, counts = self._df_arrays
+        else:
+            df = self._counter() if self._store is None else self._store.df()
+            keys = np.fromiter(df.keys(), dtype=np.uint64, count=len(df))
+            counts = np.fromiter(df.values(), dtype=np.int64, count=len(df))
+        signed_keys = np.asarray(keys, dtype=np.uint64).view(np.int64)
+        order = np.argsort(signed_keys)
+        ids = [rid for rid in entries if entries[rid].signature is not None]
+        signatures = np.array([entries[rid].signature for rid in ids], dtype=np.uint64)
         Store.write(
             path, meta,
             ((rid, entries[rid].blob()) for rid in entries),
             ((rid, i, *_row(n)) for rid in entries for i, n in enumerate(entries[rid].neighbours)),
-            [(b, rid) for rid in entries if (sig := entries[rid].signature) is not None
-             for b in self._buckets(sig)],
-            zip(signed(np.fromiter(df.keys(), dtype=np.uint64, count=len(df))), df.values(), strict=True))
+            bulk.bucket_rows(ids, signatures.reshape(len(ids), self.settings.num_perm), self._bands),
+            zip(signed_keys[order].tolist(), np.asarray(counts)[order].tolist(), strict=True))
 
     @classmethod
     def load(cls, folder: str | Path) -> ReuseIndex:

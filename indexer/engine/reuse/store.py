@@ -14,7 +14,8 @@ Tables:
 * ``entries``: each report's entry (body, year, sentence keys, own sequence, signature), pickled;
 * ``neighbours``: each report's nearest others in rank order, indexed by the other report too
   (who cites a report);
-* ``buckets``: (band + the band's signature values, report id), the LSH table;
+* ``buckets``: (band, the band's values as one 64-bit key (``bulk.band_keys``), report id), the LSH
+  table;
 * ``df``: each sentence key (as a signed 64-bit integer) → the reports it is found in.
 """
 
@@ -36,12 +37,14 @@ CREATE TABLE entries(id TEXT PRIMARY KEY, entry BLOB NOT NULL);
 CREATE TABLE neighbours(id TEXT NOT NULL, pos INTEGER NOT NULL, other TEXT NOT NULL, share REAL NOT NULL,
                         kind TEXT NOT NULL, "when" TEXT NOT NULL, chars INTEGER NOT NULL,
                         evidence REAL NOT NULL, PRIMARY KEY (id, pos)) WITHOUT ROWID;
-CREATE TABLE buckets(bucket BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (bucket, id)) WITHOUT ROWID;
+CREATE TABLE buckets(band INTEGER NOT NULL, key INTEGER NOT NULL, id TEXT NOT NULL,
+                     PRIMARY KEY (band, key, id)) WITHOUT ROWID;
 CREATE TABLE df(key INTEGER PRIMARY KEY, count INTEGER NOT NULL);
 """
 INDEXES = "CREATE INDEX neighbours_other ON neighbours(other);"
 
 NeighbourRow = tuple[str, float, str, str, int, float]  # other, share, kind, when, chars, evidence
+Bucket = tuple[int, int]  # band, key (signed 64-bit)
 
 
 def signed(keys: np.ndarray) -> list[int]:
@@ -70,8 +73,9 @@ class Store:
     @staticmethod
     def write(path: Path, meta: dict[str, Any], entries: Iterable[tuple[str, bytes]],
               neighbours: Iterable[tuple[str, int, str, float, str, str, int, float]],
-              buckets: Iterable[tuple[bytes, str]], df: Iterable[tuple[int, int]]) -> None:
-        """A new file in one pass (no journal: it is renamed into place only once complete)."""
+              buckets: Iterable[tuple[int, int, str]], df: Iterable[tuple[int, int]]) -> None:
+        """A new file in one pass (no journal: it is renamed into place only once complete). Buckets and
+        df come in their keys' order (inserted so, the B-trees are written page after page)."""
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp, isolation_level=None)
@@ -84,8 +88,8 @@ class Store:
             conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, dumps(v)) for k, v in meta.items()])
             conn.executemany("INSERT INTO entries VALUES (?, ?)", entries)
             conn.executemany("INSERT INTO neighbours VALUES (?, ?, ?, ?, ?, ?, ?, ?)", neighbours)
-            conn.executemany("INSERT INTO buckets VALUES (?, ?)", sorted(buckets))
-            conn.executemany("INSERT INTO df VALUES (?, ?)", sorted(df))
+            conn.executemany("INSERT INTO buckets VALUES (?, ?, ?)", buckets)  # in key order (the caller's)
+            conn.executemany("INSERT INTO df VALUES (?, ?)", df)
             conn.execute(INDEXES)
             conn.execute("COMMIT")
         finally:
@@ -146,11 +150,13 @@ class Store:
         """The reports that list ``rid`` among their neighbours."""
         return {r for (r,) in self._conn.execute("SELECT id FROM neighbours WHERE other = ?", (rid,))}
 
-    def bucketed(self, buckets: list[bytes]) -> set[str]:
+    def bucketed(self, buckets: list[Bucket]) -> set[str]:
         """The reports in any of these LSH buckets."""
-        marks = ",".join("?" * len(buckets))
-        rows = self._conn.execute(f"SELECT id FROM buckets WHERE bucket IN ({marks})", buckets)
-        return {r for (r,) in rows}
+        found: set[str] = set()
+        for band, key in buckets:
+            found.update(r for (r,) in self._conn.execute(
+                "SELECT id FROM buckets WHERE band = ? AND key = ?", (band, key)))
+        return found
 
     def df(self) -> Counter:
         rows = self._conn.execute("SELECT key, count FROM df").fetchall()
@@ -173,11 +179,13 @@ class Store:
         self._conn.executemany("INSERT INTO neighbours VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                [(rid, i, *row) for i, row in enumerate(rows)])
 
-    def add_buckets(self, rid: str, buckets: list[bytes]) -> None:
-        self._conn.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?)", [(b, rid) for b in buckets])
+    def add_buckets(self, rid: str, buckets: list[Bucket]) -> None:
+        self._conn.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?, ?)",
+                               [(band, key, rid) for band, key in buckets])
 
-    def remove_buckets(self, rid: str, buckets: list[bytes]) -> None:
-        self._conn.executemany("DELETE FROM buckets WHERE bucket = ? AND id = ?", [(b, rid) for b in buckets])
+    def remove_buckets(self, rid: str, buckets: list[Bucket]) -> None:
+        self._conn.executemany("DELETE FROM buckets WHERE band = ? AND key = ? AND id = ?",
+                               [(band, key, rid) for band, key in buckets])
 
     def count(self, keys: np.ndarray, by: int) -> None:
         """Add ``by`` to the report count of each sentence key."""

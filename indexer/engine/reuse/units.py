@@ -192,11 +192,30 @@ def heading_candidates(found: Iterable[Piece]) -> set[str]:
     return {p.masked for p in found if not p.sentence and any(is_cjk(c) for c in p.masked)}
 
 
+_FRONTS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _fronts(headings: Collection[str]) -> frozenset[str]:
+    """The first HEADING_MIN_CHARS characters of every learned heading (kept per frozen heading set:
+    its hash is computed once, so the lookup is cheap)."""
+    if not isinstance(headings, frozenset):
+        return frozenset(h[:HEADING_MIN_CHARS] for h in headings)
+    got = _FRONTS.get(headings)
+    if got is None:
+        if len(_FRONTS) > 8:
+            _FRONTS.clear()
+        got = _FRONTS[headings] = frozenset(h[:HEADING_MIN_CHARS] for h in headings)
+    return got
+
+
 def strip_heading(masked: str, headings: Collection[str]) -> str:
     """The sentence without a heading run into its front ("（五）监督保障情况主动接受…" in a layout that
     writes the heading and its paragraph on one line): the longest learned heading it starts with.
     What is left may be too short to be a sentence ("六、其他需要报告的事项无"): then it is none."""
     if not headings:
+        return masked
+    fronts = _fronts(headings)
+    if masked[:HEADING_MIN_CHARS] not in fronts:  # most sentences: no learned heading starts so
         return masked
     for n in range(min(len(masked), HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1):
         if masked[:n] in headings:
@@ -204,17 +223,48 @@ def strip_heading(masked: str, headings: Collection[str]) -> str:
     return masked
 
 
+def sentence_key(masked: str, headings: Collection[str] = ()) -> tuple[int, int, str] | None:
+    """A sentence's (key, weight, masked text it stands for), a learned heading taken off its front;
+    None for a sentence too short to count."""
+    masked = strip_heading(masked, headings)
+    if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
+        return key_hash(masked[-KEY_CHARS:]), len(masked), masked
+    return None
+
+
 def keyed(found: Iterable[Piece], headings: Collection[str] = ()) -> list[tuple[Unit, str]]:
     """The sentences of :func:`pieces` as units, learned headings taken off their fronts, each with
     the masked text its key stands for."""
     out: list[tuple[Unit, str]] = []
     for p in found:
-        if not p.sentence:
-            continue
-        masked = strip_heading(p.masked, headings)
-        if len(masked) >= MIN_UNIT_CHARS and masked.strip("#@"):
-            out.append((Unit(p.start, p.end, key_hash(masked[-KEY_CHARS:]), len(masked)), masked))
+        if p.sentence and (got := sentence_key(p.masked, headings)) is not None:
+            out.append((Unit(p.start, p.end, got[0], got[1]), got[2]))
     return out
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A report's pieces as the full build needs them (masked texts in order, which end a sentence):
+    what a build worker cuts from the report's text (``pack``), so that the build's parent, which
+    sees every report, only keys and counts them, and what its spool holds instead of the text."""
+
+    masked: tuple[str, ...]
+    sentence: bytes  # 1 per piece that ends a sentence
+    headings: frozenset[str]  # :func:`heading_candidates` of the pieces
+
+    def keyed(self, headings: Collection[str] = ()) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The sentences' keys (uint64) and weights (uint32) in order, and their masked texts."""
+        got = [k for m, s in zip(self.masked, self.sentence, strict=True)
+               if s and (k := sentence_key(m, headings)) is not None]
+        keys = np.fromiter((k[0] for k in got), dtype=np.uint64, count=len(got))
+        weights = np.fromiter((k[1] for k in got), dtype=np.uint32, count=len(got))
+        return keys, weights, [k[2] for k in got]
+
+
+def pack(found: Iterable[Piece]) -> Packed:
+    found = list(found)
+    return Packed(tuple(p.masked for p in found), bytes(p.sentence for p in found),
+                  frozenset(heading_candidates(found)))
 
 
 def units_of(found: Iterable[Piece], headings: Collection[str] = ()) -> list[Unit]:
@@ -228,6 +278,15 @@ def units(text: str, places: Iterable[str | None], headings: Collection[str] = (
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_keys)`` for keys already sorted (the learned layers are): a binary
+    search, where ``np.isin`` sorts the learned layer again on every call (0.5 ms a report)."""
+    if not len(sorted_keys) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
 
 
 def pair_keys(keys: np.ndarray) -> np.ndarray:
@@ -265,11 +324,18 @@ class Sequence:
            rarity: Callable[[np.ndarray], np.ndarray] | None = None) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
+        return cls.of_keys(keys, weights, template, common, rarity)
+
+    @classmethod
+    def of_keys(cls, keys: np.ndarray, weights: np.ndarray, template: np.ndarray = _NONE,
+                common: np.ndarray = _NONE, rarity: Callable[[np.ndarray], np.ndarray] | None = None
+                ) -> Sequence:
+        """:meth:`of` from the sentences' keys and weights (a full build keeps those, not units)."""
         if len(template) and len(keys):
-            keep = ~np.isin(keys, template)
+            keep = ~in_sorted(keys, template)
             keys, weights = keys[keep], weights[keep]
         links = np.concatenate((pair_keys(keys), _NONE1)) if len(keys) else _NONE
-        seeds = (links != 0) & ~np.isin(links, common)
+        seeds = (links != 0) & ~in_sorted(links, common)
         bits = rarity(keys) if rarity is not None else np.zeros(len(keys), dtype=np.float32)
         return cls(keys, weights, links, seeds, np.unique(keys), np.unique(links[links != 0]),
                    np.unique(links[seeds]), bits)
