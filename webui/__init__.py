@@ -46,7 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reuseview.bp)
     app.jinja_env.filters["place"] = views.place
     app.jinja_env.globals.update(status_info=labels.status_info, search_url=urls.search_url,
-                                 hit_url=urls.hit_url, facet_more=present.facet_more)
+                                 hit_url=urls.hit_url, facet_more=present.facet_more,
+                                 carried=urls.carried, carried_query=urls.carried_query)
     app.jinja_env.filters["marked_html"] = render.marked_html
     app.jinja_env.filters["snippet_html"] = render.snippet_html
     app.jinja_env.globals["fact_table"] = views.fact_table
@@ -70,8 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.before_request
     def partial_results() -> None:
-        """``partial=1``: a xapian search runs on the shards that answer and says which are missing."""
-        g.partial_token = allow_partial_var.set(request.args.get("partial", "") in ("1", "true", "yes"))
+        """``partial=1``: a xapian search runs on the shards that answer and says which are missing,
+        and every link of the page carries ``partial=1`` on (``urls.carrying``)."""
+        g.partial_token = allow_partial_var.set(request.args.get("partial", "") in urls.CARRIED["partial"])
+        g.carried_token = urls.carrying(request.args)
 
     @app.teardown_request
     def partial_results_done(_exc: BaseException | None) -> None:
@@ -82,6 +85,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 allow_partial_var.reset(token)
             except ValueError:  # set in another context (a streamed response's)
                 allow_partial_var.set(False)
+        carried = g.pop("carried_token", None)
+        if carried is not None:
+            urls.done_carrying(carried)
+
+    @app.url_defaults
+    def carry_on(endpoint: str, values: dict[str, Any]) -> None:
+        """Links made by ``url_for`` in the templates carry what ``urls.py``'s links carry (not the
+        static files: they do not read the index)."""
+        if endpoint != "static":
+            for name, value in urls.carried():
+                values.setdefault(name, value)
 
     for code, api_message, title, message in (
         (404, "not found", "找不到该页面 Not found", "这个地址没有内容。"),

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from indexer.engine.query import Query, QueryError
 
 from . import export, get_index
+from .labels import query_error_text
 from .present import result_json
 from .urls import API_SEARCH
 
@@ -15,7 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.errorhandler(QueryError)
 def query_error(err: QueryError):
-    return {"error": str(err)}, 400
+    return {"error": query_error_text(err)}, 400
 
 
 @bp.get("/search")
@@ -29,8 +30,8 @@ def search():
         # every hit of every page, each with all its facts (no snippets)
         rows = list(index.iter_facts(query))
         return {"total": len(rows), "query": {"q": query.q, "args": query.to_args()},
-                "hits": [{"id": i, "file": f, "title": t, "url": export.urls.report_url(i), "facts": facts}
-                         for i, f, t, facts in rows]}
+                "hits": [{"id": i, "file": f, "title": t, "url": export.urls.report_permalink(i),
+                          "facts": facts} for i, f, t, facts in rows]}
     return result_json(index.search(query), API_SEARCH)
 
 

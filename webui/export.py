@@ -43,7 +43,7 @@ def row_of(report_id: str, file: str, title: str, facts: dict[str, Any]) -> dict
     row["litigation_total"] = facts.get("litigation_total")
     derived = (facts.get("tables") or {}).get("derived") or {}
     row["derived"] = " ".join(sorted(derived)) if isinstance(derived, dict) else None
-    row["url"] = urls.report_url(report_id)
+    row["url"] = urls.report_permalink(report_id)
     return row
 
 
@@ -79,5 +79,5 @@ def jsonl_lines(rows: Iterable[tuple[str, str, str, dict]], base_url: str = "") 
     """One JSON object a line: the report's id, file, title, URL and every extracted fact."""
     for report_id, file, title, facts in rows:
         yield json.dumps({"id": report_id, "file": file, "title": title,
-                          "url": base_url + urls.report_url(report_id), "facts": facts},
+                          "url": base_url + urls.report_permalink(report_id), "facts": facts},
                          ensure_ascii=False) + "\n"

@@ -5,6 +5,7 @@ read them here."""
 from __future__ import annotations
 
 from indexer.engine import facets
+from indexer.engine.errors import QueryError, Unsupported
 
 FACET_LABELS: dict[str, str] = {
     "year": "年份", "province": "省", "city": "市", "county": "县区", "town": "乡镇",
@@ -100,6 +101,21 @@ SYNTAX_HELP: list[tuple[str, str]] = [
 
 def facet_label(name: str) -> str:
     return FACET_LABELS.get(name, RANGE_LABELS.get(name, name))
+
+
+def uncounted_note(name: str) -> str:
+    """The search page's note for a listed facet the backend does not count (``uncounted_facets``)."""
+    return (f"分面“{facet_label(name)}”只有 whoosh 后端提供，Xapian 后端不统计"
+            "（not counted by the xapian backend）")
+
+
+def query_error_text(err: QueryError) -> str:
+    """A query error as the page and the API say it: a field the backend does not index
+    (:class:`Unsupported`) by its label, with its name as the URL and the query language spell it."""
+    if isinstance(err, Unsupported):
+        return (f"“{facet_label(err.name)}”在 Xapian 后端上不可用：这个字段只有 whoosh 后端索引"
+                f"（{err.name} is not indexed by the xapian backend）")
+    return str(err)
 
 
 def arg_label(arg: str) -> str:

@@ -25,7 +25,9 @@ from .labels import (
     SORT_LABELS,
     SYNTAX_HELP,
     arg_label,
+    query_error_text,
     status_info,
+    uncounted_note,
     value_label,
 )
 from .present import report_tables
@@ -34,6 +36,7 @@ from .urls import (
     API_JSONL,
     API_SEARCH,
     body_url,
+    carried,
     compare_url,
     export_url,
     report_json_url,
@@ -102,13 +105,14 @@ def _pages(query: Query, pages: int) -> list[PageLink]:
 
 
 def _hidden_state(query: Query) -> list[tuple[str, str]]:
-    """Arguments the search form carries as hidden inputs: the facet filters and expanded facets.
+    """Arguments the search form carries as hidden inputs: the facet filters and expanded facets,
+    and what every link carries (``partial=1``).
 
     q, sort, per_page and the ranges are visible inputs of the same form; page is dropped on purpose
     (a new search starts on page 1)."""
     registry = facet_registry.current()
     keep = set(registry.listed) | {"expand"} | {h.name for h in registry.hierarchies}
-    return [(k, v) for k, v in query.to_args() if k in keep]
+    return [(k, v) for k, v in query.to_args() if k in keep] + list(carried())
 
 
 @dataclass
@@ -183,13 +187,13 @@ def search():
                 notes.append(f"没有名为“{name}”的字段，已去掉“{name}:”、按其后的文字检索全文；可用字段见检索语法")
                 searched = replace(searched, q=re.sub(rf"(^|[\s(-]){re.escape(name)}:", r"\1", searched.q))
             result = index.search(searched)
-            notes += index.notices(searched)  # what this backend cannot show (facets it lacks)
+            notes += [uncounted_note(n) for n in index.uncounted_facets(searched)]  # facets it lacks
             if getattr(result, "partial", False):  # partial=1 on the xapian backend, a shard down
                 notes.append(f"部分结果：分片 {'、'.join(result.missing_shards)} 无响应，"
                              "以下只含其余分片的报告（partial results）")
             overview = _overview(index, searched, result)
         except QueryError as e:
-            error, status = str(e), 400
+            error, status = query_error_text(e), 400
     facets = result.facets if result else {}
     past_end = bool(result and result.total and not result.hits)
     return render_template(

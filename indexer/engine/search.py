@@ -248,8 +248,8 @@ class SearchIndex:
         known = {f.name for f in self.facets} | {"file"}
         return [m for m in dict.fromkeys(re.findall(r"(?:^|[\s(])-?([A-Za-z_]+):", q)) if m not in known]
 
-    def notices(self, query: Query) -> list[str]:
-        """What this backend cannot show for ``query`` (nothing: every facet is counted here)."""
+    def uncounted_facets(self, query: Query) -> list[str]:
+        """The listed facets this backend cannot count for ``query`` (none: every one is counted)."""
         return []
 
     def iter_facts(self, query: Query):

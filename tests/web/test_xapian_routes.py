@@ -4,6 +4,8 @@ Both backends serve the sample corpus (the xapian one in two shards on loopback)
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from tests.helpers import ROOT, both_backends, without_corpus_facts, xapian_skip_reason
@@ -126,10 +128,12 @@ def _without_corpus_facet_blocks(page: str) -> str:
     import re
 
     from indexer.engine import facets
+    from webui.labels import facet_label
 
     for name in facets.current().corpus:
         page = re.sub(rf'<section class="facet" data-facet="{name}">.*?</section>', "", page, flags=re.S)
-        page = re.sub(rf'<p class="note" role="status">[^<]*“{name}”[^<]*</p>', "", page)
+        page = re.sub(rf'<p class="note" role="status">[^<]*“{re.escape(facet_label(name))}”[^<]*</p>', "",
+                      page)
     return page
 
 
@@ -150,3 +154,152 @@ def test_the_search_page_shows_whooshs_overview_and_facets_on_xapian(clients):
         got = [line for line in x[x.find("<main"):x.find("</main>")].splitlines()
                if "毫秒" not in line and " ms" not in line and line.strip()]
         assert got == strip, url
+
+
+class _Links(HTMLParser):
+    """The URLs a page links to or submits to (``href``, ``src``, ``action``), the hidden inputs of
+    each GET form and what the autocomplete's script adds to its requests (``data-carry``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []  # (form id, hidden (name, value))
+        self.carry: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        got = {k: v or "" for k, v in attrs}
+        self.urls += [got[k] for k in ("href", "src", "action") if k in got]
+        if "data-carry" in got:
+            self.carry.append(got["data-carry"])
+        if tag == "form" and got.get("method", "get").lower() == "get":
+            self.forms.append((got.get("id", ""), []))
+        if tag == "input" and got.get("type") == "hidden" and self.forms:
+            self.forms[-1][1].append((got.get("name", ""), got.get("value", "")))
+
+
+def _app_links(page: str) -> tuple[list[str], list[tuple[str, list[tuple[str, str]]]]]:
+    """(the page's URLs into the app, its GET forms): not the static files, in-page fragments or
+    other sites (a report's source on its government site). The autocomplete's requests count as
+    links (``/api/suggest?`` + what its script adds)."""
+    links = _Links()
+    links.feed(page)
+    urls = [u for u in links.urls
+            if u.startswith("/") and not u.startswith(("//", "/static/"))]
+    urls += ["/api/suggest?limit=10&prefix=镇" + (f"&{c}" if c else "") for c in links.carry]
+    return urls, links.forms
+
+
+def _carries_partial(url: str) -> bool:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(url).query).get("partial") == ["1"]
+
+
+def _live_and_dead_shard() -> tuple[set[str], int]:
+    """(ids of the reports in the shard left running, the shard to kill): the one holding fewer of
+    the sample corpus' reports, so that the live one has pages, a compare and a body to link."""
+    from indexer.engine.xapian import schema as xs
+    from indexer.extract.report import report_id
+
+    ids = [report_id(p.name) for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    by_shard = [{i for i in ids if xs.shard_of(i, 2) == s} for s in (0, 1)]
+    dead = 0 if len(by_shard[0]) < len(by_shard[1]) else 1
+    return by_shard[1 - dead], dead
+
+
+def test_a_page_asked_with_partial_1_carries_it_in_every_link_while_a_shard_is_down(tmp_path):
+    """With a shard down, ``partial=1`` holds on every link (facets, place tree, chips, pages, sorts
+    and the search form, exports, JSON, hits, bodies, compare, the autocomplete's API, the header's
+    and footer's links), so that no next click is a 503; a page asked without it links without it."""
+    from indexer.engine.xapian.build import build_xapian, shard_dirs
+    from indexer.engine.xapian.cluster import LoopbackServers
+    from webui import create_app
+
+    build_xapian(ROOT / "corpus", tmp_path, shards=2, procs=1)
+    live, dead = _live_and_dead_shard()
+    assert len(live) >= 2
+    with LoopbackServers(shard_dirs(tmp_path, 2)) as servers:
+        servers.kill(dead)
+        client = create_app({"INDEX_DIR": str(tmp_path), "BACKEND": "xapian",
+                             "SHARDS": servers.spec}).test_client()
+        listing = client.get("/api/search?partial=1&per_page=100&sort=year_asc").get_json()
+        assert listing["partial"] is True and {h["id"] for h in listing["hits"]} == live
+        first, second = listing["hits"][0], listing["hits"][1]
+        pages = ["/?partial=1&per_page=1",
+                 f"/?partial=1&q=公开&place={first['province']}&year={first['year']}",
+                 "/?partial=1&q=行政诉讼&sort=year", f"/reports/{first['id']}?partial=1&q=公开",
+                 f"/bodies/{first['body_id']}?partial=1",
+                 f"/compare?partial=1&ids={first['id']},{second['id']}"]
+        seen: set[str] = set()
+        for url in pages:
+            resp = client.get(url)
+            assert resp.status_code == 200, url
+            links, forms = _app_links(resp.get_data(as_text=True))
+            assert links, url
+            assert [u for u in links if not _carries_partial(u)] == [], url
+            for form_id, hidden in forms:
+                assert ("partial", "1") in hidden, (url, form_id)
+            seen.update(links)
+        paths = {u.split("?")[0] for u in seen}
+        for wanted in ("/", "/api/search", "/api/search.csv", "/api/search.jsonl", "/api/data.csv",
+                       "/api/stats", "/api/suggest", f"/reports/{first['id']}", f"/bodies/{first['body_id']}",
+                       f"/api/reports/{first['id']}"):
+            assert wanted in paths, wanted
+        for arg in ("page=2", "has_litigation=", "place=", "year="):  # pages, facets, the tree, chips
+            assert any(arg in u for u in seen), arg
+        for url in sorted(seen):  # the next click answers for the live shard: never a 503
+            resp = client.get(url.split("#")[0])
+            resp.get_data()
+            assert resp.status_code in (200, 400, 404), (url, resp.status_code)
+        resp = client.get("/?per_page=1")
+        assert resp.status_code == 503
+        links, _forms = _app_links(resp.get_data(as_text=True))
+        assert links and not [u for u in links if "partial" in u]
+
+
+def test_partial_1_is_carried_only_when_asked_and_is_harmless_on_both_backends(clients):
+    """Without ``partial=1`` no link has it; with it (every shard up) the page is the same on whoosh,
+    which ignores it, its links carry it, and an export's rows are the same: their report URLs are
+    permalinks, not carrying it."""
+    whoosh, xapian, _both = clients
+    for client in (whoosh, xapian):
+        plain = _get(client, "/?q=公开&per_page=1").get_data(as_text=True)
+        links, forms = _app_links(plain)
+        assert links and not [u for u in links if "partial" in u]
+        assert all(name != "partial" for _id, hidden in forms for name, _v in hidden)
+        asked = _get(client, "/?q=公开&per_page=1&partial=1")
+        assert asked.status_code == 200
+        links, _forms = _app_links(asked.get_data(as_text=True))
+        assert links and all(_carries_partial(u) for u in links)
+        for export in ("/api/search.csv?q=公开&sort=year", "/api/search.jsonl?q=公开&sort=year"):
+            assert _body(_get(client, export + "&partial=1")) == _body(_get(client, export))
+            assert "partial=1" not in _get(client, export + "&partial=1").get_data(as_text=True)
+
+
+def test_unindexed_facets_are_named_by_their_chinese_label_on_the_page_and_in_api_errors(clients):
+    """The xapian page's notes on the facets it does not count, and the 400 for a filter on one (as
+    a URL argument, in the query text, a range, an export), name the facet by its label."""
+    from indexer.engine import facets
+    from webui.labels import facet_label
+
+    _whoosh, xapian, _both = clients
+    registry = facets.current()
+    uncounted = [n for n in registry.listed if n in registry.corpus]
+    assert uncounted
+    page = _get(xapian, "/?q=公开").get_data(as_text=True)
+    for name in uncounted:
+        assert facet_label(name) != name
+        assert f"分面“{facet_label(name)}”只有 whoosh 后端提供" in page, name
+        assert f"“{name}”" not in page, name
+    label = facet_label("reuse_kind")
+    for url in ("/?reuse_kind=other_body", "/?q=公开 reuse_kind:other_body"):
+        resp = _get(xapian, url)
+        assert resp.status_code == 400, url
+        assert f"“{label}”在 Xapian 后端上不可用" in resp.get_data(as_text=True), url
+    for url, name in (("/api/search?reuse_kind=other_body", "reuse_kind"),
+                      ("/api/search?q=reuse_kind:other_body", "reuse_kind"),
+                      ("/api/search.csv?q=reuse_kind:same_body", "reuse_kind"),
+                      ("/api/search?reuse_share_min=10", "reuse_share")):
+        resp = _get(xapian, url)
+        assert resp.status_code == 400, url
+        assert resp.get_json()["error"].startswith(f"“{facet_label(name)}”在 Xapian 后端上不可用"), url

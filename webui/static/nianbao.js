@@ -111,7 +111,8 @@
         if (word === asked) return;
         asked = word;
         var head = words.slice(0, -1).join(" ");
-        fetch("/api/suggest?limit=10&prefix=" + encodeURIComponent(word))
+        var carry = input.getAttribute("data-carry");  // partial=1 when the page was asked with it
+        fetch("/api/suggest?limit=10&prefix=" + encodeURIComponent(word) + (carry ? "&" + carry : ""))
           .then(function (r) { return r.json(); })
           .then(function (data) { if (asked === word) show(data, head); })
           .catch(function () {});

@@ -221,9 +221,15 @@ def _open_writable(plan: _ShardPlan):
     return db
 
 
+def _delete(db, rid: str) -> None:
+    """A report leaves its shard: its document and its text."""
+    db.delete_document(xs.id_term(rid))
+    db.set_metadata(xs.text_key(rid), "")  # an empty value deletes the key
+
+
 def _delete_gone(db, plan: _ShardPlan) -> None:
     for rel in plan.gone:
-        db.delete_document(xs.id_term(report_id(rel)))
+        _delete(db, report_id(rel))
 
 
 COMMIT_EVERY = 1000  # reports a shard writer writes between commits (module docstring)
@@ -238,12 +244,13 @@ def _write_one(db, plan: _ShardPlan, state: list, rel: str, rec: dict | None, re
         return
     if rec is None:
         state[1].append((rel, reason or "unknown error"))
-        db.delete_document(xs.id_term(report_id(rel)))  # a file that became unreadable leaves too
+        _delete(db, report_id(rel))  # a file that became unreadable leaves too
         files.pop(rel, None)
         return
     # replace by the id term: adds when absent, so a build that died before its file list was
     # written never leaves a second copy
     db.replace_document(xs.id_term(rec["id"]), to_document(rec))
+    db.set_metadata(xs.text_key(rec["id"]), rec["text"])  # in the same commit as the document
     files[rel] = FileRecord(rec["sha1"], size, mtime)
     state[0] += 1
     if state[0] % COMMIT_EVERY == 0:

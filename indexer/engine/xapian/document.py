@@ -57,8 +57,7 @@ def prepare(task: Task) -> tuple[str, dict[str, Any] | None, str | None]:
     title = facts.get("title") or Path(rel).stem
     keywords, numbers = fields_of(facts)
     rid = report_id(rel)
-    data = {"id": rid, "file": rel, "sha1": source.sha1, "title": title, "facts": facts,
-            "text": source.text}
+    data = {"id": rid, "file": rel, "sha1": source.sha1, "title": title, "facts": facts}
     return rel, {
         "id": rid, "file": rel, "sha1": source.sha1, "norm": norm,
         "words": cut_words(norm),
@@ -66,11 +65,13 @@ def prepare(task: Task) -> tuple[str, dict[str, Any] | None, str | None]:
         "body_words": cut_words(facts.get("body") or ""),
         "keywords": keywords, "numbers": numbers,
         "data": zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6),
+        "text": zlib.compress(source.text.encode("utf-8"), 6),  # the shard's metadata (schema.text_key)
     }, None
 
 
 def to_document(rec: dict[str, Any]):
-    """The ``xapian.Document`` of a prepared record."""
+    """The ``xapian.Document`` of a prepared record (its text is written beside it, under
+    ``schema.text_key``: see ``build._write_one``)."""
     import xapian
 
     doc = xapian.Document()

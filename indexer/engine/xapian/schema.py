@@ -12,6 +12,11 @@ Terms (the analysis is the whoosh backend's, so the same query matches the same 
 * ``X<FIELD>:`` + value: the keyword fields (facets, yes/no and status filters, body, body id,
   file) as boolean terms.
 
+Stored: the document's data is the report's record without its text (id, file, sha1, title,
+facts: what a result row and an export need); the text (for snippets and the report page) is kept
+apart in its shard's metadata under :func:`text_key`, so that reading result rows never moves the
+texts over the network (the remote backend sends a document's data and all its values at once).
+
 Values: facet strings for ``ValueCountMatchSpy``, numbers as ``sortable_serialise`` for ranges and
 sorts, ``group NUL number`` pairs for the overview's sums by year, body and status, the file name,
 and one sort key per sort order (the remote backend takes no ``KeyMaker``:
@@ -21,7 +26,7 @@ file name, with unknown numbers last, as the whoosh backend sorts).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "x2"
+SCHEMA_VERSION = "x3"  # x3: the text in the shard's metadata, not in the document's data
 
 ID_PREFIX = "Q"
 GRAM_PREFIX = "G"
@@ -92,6 +97,11 @@ def field_term(field: str, value: str) -> str:
 
 def id_term(report_id: str) -> str:
     return ID_PREFIX + report_id
+
+
+def text_key(report_id: str) -> str:
+    """The shard metadata key holding a report's text (zlib-compressed UTF-8)."""
+    return "nianbao_text:" + report_id
 
 
 def shard_of(report_id: str, shards: int) -> int:

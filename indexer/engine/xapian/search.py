@@ -24,7 +24,7 @@ from pathlib import Path
 
 from indexer.engine import facets, highlight, querylang
 from indexer.engine.document import hit_facts
-from indexer.engine.errors import IndexMissing, QueryError
+from indexer.engine.errors import IndexMissing, Unsupported
 from indexer.engine.query import Query
 from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
 from indexer.engine.results import Hit, ReportView, SearchResult
@@ -45,17 +45,6 @@ def bm25():
     import xapian
 
     return xapian.BM25Weight(K1, 0, 1, B, 0.5)
-
-
-class Unsupported(QueryError):
-    """A facet of the registry that this backend does not index (a corpus-derived one the whoosh
-    build computes in its generation's side table): said as a message (HTTP 400), not an empty
-    result that would look like an answer."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(f"“{name}”在 Xapian 后端上不可用：这个字段只有 whoosh 后端索引"
-                         f"（{name} is not indexed by the xapian backend）")
 
 
 def _supported(name: str, kind: str) -> bool:
@@ -196,7 +185,7 @@ class XapianIndex:
     # -- opening -------------------------------------------------------------------------------
     def _forget(self) -> None:
         db = getattr(self._local, "db", None)
-        self._local.db = None
+        self._local.db, self._local.parts = None, []
         if db is not None:
             with self._lock:
                 if db in self._handles:
@@ -227,9 +216,18 @@ class XapianIndex:
                                    "`python -m indexer build --backend xapian --full`")
         db = combine([d for _s, d in live])
         self._local.db, self._local.missing = db, dead
+        self._local.parts = [d for _s, d in live]  # in db's order: a docid's shard (see _text)
         with self._lock:
             self._handles.append(db)
         return db, dead
+
+    def _text(self, docid: int, report_id: str) -> str:
+        """A report's text, from the metadata of the shard holding document ``docid`` of this
+        thread's database (documents of combined databases interleave: docid 1 is the first
+        shard's first, docid 2 the second shard's first…). Called inside :meth:`_run`'s ``fn``."""
+        parts = self._local.parts
+        raw = parts[(docid - 1) % len(parts)].get_metadata(xs.text_key(report_id))
+        return zlib.decompress(raw).decode("utf-8") if raw else ""
 
     def _run(self, allow_partial: bool, fn):
         """``fn(db)`` on this thread's handle; a shard that fails mid-search is found and reported."""
@@ -280,14 +278,13 @@ class XapianIndex:
 
     def counted_facets(self) -> tuple[str, ...]:
         """The registry's listed facets that the shards count (the others are listed empty, and
-        :meth:`notices` says why)."""
+        :meth:`uncounted_facets` names them)."""
         return tuple(name for name in self.facets.listed if name in xs.FACET_SLOTS)
 
-    def notices(self, query: Query) -> list[str]:
-        """What this backend cannot show for ``query``: listed facets it does not index."""
-        missing = [name for name in self.facets.listed if name not in xs.FACET_SLOTS]
-        return [f"分面“{name}”只有 whoosh 后端提供，Xapian 后端不统计（not counted by the xapian backend）"
-                for name in missing]
+    def uncounted_facets(self, query: Query) -> list[str]:
+        """The listed facets this backend cannot count for ``query`` (the shards do not index them):
+        names; the page says so with their labels."""
+        return [name for name in self.facets.listed if name not in xs.FACET_SLOTS]
 
     def search(self, query: Query, base: str = "/", allow_partial: bool | None = None) -> ClusterResult:
         import xapian
@@ -318,7 +315,10 @@ class XapianIndex:
                 enquire.clear_matchspies()
                 _sort(enquire, query.sort)
                 mset = enquire.get_mset(start, query.per_page)
-            rows = [(item.document.get_data(), item.weight) for item in mset]
+            rows = []
+            for item in mset:  # the page's texts too: its snippets need them
+                data = _data(item.document.get_data())
+                rows.append((data, self._text(item.docid, data["id"]), item.weight))
             counts = {facet: _spied(spy) for facet, spy in spies.items()}
             distinct = {facet: len(c) for facet, c in counts.items()}
             # as the whoosh backend: a facet with selected values is counted without its own selection
@@ -333,14 +333,14 @@ class XapianIndex:
         # the whoosh backend's facet listing (order, top values, selected ones, toggle URLs)
         listing = SearchIndex._facets(self, query, counters)  # type: ignore[arg-type]
         totals = {name: distinct.get(name, 0) for name in self.facets.listed}
-        hits = [self._hit(_data(raw), weight if scored and weight > 0 else None, hay, query)
-                for raw, weight in rows]
+        hits = [self._hit(data, text, weight if scored and weight > 0 else None, hay, query)
+                for data, text, weight in rows]
         return ClusterResult(query, total, hits, listing, (time.perf_counter() - t0) * 1000, hay, totals,
                              partial=bool(missing), missing_shards=list(missing))
 
     @staticmethod
-    def _hit(data: dict, score: float | None, hay: list[str], query: Query) -> Hit:
-        facts, original = data["facts"], data["text"]
+    def _hit(data: dict, original: str, score: float | None, hay: list[str], query: Query) -> Hit:
+        facts = data["facts"]
         norm = search_text(original)
         snips = highlight.snippets(original, hay, norm=norm)
         count = len(highlight.find_spans(norm.text, hay)) if hay else 0
@@ -369,7 +369,8 @@ class XapianIndex:
 
     def iter_facts(self, query: Query, chunk: int = 200) -> Iterator[tuple[str, str, str, dict]]:
         """Every matched report of ``query`` as (id, file, title, facts), in the result order (the
-        order of :meth:`search`'s pages), read a chunk at a time without facets or snippets.
+        order of :meth:`search`'s pages), read a chunk at a time without facets, snippets or texts
+        (the documents hold no text: an export moves only the facts).
 
         The first chunk is read now, not when the rows are first wanted: a shard that does not
         answer fails the request (503) before a streamed export has sent its first line."""
@@ -500,22 +501,25 @@ class XapianIndex:
         return got
 
     # -- one report ----------------------------------------------------------------------------
-    def _stored_by_id(self, report_id: str) -> tuple[dict | None, str]:
+    def _stored_by_id(self, report_id: str, text: bool = False) -> dict | None:
+        """A report's stored record, with its text under ``"text"`` when asked."""
         import xapian
 
         def get(db):
             enquire = xapian.Enquire(db)
             enquire.set_query(xapian.Query(xs.id_term(report_id)))
-            mset = enquire.get_mset(0, 1)
-            for item in mset:
-                return item.document.get_data(), item.document.get_value(xs.FILE_SLOT)
-            return None, None
+            for item in enquire.get_mset(0, 1):
+                data = _data(item.document.get_data())
+                if text:
+                    data["text"] = self._text(item.docid, data["id"])
+                return data
+            return None
 
-        (raw, _file), _missing = self._run(allow_partial_var.get(), get)
-        return (_data(raw) if raw is not None else None), ""
+        data, _missing = self._run(allow_partial_var.get(), get)
+        return data
 
     def report(self, report_id: str, q: str = "") -> ReportView | None:
-        data, _ = self._stored_by_id(report_id)
+        data = self._stored_by_id(report_id, text=True)
         if data is None:
             return None
         facts, text = data["facts"], data["text"]
@@ -527,7 +531,7 @@ class XapianIndex:
     def raw(self, report_id: str) -> tuple[bytes, str] | None:
         """The original file, from the corpus folder the shard was built from, when this machine has
         it (a remote shard's folder usually is not here: the web layer's CORPUS_DIR serves then)."""
-        data, _ = self._stored_by_id(report_id)
+        data = self._stored_by_id(report_id)
         if data is None:
             return None
         corpus, _missing = self._run(allow_partial_var.get(), lambda db: db.get_metadata("nianbao_corpus"))
