@@ -212,6 +212,18 @@ class Spool:
         self._f = open(path, "wb")  # noqa: SIM115 (closed in finish/close)
         self.count = 0
 
+    @classmethod
+    def written(cls, path: Path, count: int) -> Spool:
+        """A spool a run before wrote in full (``count`` items), to read again."""
+        spool = cls.__new__(cls)
+        spool.path, spool.count = path, count
+        spool._f = open(os.devnull, "wb")  # noqa: SIM115 (items() closes it)
+        return spool
+
+    def finish(self) -> None:
+        """Every item is written: flush the file (it is read by :meth:`items`)."""
+        self._f.close()
+
     def add(self, item: ReportInput) -> None:
         pickle.dump(item, self._f, protocol=pickle.HIGHEST_PROTOCOL)
         self.count += 1

@@ -16,7 +16,6 @@ import argparse
 import dataclasses
 import json
 import multiprocessing
-import os
 import sys
 import threading
 import time
@@ -52,12 +51,9 @@ def spooled(corpus: Path, workdir: Path, procs: int) -> tuple[corpusfacts.Spool,
             for item in pool.imap(reuse_input_of, [(corpus, p) for p in discover(corpus)], chunksize=64):
                 spool.add(item)
         seconds = time.perf_counter() - t0
-        spool._f.close()
+        spool.finish()
         count_file.write_text(str(spool.count))
-    spool = corpusfacts.Spool.__new__(corpusfacts.Spool)
-    spool.path, spool.count = path, int(count_file.read_text())
-    spool._f = open(os.devnull, "wb")  # noqa: SIM115 (items() closes it)
-    return spool, seconds
+    return corpusfacts.Spool.written(path, int(count_file.read_text())), seconds
 
 
 class PeakRSS:

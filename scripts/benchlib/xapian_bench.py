@@ -58,7 +58,10 @@ def _commit() -> str:
 
 
 def _reports(corpus: Path) -> int:
-    return sum(1 for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The corpus's report files, as the build finds them (not ``gold.json`` beside them)."""
+    from indexer.extract.read import discover
+
+    return len(discover(corpus))
 
 
 def build(corpus: Path, workdir: Path, shards: int, procs: int, keep: bool = False) -> dict:

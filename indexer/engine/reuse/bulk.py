@@ -72,6 +72,6 @@ def bucket_rows(ids: Sequence[str], signatures: np.ndarray, bands: Sequence[tupl
     id_order = np.argsort(np.array(ids, dtype=object)) if len(ids) else np.zeros(0, dtype=np.int64)
     for band, (a, b) in enumerate(bands):
         keys = band_keys(signatures[:, a:b])[id_order]
-        order = id_order[np.argsort(keys, kind="stable")]  # by key, then by id
-        yield from zip([band] * len(order), np.sort(keys, kind="stable").tolist(),
-                       [ids[i] for i in order.tolist()], strict=True)
+        by_key = np.argsort(keys, kind="stable")  # by key, then by id
+        yield from zip([band] * len(by_key), keys[by_key].tolist(),
+                       [ids[i] for i in id_order[by_key].tolist()], strict=True)

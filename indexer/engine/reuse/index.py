@@ -343,10 +343,7 @@ class ReuseIndex:
 
     def _signature(self, own: Sequence) -> np.ndarray | None:
         """MinHash of the seed shingles found in at most ``signature_max_reports`` reports (``bulk``)."""
-        seeds = own.seeded
-        frequent = getattr(self.boilerplate, "frequent", None)
-        if frequent is not None and len(frequent) and len(seeds):
-            seeds = seeds[~in_sorted(seeds, frequent)]
+        seeds = own.seeded[~in_sorted(own.seeded, self.boilerplate.frequent)]
         if not len(seeds):
             return None
         m = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, hashfunc=_low32,
