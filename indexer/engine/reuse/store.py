@@ -138,6 +138,12 @@ class Store:
     def ids(self) -> list[str]:
         return [rid for (rid,) in self._conn.execute("SELECT id FROM entries ORDER BY rowid")]
 
+    def has_entry(self, rid: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM entries WHERE id = ?", (rid,)).fetchone() is not None
+
+    def count_entries(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+
     def entry(self, rid: str) -> bytes | None:
         row = self._conn.execute("SELECT entry FROM entries WHERE id = ?", (rid,)).fetchone()
         return None if row is None else row[0]
