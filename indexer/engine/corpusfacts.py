@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,9 +41,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:  # the reuse index pulls in datasketch and scipy (seconds): a server never needs it
     from indexer.engine.reuse import ReportInput, ReuseIndex
 
-TABLE_FILE = "corpus_facts.json"
+TABLE_FILE = "corpus_facts.sqlite"  # see TableFile
+OLD_TABLE_FILE = "corpus_facts.json"  # format 1: every row as one JSON document, read until replaced
 SPOOL_FILE = ".reuse_inputs.spool"
-FORMAT = 1
+FORMAT = 2
 KEYS = ("cross_year", "cross_year_prev", "cross_year_next", "reuse_max", "reuse_from", "reuse_kind",
         "reuse_prev")
 REUSE_FACTS = ("reuse_max", "reuse_from", "reuse_kind")  # ReuseIndex.facts
@@ -137,32 +139,40 @@ def compute(records: Mapping[str, Record], reuse: ReuseIndex | None,
             out[rid] = before  # nothing it depends on changed (most rows of an incremental build)
             continue
         p = records[prev] if prev else None
-        row: dict[str, Any] = {
+        out[rid] = {
             "cross_year": cross_year_check(r.carried_over, p.carried_forward if p else None),
             "cross_year_prev": prev, "cross_year_next": next_of.get(rid),
+            **_reuse_part(rid, prev, reuse, before, dirty),
         }
-        if reuse is not None and rid in reuse:
-            if (before is not None and dirty is not None and rid not in dirty
-                    and before.get("reuse_kind") is not None):  # its neighbours did not change
-                row.update({k: before.get(k) for k in REUSE_FACTS})
-            else:
-                row.update(reuse.facts(rid))
-            if prev is None or prev not in reuse:
-                row["reuse_prev"] = None
-            elif (before is not None and dirty is not None and before.get("cross_year_prev") == prev
-                  and rid not in dirty and prev not in dirty):
-                row["reuse_prev"] = before.get("reuse_prev")
-            else:
-                row["reuse_prev"] = reuse.share(rid, prev)
-        else:
-            row.update(reuse_max=None, reuse_from=None, reuse_kind=None, reuse_prev=None)
-        out[rid] = row
     return out
+
+
+def _reuse_part(rid: str, prev: str | None, reuse: ReuseIndex | None, before: Mapping[str, Any] | None,
+                dirty: set[str] | None) -> dict[str, Any]:
+    """A row's reuse facts and ``reuse_prev`` (the share of its text found in ``prev``), kept from
+    ``before`` where neither it nor the pair is dirty."""
+    if reuse is None or rid not in reuse:
+        return {"reuse_max": None, "reuse_from": None, "reuse_kind": None, "reuse_prev": None}
+    kept = before is not None and dirty is not None and rid not in dirty
+    if kept and before is not None and before.get("reuse_kind") is not None:  # neighbours unchanged
+        row = {k: before.get(k) for k in REUSE_FACTS}
+    else:
+        row = dict(reuse.facts(rid))
+    if prev is None or prev not in reuse:
+        row["reuse_prev"] = None
+    elif kept and before is not None and before.get("cross_year_prev") == prev and prev not in (dirty or ()):
+        row["reuse_prev"] = before.get("reuse_prev")
+    else:
+        row["reuse_prev"] = reuse.share(rid, prev)
+    return row
 
 
 @dataclass
 class CorpusTable:
-    """A generation's records and corpus facts (``corpus_facts.json``)."""
+    """A generation's records and corpus facts, as a server and a full build see them: every row
+    in memory. The file is ``corpus_facts.sqlite`` (:class:`TableFile`); an incremental build
+    changes its rows in place (:meth:`TableFile.replace`, :func:`changed_rows`) instead of reading
+    and writing all of them."""
 
     records: dict[str, Record] = field(default_factory=dict)
     facts: dict[str, dict] = field(default_factory=dict)
@@ -178,40 +188,136 @@ class CorpusTable:
 
     @classmethod
     def read(cls, gen: Path) -> CorpusTable:
-        """The table of ``gen`` (empty when missing or of another format)."""
-        try:
-            data = json.loads((gen / TABLE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("keys") != list(KEYS):
-            return cls()
-        return cls({rid: Record(*r) for rid, r in data["records"].items()},
-                   {rid: dict(zip(KEYS, row, strict=True)) for rid, row in data["facts"].items()})
+        """The table of ``gen`` (empty when missing or of another format); an older generation's
+        ``corpus_facts.json`` is read until a build replaces it."""
+        table = TableFile.open(gen)
+        if table is not None:
+            try:
+                return cls(*table.rows())
+            finally:
+                table.close()
+        return _read_json(gen)
 
     def write(self, gen: Path) -> None:
-        """Write atomically (a server reads the old table or the new one)."""
-        data = {"format": FORMAT, "keys": list(KEYS),
-                "records": {rid: list(r) for rid, r in self.records.items()},
-                "facts": {rid: [row.get(k) for k in KEYS] for rid, row in self.facts.items()}}
+        """Write every row, atomically (a server reads the old table or the new one)."""
+        TableFile.write_all(gen, self.records, self.facts)
+        (gen / OLD_TABLE_FILE).unlink(missing_ok=True)
+
+
+def _read_json(gen: Path) -> CorpusTable:
+    try:
+        data = json.loads((gen / OLD_TABLE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return CorpusTable()
+    if not isinstance(data, dict) or data.get("format") != 1 or data.get("keys") != list(KEYS):
+        return CorpusTable()
+    return CorpusTable({rid: Record(*r) for rid, r in data["records"].items()},
+                       {rid: dict(zip(KEYS, row, strict=True)) for rid, row in data["facts"].items()})
+
+
+_COLUMNS = (*Record._fields, *KEYS)
+_SCHEMA = f"""
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE rows(id TEXT PRIMARY KEY, {", ".join(f'"{c}"' for c in _COLUMNS)});
+CREATE INDEX rows_body ON rows(body_id);
+"""
+_PLACEHOLDERS = ", ".join("?" * (1 + len(_COLUMNS)))
+
+
+def _row(rid: str, record: Record, facts: Mapping[str, Any]) -> tuple:
+    return (rid, *record, *(facts.get(k) for k in KEYS))
+
+
+def _unrow(row: tuple) -> tuple[str, Record, dict]:
+    n = len(Record._fields)
+    return row[0], Record(*row[1:1 + n]), dict(zip(KEYS, row[1 + n:], strict=True))
+
+
+class TableFile:
+    """The corpus-facts table as an SQLite file: one row per report (its record and facts), with an
+    index by body, since a report's cross-year facts depend on its own body's reports only."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    def open(cls, gen: Path) -> TableFile | None:
+        """The generation's table, or None when it is missing or of another format."""
+        path = gen / TABLE_FILE
+        if not path.exists():
+            return None
+        conn = sqlite3.connect(path, timeout=30)
+        try:
+            got = dict(conn.execute("SELECT name, value FROM meta").fetchall())
+        except sqlite3.DatabaseError:
+            conn.close()
+            return None
+        if got.get("format") != str(FORMAT) or got.get("columns") != json.dumps(_COLUMNS):
+            conn.close()
+            return None
+        return cls(conn)
+
+    @staticmethod
+    def write_all(gen: Path, records: Mapping[str, Record], facts: Mapping[str, Mapping[str, Any]]) -> None:
+        """A new file with every row, put in place by a rename (readers see the old file or this)."""
         path = gen / TABLE_FILE
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        # json.dumps, not json.dump: dump streams through the pure-Python encoder (3.5 s for the
-        # table of 100,000 reports, against 0.3 s in C)
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(encoded)
-            f.flush()
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.executescript(_SCHEMA)
+            conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                             [("format", str(FORMAT)), ("columns", json.dumps(_COLUMNS))])
+            conn.executemany(f"INSERT INTO rows VALUES ({_PLACEHOLDERS})",
+                             (_row(rid, r, facts.get(rid) or {}) for rid, r in records.items()))
+            conn.commit()
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
 
+    def rows(self) -> tuple[dict[str, Record], dict[str, dict]]:
+        records: dict[str, Record] = {}
+        facts: dict[str, dict] = {}
+        for row in self._conn.execute("SELECT * FROM rows"):
+            rid, records[rid], facts[rid] = _unrow(row)
+        return records, facts
 
-def table_stamp(gen: Path) -> tuple[int, int] | None:
-    """(mtime_ns, size) of the table file: a server reloads when it changes."""
+    def select(self, ids: Iterable[str] = (), bodies: Iterable[str] = ()) -> dict[str, tuple[Record, dict]]:
+        """The rows of these ids and of every report of these bodies."""
+        out: dict[str, tuple[Record, dict]] = {}
+        for column, values in (("id", list(ids)), ("body_id", list(bodies))):
+            for i in range(0, len(values), 500):
+                chunk = values[i:i + 500]
+                sql = f"SELECT * FROM rows WHERE {column} IN ({', '.join('?' * len(chunk))})"
+                for row in self._conn.execute(sql, chunk):
+                    rid, record, facts = _unrow(row)
+                    out[rid] = (record, facts)
+        return out
+
+    def replace(self, rows: Mapping[str, tuple[Record, dict]], removed: Iterable[str]) -> None:
+        with self._conn:
+            self._conn.executemany("DELETE FROM rows WHERE id = ?", [(rid,) for rid in removed])
+            self._conn.executemany(f"INSERT OR REPLACE INTO rows VALUES ({_PLACEHOLDERS})",
+                                   [_row(rid, r, f) for rid, (r, f) in rows.items()])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def table_stamp(gen: Path) -> tuple[int, int, bytes] | None:
+    """(mtime_ns, size, SQLite's file change counter) of the table file: a server reloads when it
+    changes (the counter, bytes 24-27 of the header, grows with every commit that changes the file,
+    whatever the clock's resolution)."""
     try:
-        st = (gen / TABLE_FILE).stat()
+        with open(gen / TABLE_FILE, "rb") as f:
+            st = os.fstat(f.fileno())
+            f.seek(24)
+            counter = f.read(4)
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return st.st_mtime_ns, st.st_size, counter
 
 
 class Spool:
@@ -326,27 +432,31 @@ def learned_long_ago(learned_on: int, reports_now: int) -> bool:
 
 def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, str]]) -> ReuseTimes:
     """An incremental build's corpus step: the reuse index updated (a removed report's neighbours
-    recomputed), the records replaced, every row recomputed. ``stored`` yields (id, facts, search
-    text) of every indexed report: read only when the table or the reuse index is missing (an index
-    whose corpus step never finished). The reuse index is opened, not read whole (``reuse.store``):
-    an add reads its candidates' rows, ``compute`` only the dirty reports' facts and shares, and
-    ``save`` commits the rows that changed in one transaction."""
+    recomputed), then the rows that changed. ``stored`` yields (id, facts, search text) of every
+    indexed report: read only when the table or the reuse index is missing (an index whose corpus
+    step never finished). Neither file is read whole: the reuse index is opened (``reuse.store``),
+    an add reads its candidates' rows; the table gives the rows of the bodies whose reports changed
+    (a cross-year fact depends on its body's reports only) and of the reports whose reuse figures
+    changed, and only those are written, in one transaction."""
     from indexer.engine.reuse import INDEX_FILE, ReuseIndex
 
-    table = CorpusTable.read(gen)
+    table = TableFile.open(gen)
+    legacy = _read_json(gen) if table is None else None  # an older generation's JSON table
     t0 = time.perf_counter()  # the reuse index's load, update and save
     reuse: ReuseIndex | None = None
-    if (gen / INDEX_FILE).exists() and table.records:
+    if (gen / INDEX_FILE).exists() and (table is not None or (legacy is not None and legacy.records)):
         try:
             reuse = ReuseIndex.load(gen)
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             reuse = None
-    after = (set(table.records) - changes.removed) | set(changes.records)
-    if reuse is not None and learned_long_ago(reuse.boilerplate.n_reports, len(after)):
-        reuse.close()
-        reuse = None  # what is boilerplate and how rare a sentence is: learned again on today's corpus
+    if reuse is not None:
+        after = len(reuse) - len(changes.removed) + sum(rid not in reuse for rid in changes.records)
+        if learned_long_ago(reuse.boilerplate.n_reports, after):
+            reuse.close()
+            reuse = None  # what is boilerplate and how rare a sentence is: learned again on today's corpus
     behind = reuse is not None and bool(reuse.notes.get(TABLE_BEHIND))
     dirty: set[str] = set()
+    records: dict[str, Record] | None = None  # every row's record, when every row is computed
     t1 = time.perf_counter()
     if reuse is None:  # rebuild both from what the index stores
         records, inputs = {}, []
@@ -354,25 +464,55 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
             records[rid] = record_of(facts)
             inputs.append(reuse_input(rid, facts, text))
         reuse = ReuseIndex.build(inputs)
-        table = CorpusTable(records, {})
-        old = None
     else:
-        old = None if behind else table.facts
-        records = dict(table.records)
         for rid in changes.removed:
-            records.pop(rid, None)
             dirty |= reuse.remove(rid)
         for item in changes.inputs.values():
             dirty |= reuse.add(item)  # add replaces a report of the same id
-        records.update(changes.records)
         dirty |= changes.removed | set(changes.records)
     updated = time.perf_counter() - t1
     reuse.notes[TABLE_BEHIND] = True  # until the table below is written
     reuse.save(gen)
     seconds = time.perf_counter() - t0
     try:
-        CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
+        if records is not None:  # every row computed again, the file written whole
+            CorpusTable(records, compute(records, reuse)).write(gen)
+        elif table is None or behind:
+            legacy = legacy or CorpusTable()
+            base = table.rows() if table is not None else (legacy.records, legacy.facts)
+            records = {rid: r for rid, r in base[0].items() if rid not in changes.removed}
+            records.update(changes.records)
+            old = None if behind else base[1]  # behind: no row's reuse facts can be trusted
+            CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
+        else:
+            table.replace(*changed_rows(table, changes, reuse, dirty))
     finally:
         reuse.close()
+        if table is not None:
+            table.close()
     ReuseIndex.save_notes(gen, {TABLE_BEHIND: False})
     return ReuseTimes(seconds, updated)
+
+
+def changed_rows(table: TableFile, changes: Changes, reuse: ReuseIndex,
+                 dirty: set[str]) -> tuple[dict[str, tuple[Record, dict]], set[str]]:
+    """The rows an incremental build rewrites (and the ids it deletes): every report of a body that
+    gained, lost or changed a report (its cross-year facts may move), computed as :func:`compute`
+    computes them over that body; and the reports whose reuse figures changed (``dirty``), their
+    reuse facts read again from the index."""
+    changed = set(changes.records) | changes.removed
+    before = table.select(ids=changed | dirty)
+    bodies = {r.body_id for rid, (r, _) in before.items() if rid in changed}
+    bodies |= {r.body_id for r in changes.records.values()}
+    bodies.discard(None)
+    rows = {**before, **table.select(bodies=sorted(b for b in bodies if b is not None))}
+    records = {rid: r for rid, (r, _) in rows.items() if r.body_id in bodies and rid not in changes.removed}
+    records.update(changes.records)
+    old = {rid: f for rid, (_, f) in rows.items()}
+    out = {rid: (records[rid], f) for rid, f in compute(records, reuse, old, dirty).items()}
+    for rid in dirty - out.keys() - changes.removed:
+        if rid in rows:  # another body's report whose neighbour changed
+            record, facts = rows[rid]
+            part = _reuse_part(rid, facts.get("cross_year_prev"), reuse, None, dirty)
+            out[rid] = (record, {**facts, **part})
+    return out, changes.removed & before.keys()

@@ -4,6 +4,7 @@ facets."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -185,16 +186,68 @@ def test_a_build_that_died_after_the_reuse_commit_leaves_no_stale_reuse_facts(tm
     build_index(corpus, ix, procs=1)
     assert _facts(ix)[ID["b2017.txt"]]["reuse_from"] == ID["c2016.txt"]
     (corpus / "c2016.txt").unlink()
-    write = CorpusTable.write
+    write, replace = CorpusTable.write, corpusfacts.TableFile.replace
 
-    def dies(self, gen):
+    def dies(self, *args):
         raise KeyboardInterrupt  # the reuse index is committed, the table not written
 
     monkeypatch.setattr(CorpusTable, "write", dies)
+    monkeypatch.setattr(corpusfacts.TableFile, "replace", dies)
     with pytest.raises(KeyboardInterrupt):
         build_index(corpus, ix, procs=1)
     monkeypatch.setattr(CorpusTable, "write", write)
+    monkeypatch.setattr(corpusfacts.TableFile, "replace", replace)
     build_index(corpus, ix, procs=1)
     facts = _facts(ix)
     assert ID["c2016.txt"] not in facts
     assert _reuse(facts[ID["b2017.txt"]]) == (0.0, None, "none")
+
+
+def test_an_incremental_build_rewrites_only_the_changed_bodys_rows_in_place(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus")
+    ix = tmp_path / "ix"
+    build_index(corpus, ix, procs=1)
+    gen = current_generation(ix)
+    assert gen is not None
+    stamp = corpusfacts.table_stamp(gen)
+    written: list[set[str]] = []
+    replace = corpusfacts.TableFile.replace
+
+    def spy(self, rows, removed):
+        written.append(set(rows) | set(removed))
+        return replace(self, rows, removed)
+
+    monkeypatch.setattr(corpusfacts.TableFile, "replace", spy)
+    monkeypatch.setattr(CorpusTable, "write", lambda self, gen: pytest.fail("the table was written whole"))
+    with (corpus / "a2016.txt").open("a", encoding="utf-8") as f:
+        f.write("\n补记一句。\n")
+    build_index(corpus, ix, procs=1)
+    assert written and ID["a2016.txt"] in written[0] and len(written[0]) < len(REPORTS)
+    assert corpusfacts.table_stamp(gen) != stamp  # a server sees the table changed
+    monkeypatch.undo()
+    full = tmp_path / "full"
+    build_index(corpus, full, procs=1)
+    assert _facts(ix) == _facts(full)
+
+
+def test_a_json_table_of_an_older_build_is_read_and_replaced_by_the_next_build(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus")
+    ix = tmp_path / "ix"
+    build_index(corpus, ix, procs=1)
+    gen = current_generation(ix)
+    assert gen is not None
+    table = CorpusTable.read(gen)
+    (gen / corpusfacts.TABLE_FILE).unlink()
+    legacy = {"format": 1, "keys": list(corpusfacts.KEYS),
+              "records": {rid: list(r) for rid, r in table.records.items()},
+              "facts": {rid: [row.get(k) for k in corpusfacts.KEYS] for rid, row in table.facts.items()}}
+    (gen / corpusfacts.OLD_TABLE_FILE).write_text(json.dumps(legacy, ensure_ascii=False), encoding="utf-8")
+    assert CorpusTable.read(gen) == table  # a server reads the old file
+    with (corpus / "a2016.txt").open("a", encoding="utf-8") as f:
+        f.write("\n补记一句。\n")
+    with monkeypatch.context() as m:  # the old table is used, not rebuilt with the reuse index
+        m.setattr(reuse.ReuseIndex, "build", lambda *a: pytest.fail("reuse index rebuilt"))
+        build_index(corpus, ix, procs=1)
+    assert (gen / corpusfacts.TABLE_FILE).exists() and not (gen / corpusfacts.OLD_TABLE_FILE).exists()
+    build_index(corpus, tmp_path / "full", procs=1)
+    assert _facts(ix) == _facts(tmp_path / "full")
