@@ -3,11 +3,12 @@
 A whoosh document holds what one file says. Whether this year's 上年结转 matches last year's
 结转下年度继续办理 (``cross_year``), or how much of the text was copied from another report
 (``reuse_*``), changes when a *neighbour* changes; rewriting whoosh documents for that means
-re-analysing them. So these facts live in one small table per generation (``corpus_facts.json``,
-keyed by report id), recomputed at the end of every build from a small record per report (and the
-reuse index, ``reuse/``), and written atomically. The facet registry marks the facets read from it
-(``Facet.corpus``); ``columns.py`` counts, filters and sorts them like stored ones, and
-``search.py`` merges the row into every facts record it returns.
+re-analysing them. So these facts live in one small table per generation (``corpus_facts.sqlite``,
+a row per report id, :class:`TableFile`), computed at the end of every build from a small record
+per report (and the reuse index, ``reuse/``): a full build writes it whole and renames it into
+place, an incremental one rewrites the rows that changed in one transaction (:func:`changed_rows`).
+The facet registry marks the facets read from it (``Facet.corpus``); ``columns.py`` counts, filters
+and sorts them like stored ones, and ``search.py`` merges the row into every facts record it returns.
 
 Facts of a row (:data:`KEYS`):
 
