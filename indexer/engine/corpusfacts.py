@@ -154,15 +154,15 @@ def _reuse_part(rid: str, prev: str | None, reuse: ReuseIndex | None, before: Ma
     ``before`` where neither it nor the pair is dirty."""
     if reuse is None or rid not in reuse:
         return {"reuse_max": None, "reuse_from": None, "reuse_kind": None, "reuse_prev": None}
-    kept = before is not None and dirty is not None and rid not in dirty
-    if kept and before is not None and before.get("reuse_kind") is not None:  # neighbours unchanged
-        row = {k: before.get(k) for k in REUSE_FACTS}
+    kept = before if dirty is not None and rid not in dirty else None  # its figures did not change
+    if kept is not None and kept.get("reuse_kind") is not None:
+        row = {k: kept.get(k) for k in REUSE_FACTS}
     else:
         row = dict(reuse.facts(rid))
     if prev is None or prev not in reuse:
         row["reuse_prev"] = None
-    elif kept and before is not None and before.get("cross_year_prev") == prev and prev not in (dirty or ()):
-        row["reuse_prev"] = before.get("reuse_prev")
+    elif kept is not None and kept.get("cross_year_prev") == prev and prev not in (dirty or ()):
+        row["reuse_prev"] = kept.get("reuse_prev")
     else:
         row["reuse_prev"] = reuse.share(rid, prev)
     return row
@@ -478,15 +478,14 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
     try:
         if records is not None:  # every row computed again, the file written whole
             CorpusTable(records, compute(records, reuse)).write(gen)
-        elif table is None or behind:
-            legacy = legacy or CorpusTable()
-            base = table.rows() if table is not None else (legacy.records, legacy.facts)
-            records = {rid: r for rid, r in base[0].items() if rid not in changes.removed}
-            records.update(changes.records)
-            old = None if behind else base[1]  # behind: no row's reuse facts can be trusted
-            CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
-        else:
+        elif table is not None and not behind:
             table.replace(*changed_rows(table, changes, reuse, dirty))
+        else:  # the old JSON table, or one behind the reuse index: every row, the file written whole
+            base = CorpusTable(*table.rows()) if table is not None else legacy or CorpusTable()
+            records = {rid: r for rid, r in base.records.items() if rid not in changes.removed}
+            records.update(changes.records)
+            old = None if behind else base.facts  # behind: no row's reuse facts can be trusted
+            CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
     finally:
         reuse.close()
         if table is not None:
@@ -503,10 +502,9 @@ def changed_rows(table: TableFile, changes: Changes, reuse: ReuseIndex,
     reuse facts read again from the index."""
     changed = set(changes.records) | changes.removed
     before = table.select(ids=changed | dirty)
-    bodies = {r.body_id for rid, (r, _) in before.items() if rid in changed}
-    bodies |= {r.body_id for r in changes.records.values()}
-    bodies.discard(None)
-    rows = {**before, **table.select(bodies=sorted(b for b in bodies if b is not None))}
+    olds = [r for rid, (r, _) in before.items() if rid in changed]
+    bodies = {r.body_id for r in (*olds, *changes.records.values()) if r.body_id is not None}
+    rows = {**before, **table.select(bodies=sorted(bodies))}
     records = {rid: r for rid, (r, _) in rows.items() if r.body_id in bodies and rid not in changes.removed}
     records.update(changes.records)
     old = {rid: f for rid, (_, f) in rows.items()}

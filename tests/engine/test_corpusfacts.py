@@ -37,6 +37,22 @@ def _facts(index_dir) -> dict[str, dict]:
     return CorpusTable.read(gen).facts
 
 
+def _fresh_build(tmp_path) -> tuple:
+    """The derived corpus written and built (full) in a test's own folder: corpus, index, generation."""
+    corpus = write_corpus(tmp_path / "corpus")
+    ix = tmp_path / "ix"
+    build_index(corpus, ix, procs=1)
+    gen = current_generation(ix)
+    assert gen is not None
+    return corpus, ix, gen
+
+
+def _add_a_sentence(path) -> None:
+    """Change a report's text (and so its file's size and hash)."""
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n补记一句。\n")
+
+
 def _reuse(row: dict) -> tuple:
     return row["reuse_max"], row["reuse_from"], row["reuse_kind"]
 
@@ -173,8 +189,7 @@ def test_a_missing_reuse_index_is_rebuilt_from_the_stored_reports(tmp_path):
     assert gen is not None
     (gen / reuse.INDEX_FILE).unlink()  # as if a build died before writing it
     (gen / corpusfacts.TABLE_FILE).unlink()
-    with (corpus / "c2017.txt").open("a", encoding="utf-8") as f:
-        f.write("\n补记一句。\n")
+    _add_a_sentence(corpus / "c2017.txt")
     build_index(corpus, ix, procs=1)
     after = _facts(ix)
     assert {k: _reuse(v) for k, v in after.items()} == {k: _reuse(v) for k, v in before.items()}
@@ -204,11 +219,7 @@ def test_a_build_that_died_after_the_reuse_commit_leaves_no_stale_reuse_facts(tm
 
 
 def test_an_incremental_build_rewrites_only_the_changed_bodys_rows_in_place(tmp_path, monkeypatch):
-    corpus = write_corpus(tmp_path / "corpus")
-    ix = tmp_path / "ix"
-    build_index(corpus, ix, procs=1)
-    gen = current_generation(ix)
-    assert gen is not None
+    corpus, ix, gen = _fresh_build(tmp_path)
     stamp = corpusfacts.table_stamp(gen)
     written: list[set[str]] = []
     replace = corpusfacts.TableFile.replace
@@ -219,8 +230,7 @@ def test_an_incremental_build_rewrites_only_the_changed_bodys_rows_in_place(tmp_
 
     monkeypatch.setattr(corpusfacts.TableFile, "replace", spy)
     monkeypatch.setattr(CorpusTable, "write", lambda self, gen: pytest.fail("the table was written whole"))
-    with (corpus / "a2016.txt").open("a", encoding="utf-8") as f:
-        f.write("\n补记一句。\n")
+    _add_a_sentence(corpus / "a2016.txt")
     build_index(corpus, ix, procs=1)
     assert written and ID["a2016.txt"] in written[0] and len(written[0]) < len(REPORTS)
     assert corpusfacts.table_stamp(gen) != stamp  # a server sees the table changed
@@ -231,11 +241,7 @@ def test_an_incremental_build_rewrites_only_the_changed_bodys_rows_in_place(tmp_
 
 
 def test_a_json_table_of_an_older_build_is_read_and_replaced_by_the_next_build(tmp_path, monkeypatch):
-    corpus = write_corpus(tmp_path / "corpus")
-    ix = tmp_path / "ix"
-    build_index(corpus, ix, procs=1)
-    gen = current_generation(ix)
-    assert gen is not None
+    corpus, ix, gen = _fresh_build(tmp_path)
     table = CorpusTable.read(gen)
     (gen / corpusfacts.TABLE_FILE).unlink()
     legacy = {"format": 1, "keys": list(corpusfacts.KEYS),
@@ -243,8 +249,7 @@ def test_a_json_table_of_an_older_build_is_read_and_replaced_by_the_next_build(t
               "facts": {rid: [row.get(k) for k in corpusfacts.KEYS] for rid, row in table.facts.items()}}
     (gen / corpusfacts.OLD_TABLE_FILE).write_text(json.dumps(legacy, ensure_ascii=False), encoding="utf-8")
     assert CorpusTable.read(gen) == table  # a server reads the old file
-    with (corpus / "a2016.txt").open("a", encoding="utf-8") as f:
-        f.write("\n补记一句。\n")
+    _add_a_sentence(corpus / "a2016.txt")
     with monkeypatch.context() as m:  # the old table is used, not rebuilt with the reuse index
         m.setattr(reuse.ReuseIndex, "build", lambda *a: pytest.fail("reuse index rebuilt"))
         build_index(corpus, ix, procs=1)

@@ -182,12 +182,11 @@ class _StoredEntries(MutableMapping[str, _Entry]):
         self._read[rid] = entry
 
     def __delitem__(self, rid: str) -> None:
-        if rid not in self:
+        if not self._store.delete_entry(rid):
             raise KeyError(rid)
         if self._ids is not None:
             del self._ids[rid]
         self._read.pop(rid, None)
-        self._store.delete_entry(rid)
 
     def __contains__(self, rid: object) -> bool:
         if self._ids is not None:

@@ -177,8 +177,9 @@ class Store:
     def put_entry(self, rid: str, blob: bytes) -> None:
         self._conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (rid, blob))
 
-    def delete_entry(self, rid: str) -> None:
-        self._conn.execute("DELETE FROM entries WHERE id = ?", (rid,))
+    def delete_entry(self, rid: str) -> bool:
+        """Whether there was an entry to delete."""
+        return self._conn.execute("DELETE FROM entries WHERE id = ?", (rid,)).rowcount > 0
 
     def set_neighbours(self, rid: str, rows: list[NeighbourRow]) -> None:
         self._conn.execute("DELETE FROM neighbours WHERE id = ?", (rid,))
