@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import pickle
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -101,16 +103,34 @@ def test_reported_share_is_the_exact_share_of_the_reported_source(planted):
 def test_shares_of_planted_copies_are_near_the_planted_share(planted):
     inputs, golds, index = planted
     by_id = {r.id: r for r in inputs}
-    errors = []
+    errors, errors_extended = [], []
     for name, g in golds.items():
         if g["reuse"]:
+            got = index.share(name, g["reuse"]["from"])
             truth, _ = reuse_bench.planted_share(index, by_id[name], g["reuse"]["passages"])
-            errors.append(abs(index.share(name, g["reuse"]["from"]) - truth))
+            errors.append(abs(got - truth))
+            truth, _ = reuse_bench.planted_share(index, by_id[name], g["reuse"]["passages"],
+                                                 g["reuse"]["from"])
+            errors_extended.append(abs(got - truth))
     assert errors
-    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.017
-    # aim: every share within 5 points; measured 88 % of them (the rest: stock runs a copy's own
-    # parts share with the source by chance, or a sentence a layout breaks differently)
+    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.018
+    # aim: every share within 5 points; measured 87 % of them against the provenance, 92 % against
+    # the provenance extended by the sentences that stand the same beside it (the rest: a copied
+    # statutory sentence or stock run that no rule tells from chance, a sentence a layout breaks
+    # differently)
     assert sum(e <= 0.05 for e in errors) / len(errors) >= 0.85
+    assert sum(errors_extended) / len(errors_extended) <= 0.02  # measured 0.012
+    assert sum(e <= 0.05 for e in errors_extended) / len(errors_extended) >= 0.9
+
+
+def test_the_extended_truth_adds_the_same_sentences_beside_a_copied_one_on_either_side():
+    copy = np.array([1, 2, 3, 4, 5], dtype=np.uint64)
+    source = np.array([9, 2, 3, 4, 8], dtype=np.uint64)
+    planted = np.array([False, False, True, False, False])
+    # 2 and 4 stand beside 3 in both; 1 and 5 differ from what stands beside them in the source
+    assert reuse_bench.extended(copy, source, planted).tolist() == [False, True, True, True, False]
+    reordered = np.array([4, 3, 2], dtype=np.uint64)  # the same sentences, not on the same sides
+    assert reuse_bench.extended(copy, reordered, planted).tolist() == planted.tolist()
 
 
 def test_adding_reports_one_by_one_gives_the_full_builds_figures(planted):
@@ -277,6 +297,43 @@ def test_the_learned_boilerplate_reads_back_as_written(planted, tmp_path):
     assert back.headings == index.boilerplate.headings and len(back.headings) > 10
     assert back.template.tolist() == index.boilerplate.template.tolist()
     assert back.common.tolist() == index.boilerplate.common.tolist()
+    assert index.boilerplate.common_wholes is not None and len(index.boilerplate.common_wholes) > 10
+    assert back.common_wholes.tolist() == index.boilerplate.common_wholes.tolist()
+    assert back.lone_max_reports == index.boilerplate.lone_max_reports
+
+
+def test_a_rare_sentence_counts_standing_alone_and_a_common_one_does_not():
+    def seq(keys: list[int], wholes: list[int]) -> Sequence:
+        found = [Unit(i, i + 1, k, 10, w) for i, (k, w) in enumerate(zip(keys, wholes, strict=True))]
+        return Sequence.of(found, common_wholes=np.array([70, 80], dtype=np.uint64))
+
+    # sentence 7 ends like many reports' (its key) but is rare written whole (71, a web address in
+    # front); sentence 8 is common whole (80); neither's neighbours are the source's
+    copy, source = seq([1, 7, 2, 8, 3], [1, 71, 2, 80, 3]), seq([4, 7, 5, 8, 6], [4, 71, 5, 80, 6])
+    assert copy.counted(source.shingles).tolist() == [False] * 5  # no shared run
+    assert copy.counted(source.shingles, source.lone_wholes).tolist() == [False, True, False, False, False]
+    other_end = seq([4, 7, 5], [4, 72, 5])  # the same end (key), another whole sentence
+    assert not copy.counted(other_end.shingles, other_end.lone_wholes).any()
+    unlearned = Sequence.of([Unit(0, 1, 7, 10, 71)])  # an index that learned no whole sentences
+    assert not unlearned.lone.any()
+
+
+def test_a_copied_sentence_alone_counts_in_the_share_but_not_in_the_evidence():
+    address = ("本报告在“中国·某县”（http://www.{0}.gov.cn/xxgk/ndbg/{0}.html）上全文公开，"
+               "如对报告有任何疑问，请与某县某局联系。")  # digits are masked: letters tell the portals apart
+    portals = ["ax", "bx", "cx", "dx", "ex", "fx", "gx", "hx", "ix", "jx"]
+    problems = ["一是主动公开目录更新不够及时。", "二是政策解读的质量和形式有待改进。",
+                "三是工作人员业务能力有待提高。", "四是公开内容不够丰富，形式比较单一。"]
+    # ten reports end their address sentence alike (not a template sentence: fewer than 20 have it)
+    reports = [ReportInput(f"r{i}", f"b{i}", 2024, address.format(portals[i]) + problems[i % 4]
+                           + problems[(i + 1) % 4]) for i in range(10)]
+    reports += [ReportInput(f"s{i}", f"c{i}", 2024, problems[i % 4] + problems[(i + 2) % 4])
+                for i in range(20)]
+    copy = ReportInput("copy", "other", 2024, problems[2] + address.format(portals[3]) + problems[1])
+    index = ReuseIndex.build([*reports, copy])
+    n = index.neighbour("copy", "r3")
+    assert n.chars > 0 and n.evidence == 0.0  # the address sentence, standing alone in both
+    assert index.share("copy", "r4") == 0.0  # another address: nothing shared
 
 
 def test_the_side_by_side_shares_are_the_index_shares(planted):
@@ -373,3 +430,30 @@ def test_a_report_with_nothing_of_its_own_has_no_signature(text):
     r = ReportInput("x", "b", 2020, text)
     index = ReuseIndex.build([r])
     assert index.facts("x") == {"reuse_max": 0.0, "reuse_from": None, "reuse_kind": "none"}
+
+
+def test_the_numpy_minhash_is_datasketchs_value_for_value():
+    from datasketch import MinHash
+
+    from indexer.engine.reuse import minhash
+
+    rng = np.random.default_rng(7)
+    for size in (1, 3, 40):
+        values = rng.integers(0, 2**63, size=size, dtype=np.uint64)
+        ref = MinHash(num_perm=128, seed=1, hashfunc=lambda v: int(v) & 0xFFFFFFFF)
+        ref.update_batch(values)
+        assert minhash.signature(values, 128, 1).tolist() == ref.hashvalues.astype(np.uint64).tolist()
+    assert minhash.permutations(16, 3).tolist() == MinHash(num_perm=16, seed=3).permutations.tolist()
+
+
+def test_opening_a_saved_index_and_adding_a_report_does_not_import_datasketch(planted, tmp_path):
+    """datasketch imports scipy (over a second): an incremental build has no use for it."""
+    inputs, _, _ = planted
+    ReuseIndex.build(inputs[:-1]).save(tmp_path)
+    code = ("import sys, pickle; from indexer.engine.reuse import ReuseIndex; "
+            "r = pickle.load(sys.stdin.buffer); index = ReuseIndex.load(sys.argv[1]); index.add(r); "
+            "index.save(sys.argv[1]); "
+            "print('datasketch' in sys.modules, 'scipy' in sys.modules)")
+    got = subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=pickle.dumps(inputs[-1]),
+                         capture_output=True, cwd=ROOT, check=True)
+    assert got.stdout.decode().split() == ["False", "False"]

@@ -16,7 +16,10 @@
    Stock sentences stay own text (a share's denominator), as they are the report's prose.
 
 The sentence counts are kept too (``bits``): how many reports have a sentence tells how much its
-being in two reports says (``index``: evidence).
+being in two reports says (``index``: evidence). And the whole sentences (keyed whole, not by their
+end) found in more than ``lone_max_reports`` reports (default 10, one body's reports over a decade):
+any other own sentence is *lone*, rare as written, and counts as found in another report that has
+it even standing alone (``units.Sequence.lone_in``).
 
 Why sentences at 30 % and runs at 2 %: measured on 2,000 generated reports, a sentence rule at 2 %
 (the first version) left the median report ~190 characters of own text out of ~500 of prose, too
@@ -41,6 +44,7 @@ import numpy as np
 BOILERPLATE_SHARE = 0.02
 TEMPLATE_SHARE = 0.3
 BOILERPLATE_MIN_COUNT = 20
+LONE_MAX_REPORTS = 10
 
 
 # the fewest reports rarity and the evidence bar are reckoned on (see bits, ReuseIndex.min_evidence)
@@ -71,6 +75,10 @@ class Boilerplate:
     frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     df_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # every sentence
     df_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))  # reports it is in
+    # whole-sentence keys found in more than lone_max_reports reports (``units.whole_key``); None: not
+    # learned (an index of an older format), so no sentence counts standing alone
+    common_wholes: np.ndarray | None = None
+    lone_max_reports: int = LONE_MAX_REPORTS
     examples: dict[int, str] = field(default_factory=dict)  # key → its masked text
     n_reports: int = 0
     min_reports: int = 0  # for headings and stock runs
@@ -99,6 +107,13 @@ class Boilerplate:
         self.common = keys[chosen]
         self.run_counts = dict(zip(self.common.tolist(), counts[chosen].tolist(), strict=True))
         self.frequent = keys[(counts > signature_max_reports) & ~chosen]
+
+    def learn_wholes(self, keys: np.ndarray, counts: np.ndarray, lone_max_reports: int = LONE_MAX_REPORTS
+                     ) -> None:
+        """The whole sentences too common to count standing alone, from every whole-sentence key
+        (sorted) and the reports it is found in."""
+        self.lone_max_reports = lone_max_reports
+        self.common_wholes = keys[counts > lone_max_reports]
 
     def learn_rarity(self, keys: np.ndarray, counts: np.ndarray) -> None:
         """How many reports each sentence is found in (keys sorted), for :meth:`bits`."""
@@ -133,6 +148,7 @@ class Boilerplate:
             return [{"key": f"{k:016x}", "reports": c, "text": self.examples.get(k, "")}
                     for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
+        wholes = None if self.common_wholes is None else [f"{k:016x}" for k in self.common_wholes.tolist()]
         return {
             "rule": f"of {self.n_reports} reports: a heading found alone in at least {self.min_reports}, "
                     f"a sentence found in at least {self.min_template_reports}, two consecutive sentences "
@@ -143,6 +159,9 @@ class Boilerplate:
                          for h, c in sorted(self.heading_counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "sentences": rows(self.counts),
             "shingles": rows(self.run_counts),
+            "lone_max_reports": self.lone_max_reports,
+            # the whole sentences found in more reports than that (None: not learned)
+            "common_wholes": wholes,
         }
 
     def write(self, path: Path) -> None:
@@ -161,7 +180,12 @@ class Boilerplate:
         headings = {r["text"]: int(r["reports"]) for r in data.get("headings", [])}
         examples = {int(r["key"], 16): r.get("text", "")
                     for r in [*data.get("sentences", []), *data.get("shingles", [])]}
+        wholes = data.get("common_wholes")
+        common_wholes = None if wholes is None else np.array(sorted(int(k, 16) for k in wholes),
+                                                             dtype=np.uint64)
         return cls(headings=frozenset(headings), template=_keys(sentences), common=_keys(runs),
+                   common_wholes=common_wholes,
+                   lone_max_reports=int(data.get("lone_max_reports", LONE_MAX_REPORTS)),
                    counts=sentences, run_counts=runs, heading_counts=headings, examples=examples,
                    n_reports=int(data.get("reports", 0)), min_reports=int(data.get("min_reports", 0)),
                    min_template_reports=int(data.get("min_template_reports", 0)))

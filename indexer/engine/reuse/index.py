@@ -1,7 +1,8 @@
 """The signature index: every report's shingles and MinHash, an LSH table, each report's nearest others.
 
-Candidates come from MinHash + LSH (datasketch) over each report's seed shingles (two consecutive
-own sentences that are not a stock run), never from all pairs; the share is then computed exactly
+Candidates come from MinHash + LSH (datasketch's bands, the signature computed in numpy: ``minhash``)
+over each report's seed shingles (two consecutive own sentences that are not a stock run), never
+from all pairs; the share is then computed exactly
 on the candidates' kept sequences, so the index alone (not the corpus) answers an add, remove or update:
 
     share(A → B) = weight(A's own sentences found in B) / weight(A's own sentences)
@@ -10,7 +11,10 @@ on the candidates' kept sequences, so the index alone (not the corpus) answers a
 is the part of A's own text found in B (directional: a short report copied whole into a long one
 shares 1.0 of itself, the long one less). Found: the sentence and the one before or after it stand
 in B too, one after the other (a shingle both have; stock sentences recur one by one, a copy keeps
-them in order).
+them in order); or the sentence is *lone*, its whole masked text found in at most
+``lone_max_reports`` reports (10) at the full build, and B has it too: a copied one-sentence paragraph
+("本报告在“中国·某县”(http://…)上全文公开…"), whose end is stock wording and whose neighbours were
+not copied, shares no shingle. Lone sentences add to the share, never to the evidence.
 
 Facts per report (``facts``): ``reuse_from`` the neighbour with the best share that is *reuse*: a
 share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a shared
@@ -39,17 +43,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
-from . import bulk
-from .boilerplate import BOILERPLATE_MIN_COUNT, BOILERPLATE_SHARE, FEWEST_REPORTS, TEMPLATE_SHARE, Boilerplate
+from . import bulk, minhash
+from .boilerplate import (
+    BOILERPLATE_MIN_COUNT,
+    BOILERPLATE_SHARE,
+    FEWEST_REPORTS,
+    LONE_MAX_REPORTS,
+    TEMPLATE_SHARE,
+    Boilerplate,
+)
 from .store import Bucket, NeighbourRow, Store, dumps
-from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces
+from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_keys
 
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 4  # 4: signatures leave out frequent shingles (bulk)
+FORMAT = 5  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys)
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ class Settings:
     template_share: float = TEMPLATE_SHARE  # template sentences
     boilerplate_min_count: int = BOILERPLATE_MIN_COUNT
     signature_max_reports: int = 100  # shingles found in more reports stay out of signatures (bulk)
+    lone_max_reports: int = LONE_MAX_REPORTS  # a whole sentence in at most this many counts alone
 
 
 @dataclass
@@ -208,10 +219,6 @@ def _order(n: Neighbour) -> tuple:
     return (-n.share, n.kind != "same_body", _WHEN[n.when], n.id)
 
 
-def _low32(v) -> int:
-    return int(v) & 0xFFFFFFFF
-
-
 def _share_once(a: _Entry, b: _Entry) -> tuple[float, int, float]:
     """:meth:`ReuseIndex._share` without keeping the two entries' sets (a full build meets each
     entry in a few pairs only; kept, the sets of 100,000 entries would hold about a gigabyte)."""
@@ -262,14 +269,20 @@ class ReuseIndex:
         self._cited: dict[str, set[str]] = {}  # id → reports that list it among their neighbours
         # the LSH table of an index in memory (bucket → ids), made when an add or remove first needs it
         self._table: dict[Bucket, set[str]] | None = None
-        lsh = MinHashLSH(threshold=self.settings.lsh_threshold, num_perm=self.settings.num_perm)
-        self._bands: list[tuple[int, int]] = list(lsh.hashranges)  # datasketch's choice of bands
-        self._perms = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed).permutations
+        # the LSH bands: an index opened from its file (``load``) has its own saved; a new one takes
+        # datasketch's choice when it first needs them (``_bands``)
+        self._saved_bands: list[tuple[int, int]] | None = None
         # an index opened from a file (``load``): entries, neighbours, who cites whom, the LSH buckets
         # and the sentence counts are read from it and written to it, not kept in the fields above
         self._store: Store | None = None
         # small values a caller saves with the index (corpusfacts: whether its table caught up)
         self.notes: dict[str, object] = {}
+
+    @property
+    def _bands(self) -> list[tuple[int, int]]:
+        if self._saved_bands is None:
+            self._saved_bands = list(minhash.lsh_bands(self.settings.lsh_threshold, self.settings.num_perm))
+        return self._saved_bands
 
     @property
     def df(self) -> Counter:
@@ -306,28 +319,31 @@ class ReuseIndex:
         who: list[tuple[str, str, int | None]] = []
         keys_of: list[np.ndarray] = []
         weights_of: list[np.ndarray] = []
+        wholes_of: list[np.ndarray] = []
         for r in reports:
-            keys, weights, _ = r.packed().keyed(bp.headings)
+            keys, weights, masked = r.packed().keyed(bp.headings)
             who.append((r.id, r.body, r.year))
             keys_of.append(keys)
             weights_of.append(weights)
+            wholes_of.append(whole_keys(keys, masked))
         df_keys, df_counts = bulk.count_distinct(np.unique(k) for k in keys_of)
         bp.learn_template(df_keys, df_counts, s.template_share, s.boilerplate_min_count)
         bp.learn_runs(*bulk.count_distinct(np.unique(pair_keys(k[~in_sorted(k, bp.template)]))
                                            for k in keys_of if len(k) > 1), s.signature_max_reports)
         bp.learn_rarity(df_keys, df_counts)
+        bp.learn_wholes(*bulk.count_distinct(np.unique(w) for w in wholes_of), s.lone_max_reports)
         bp.examples = _examples(reports, bp)
         index.boilerplate = bp
         index._df_arrays = (df_keys, df_counts)
         ids: list[str] = []
         signatures: list[np.ndarray] = []
-        for (rid, body, year), keys, weights in zip(who, keys_of, weights_of, strict=True):
-            entry = index._entry_of(body, year, keys, weights)
+        for (rid, body, year), keys, weights, wholes in zip(who, keys_of, weights_of, wholes_of, strict=True):
+            entry = index._entry_of(body, year, keys, weights, wholes)
             index._entries[rid] = entry
             if entry.signature is not None:
                 ids.append(rid)
                 signatures.append(entry.signature)
-        del who, keys_of, weights_of
+        del who, keys_of, weights_of, wholes_of
         shares: dict[str, list[_Found]] = {rid: [] for rid in index._entries}
         pairs = bulk.band_pairs(np.array(signatures, dtype=np.uint64).reshape(len(ids), s.num_perm),
                                 index._bands)
@@ -345,12 +361,13 @@ class ReuseIndex:
         return index
 
     def _entry(self, r: ReportInput) -> _Entry:
-        keys, weights, _ = r.packed().keyed(self.boilerplate.headings)
-        return self._entry_of(r.body, r.year, keys, weights)
+        keys, weights, masked = r.packed().keyed(self.boilerplate.headings)
+        return self._entry_of(r.body, r.year, keys, weights, whole_keys(keys, masked))
 
-    def _entry_of(self, body: str, year: int | None, keys: np.ndarray, weights: np.ndarray) -> _Entry:
+    def _entry_of(self, body: str, year: int | None, keys: np.ndarray, weights: np.ndarray,
+                  wholes: np.ndarray) -> _Entry:
         bp = self.boilerplate
-        own = Sequence.of_keys(keys, weights, bp.template, bp.common, bp.bits)
+        own = Sequence.of_keys(keys, weights, bp.template, bp.common, bp.bits, wholes, bp.common_wholes)
         return _Entry(body, year, np.unique(keys), own, own.total, self._signature(own))
 
     def _signature(self, own: Sequence) -> np.ndarray | None:
@@ -358,20 +375,23 @@ class ReuseIndex:
         seeds = own.seeded[~in_sorted(own.seeded, self.boilerplate.frequent)]
         if not len(seeds):
             return None
-        m = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, hashfunc=_low32,
-                    permutations=self._perms)
-        m.update_batch(seeds)
-        return m.hashvalues.astype(np.uint64)
+        return minhash.signature(seeds, self.settings.num_perm, self.settings.seed)
 
     # ------------------------------------------------------------------ shares
 
     @staticmethod
     def _share(a: _Entry, b: _Entry) -> tuple[float, int, float]:
-        """(share, shared characters, evidence in bits) of a's own text found in b."""
-        if not a.total or a.keys.isdisjoint(b.keys):  # no shingle in common
+        """(share, shared characters, evidence in bits) of a's own text found in b: the sentences in
+        shared runs and the lone ones standing alone (``Sequence.counted``); the evidence is the
+        runs' (a lone sentence is a share, not a decision)."""
+        if not a.total:
             return 0.0, 0, 0.0
+        alone = a.own.lone_in(b.own.lone_wholes)
+        if a.keys.isdisjoint(b.keys):  # no seed shingle in common: no run counts
+            chars = int(a.own.weights[alone].sum())
+            return chars / a.total, chars, 0.0
         counted, run = a.own.runs(b.links)
-        chars = int(a.own.weights[counted].sum())
+        chars = int(a.own.weights[counted | alone].sum())
         return chars / a.total, chars, round(a.own.evidence(counted, run), 1)
 
     def _neighbour(self, rid: str, found: _Found) -> Neighbour:
@@ -608,7 +628,7 @@ class ReuseIndex:
         store = Store.open(Path(folder) / INDEX_FILE, FORMAT)
         index = cls(store.meta("settings"), store.meta("boilerplate"))
         index._store = store
-        index._bands = [(a, b) for a, b in store.meta("bands")]
+        index._saved_bands = [(a, b) for a, b in store.meta("bands")]
         index._entries = _StoredEntries(store)
         index.notes = dict(store.meta("notes") or {})
         return index

@@ -1,7 +1,8 @@
 """Shared and differing passages of two reports, as spans of both texts, for the side-by-side view.
 
 A sentence of A is shared when it and the sentence before or after it stand in B one after the other
-and are not template wording: the rule the share counts (``Sequence.counted``), so what the page marks
+and are not template wording, or when it is a lone sentence (its whole text rare in the corpus) that B
+has too: the rule the share counts (``Sequence.counted``), so what the page marks
 is what the figure measured. Runs of shared sentences that follow each other in both texts become
 one passage; the rest of each text, sentence runs, are its differing passages. Offsets are those of
 the texts given, so the page marks them where they are. Computed from the two texts alone: the
@@ -46,7 +47,7 @@ def _learned(boilerplate: Boilerplate | Collection[int]) -> Boilerplate:
 
 def _own(us: list[Unit], bp: Boilerplate) -> tuple[list[Unit], Sequence]:
     """The units that are own text (as ``Sequence.of`` keeps them), in order, and their sequence."""
-    seq = Sequence.of(us, bp.template, bp.common)
+    seq = Sequence.of(us, bp.template, bp.common, common_wholes=bp.common_wholes)
     kept: list[Unit] = []
     j = 0
     for u in us:  # Sequence.of keeps a subsequence: walk both
@@ -79,8 +80,8 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
     bp = _learned(boilerplate)
     ua, sa = _own(units(text_a, places_a, bp.headings), bp)
     ub, sb = _own(units(text_b, places_b, bp.headings), bp)
-    in_a = sa.counted(sb.shingles).tolist()
-    in_b = sb.counted(sa.shingles).tolist()
+    in_a = sa.counted(sb.shingles, sb.lone_wholes).tolist()
+    in_b = sb.counted(sa.shingles, sa.lone_wholes).tolist()
     where_b: dict[int, list[int]] = {}
     for j, u in enumerate(ub):
         if in_b[j]:

@@ -17,7 +17,11 @@ before the sentence is keyed and weighed.
 A sentence counts as found in another report only as part of a run (:meth:`Sequence.runs`): it and
 the sentence before or after it stand there too, one after the other, in a run that holds at least
 one shingle that is not a stock run. Stock sentences recur in unrelated reports one by one, and some
-stock pairs recur too; a copy keeps whole runs, its stock sentences inside them.
+stock pairs recur too; a copy keeps whole runs, its stock sentences inside them. A sentence rare as
+written whole (:func:`whole_key`: a web address, a name that is not masked) counts standing alone
+(:meth:`Sequence.lone_in`). Measured on 3,000 generated reports: 87.1 % of the planted copies'
+shares within 5 points of the provenance's before, 89.4 % with it (95.1 % of the provenance's extended
+by the sentences standing the same beside it, ``reuse_bench.extended``), precision and recall the same.
 
 Masking: every run of digits (after NFKC) → ``#``, a four-numeral Chinese year (二〇二〇年) → ``#年``,
 each of the report's own place names and their stems (某楼镇 and 某楼) → ``@``; whitespace and
@@ -66,8 +70,9 @@ class Unit:
 
     start: int
     end: int
-    key: int  # 64-bit hash of the masked sentence
+    key: int  # 64-bit hash of the masked sentence's end (KEY_CHARS)
     weight: int
+    whole: int | None = None  # 64-bit hash of the whole masked sentence (None: the same as ``key``)
 
 
 def place_terms(names: Iterable[str | None]) -> tuple[str, ...]:
@@ -223,6 +228,17 @@ def strip_heading(masked: str, headings: Collection[str]) -> str:
     return masked
 
 
+def whole_key(key: int, masked: str) -> int:
+    """The hash of the whole masked sentence: its key where the key stands for all of it."""
+    return key if len(masked) <= KEY_CHARS else key_hash(masked)
+
+
+def whole_keys(keys: np.ndarray, masked: list[str]) -> np.ndarray:
+    """:func:`whole_key` of each sentence (uint64), from its key and the masked text it stands for."""
+    return np.fromiter((whole_key(int(k), m) for k, m in zip(keys.tolist(), masked, strict=True)),
+                       dtype=np.uint64, count=len(masked))
+
+
 def sentence_key(masked: str, headings: Collection[str] = ()) -> tuple[int, int, str] | None:
     """A sentence's (key, weight, masked text it stands for), a learned heading taken off its front;
     None for a sentence too short to count."""
@@ -238,7 +254,7 @@ def keyed(found: Iterable[Piece], headings: Collection[str] = ()) -> list[tuple[
     out: list[tuple[Unit, str]] = []
     for p in found:
         if p.sentence and (got := sentence_key(p.masked, headings)) is not None:
-            out.append((Unit(p.start, p.end, got[0], got[1]), got[2]))
+            out.append((Unit(p.start, p.end, got[0], got[1], whole_key(got[0], got[2])), got[2]))
     return out
 
 
@@ -308,7 +324,9 @@ class Sequence:
     to the next (``links``; 0 after the last) and whether that shingle is a *seed* (not a stock run,
     see ``boilerplate``), with the distinct keys, shingles and seeds sorted (for ``np.isin``): what
     the signature index keeps per report. Own: every sentence that is not a template sentence; the
-    template sentences are left out before the shingles are formed."""
+    template sentences are left out before the shingles are formed. ``lone``: the sentences whose
+    whole masked text is rare (not in ``common_wholes``: found in few reports), which count as found
+    in another report standing alone (see :meth:`lone_in`)."""
 
     keys: np.ndarray
     weights: np.ndarray
@@ -318,27 +336,41 @@ class Sequence:
     shingles: np.ndarray  # every link
     seeded: np.ndarray  # the seed links
     bits: np.ndarray  # per sentence: how unlikely by chance, log2(reports / reports that have it)
+    wholes: np.ndarray  # per sentence: the whole masked sentence's key (``whole_key``)
+    lone: np.ndarray  # per sentence: its whole masked text is rare (counts standing alone)
+    lone_wholes: np.ndarray  # the whole-sentence keys of the lone sentences, sorted
 
     @classmethod
     def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE,
-           rarity: Callable[[np.ndarray], np.ndarray] | None = None) -> Sequence:
+           rarity: Callable[[np.ndarray], np.ndarray] | None = None, common_wholes: np.ndarray | None = None
+           ) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
-        return cls.of_keys(keys, weights, template, common, rarity)
+        wholes = np.fromiter((u.key if u.whole is None else u.whole for u in found), dtype=np.uint64,
+                             count=len(found))
+        return cls.of_keys(keys, weights, template, common, rarity, wholes, common_wholes)
 
     @classmethod
     def of_keys(cls, keys: np.ndarray, weights: np.ndarray, template: np.ndarray = _NONE,
-                common: np.ndarray = _NONE, rarity: Callable[[np.ndarray], np.ndarray] | None = None
-                ) -> Sequence:
-        """:meth:`of` from the sentences' keys and weights (a full build keeps those, not units)."""
+                common: np.ndarray = _NONE, rarity: Callable[[np.ndarray], np.ndarray] | None = None,
+                wholes: np.ndarray | None = None, common_wholes: np.ndarray | None = None) -> Sequence:
+        """:meth:`of` from the sentences' keys and weights (a full build keeps those, not units) and
+        their whole-sentence keys (``whole_keys``; None: the keys). ``common_wholes`` (sorted): the
+        whole sentences found in too many reports to count alone; None: no sentence counts alone."""
+        if wholes is None:
+            wholes = keys
         if len(template) and len(keys):
             keep = ~in_sorted(keys, template)
-            keys, weights = keys[keep], weights[keep]
+            keys, weights, wholes = keys[keep], weights[keep], wholes[keep]
         links = np.concatenate((pair_keys(keys), _NONE1)) if len(keys) else _NONE
         seeds = (links != 0) & ~in_sorted(links, common)
         bits = rarity(keys) if rarity is not None else np.zeros(len(keys), dtype=np.float32)
+        if common_wholes is None:
+            lone = np.zeros(len(keys), dtype=bool)
+        else:
+            lone = ~in_sorted(wholes, common_wholes)
         return cls(keys, weights, links, seeds, np.unique(keys), np.unique(links[links != 0]),
-                   np.unique(links[seeds]), bits)
+                   np.unique(links[seeds]), bits, wholes, lone, np.unique(wholes[lone]))
 
     @property
     def total(self) -> int:
@@ -371,9 +403,23 @@ class Sequence:
         found = np.array(run, dtype=np.int64)
         return found > 0, found
 
-    def counted(self, other_shingles: Collection[int]) -> np.ndarray:
-        """Which of these sentences count as found in the other report (see :meth:`runs`)."""
-        return self.runs(other_shingles)[0]
+    def lone_in(self, other_lone: np.ndarray) -> np.ndarray:
+        """Which of these sentences count as found in the other report standing alone: a lone one
+        (its whole masked text rare in the corpus) that is a lone one there too. A copied paragraph
+        of one sentence, or one whose neighbours are not copied ("本报告在“中国·某县”(http://…)上全文
+        公开…"), shares no shingle, and its end (the key) is often stock wording; its whole text, web
+        address and all, is found in no unrelated report. Never evidence: a share, not a decision."""
+        if not len(self.lone_wholes) or not len(other_lone):
+            return np.zeros(len(self.keys), dtype=bool)
+        hit = self.lone_wholes[in_sorted(self.lone_wholes, other_lone)]
+        if not len(hit):
+            return np.zeros(len(self.keys), dtype=bool)
+        return self.lone & np.isin(self.wholes, hit)
+
+    def counted(self, other_shingles: Collection[int], other_lone: np.ndarray = _NONE) -> np.ndarray:
+        """Which of these sentences count as found in the other report: in a shared run (see
+        :meth:`runs`), or standing alone (:meth:`lone_in`, given the other's ``lone_wholes``)."""
+        return self.runs(other_shingles)[0] | self.lone_in(other_lone)
 
     def evidence(self, counted: np.ndarray, run: np.ndarray) -> float:
         """The bits of the strongest shared run: how unlikely it is that an unrelated report has all
