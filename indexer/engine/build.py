@@ -17,7 +17,7 @@ import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from whoosh.writing import IndexWriter
 
 from indexer.engine import corpusfacts
 from indexer.engine.buildlock import locked_build
+from indexer.engine.gcpolicy import with_fewer_collections
 from indexer.engine.generations import (
     FILES,
     FileRecord,
@@ -116,6 +117,7 @@ class Progress:
 
 
 @locked_build  # one build at a time per index folder; what a killed build left is removed first
+@with_fewer_collections  # see gcpolicy
 def build_index(
     corpus_dir: str | Path,
     index_dir: str | Path,
@@ -304,7 +306,7 @@ def _write_full(ix, root: str, entries: dict[str, FileEntry], procs: int, progre
 
 def _write_docs(writer: Callable[[], Any], tasks: list[Task], entries: dict[str, FileEntry],
                 existing: set[str], procs: int, progress: bool, summary: BuildSummary,
-                files_out: dict[str, FileRecord], fail_after: Callable[[int], None] | None,
+                files_out: MutableMapping[str, FileRecord], fail_after: Callable[[int], None] | None,
                 timeout: float | None = None, changes: corpusfacts.Changes | None = None) -> set[str]:
     """Parse ``tasks`` in worker processes and write them; ``existing`` ones replace their old
     version. ``writer()`` gives the writer (opened on first use). ``files_out`` gets a record for

@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -100,33 +101,74 @@ def _unescape(rel: str) -> str:
     return _ESCAPED.sub(lambda m: _UNESCAPE.get(m[1], m[1]), rel) if "\\" in rel else rel
 
 
-def read_files(gen: Path) -> dict[str, FileRecord]:
+class FileList(MutableMapping[str, FileRecord]):
+    """The recorded files of a generation, rel → :class:`FileRecord`, kept as the line ``files.tsv``
+    holds for each ("sha1\tsize\tmtime\tpath"): an incremental build reads, compares and writes the whole
+    list (100,000 records at 100,000 reports) but changes a few, so a record is parsed only when
+    asked for, the planner compares a file's stat with its line's text (``planning.plan_files``),
+    and writing reuses each kept record's line. Measured at 100,000 files: read 0.16 → 0.06 s, write
+    0.20 → 0.08 s (the plan stays ~0.15 s: formatting each file's stat)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[str, str] | None = None) -> None:
+        self.raw: dict[str, str] = raw if raw is not None else {}
+
+    @classmethod
+    def of(cls, records: Mapping[str, FileRecord]) -> FileList:
+        if isinstance(records, FileList):
+            return records
+        out = cls()
+        for rel, rec in records.items():
+            out[rel] = rec
+        return out
+
+    def __getitem__(self, rel: str) -> FileRecord:
+        sha1, size, mtime, _ = self.raw[rel].split("\t", 3)
+        return FileRecord(sha1, int(size) if size else None, int(mtime) if mtime else None)
+
+    def __setitem__(self, rel: str, rec: FileRecord) -> None:
+        sha1, size, mtime = rec
+        self.raw[rel] = (f"{sha1}\t{'' if size is None else size}\t{'' if mtime is None else mtime}\t"
+                         f"{_escape(rel)}")
+
+    def __delitem__(self, rel: str) -> None:
+        del self.raw[rel]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def text(self) -> str:
+        """The list as ``files.tsv`` holds it: one line per file, by path."""
+        raw = self.raw
+        return "".join([raw[rel] + "\n" for rel in sorted(raw)])
+
+
+def read_files(gen: Path) -> FileList:
     """The indexed files of a generation (from ``files.tsv``, or an older manifest's lists)."""
     try:
         text = (gen / FILES).read_text(encoding="utf-8")
     except FileNotFoundError:
         meta = read_meta(gen)
         stats = meta.get("stats") or {}
-        return {rel: FileRecord(sha1, *(stats.get(rel) or (None, None)))
-                for rel, sha1 in (meta.get("files") or {}).items()}
-    out: dict[str, FileRecord] = {}
+        return FileList.of({rel: FileRecord(sha1, *(stats.get(rel) or (None, None)))
+                            for rel, sha1 in (meta.get("files") or {}).items()})
+    raw: dict[str, str] = {}
     for line in text.splitlines():
-        parts = line.split("\t", 3)
-        if len(parts) != 4:
-            continue
-        sha1, size, mtime, rel = parts
-        out[_unescape(rel)] = FileRecord(
-            sha1, int(size) if size else None, int(mtime) if mtime else None)
-    return out
+        parts = line.split("\t", 3)  # a path's own tabs are the fourth field's
+        if len(parts) == 4:
+            raw[_unescape(parts[3])] = line
+    return FileList(raw)
 
 
-def write_files(gen: Path, files: dict[str, FileRecord]) -> None:
-    lines = []
-    for rel in sorted(files):
-        sha1, size, mtime = files[rel]
-        lines.append(f"{sha1}\t{'' if size is None else size}\t{'' if mtime is None else mtime}\t"
-                     f"{_escape(rel)}\n")
-    _replace(gen / FILES, "".join(lines))
+def write_files(gen: Path, files: Mapping[str, FileRecord]) -> None:
+    _replace(gen / FILES, FileList.of(files).text())
 
 
 def read_pending(gen: Path) -> set[str]:

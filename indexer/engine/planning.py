@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from indexer.engine.generations import FileRecord
+from indexer.engine.generations import FileList, FileRecord
 from indexer.engine.prepare import Task
 from indexer.extract.read import FileEntry
 
@@ -20,7 +20,7 @@ from indexer.extract.read import FileEntry
 class FilePlan(NamedTuple):
     """What a build does with the corpus beside what an index (or a shard) recorded."""
 
-    kept: dict[str, FileRecord]  # stat unchanged: kept with the recorded hash, not read
+    kept: FileList  # stat unchanged: kept with the recorded hash, not read
     tasks: list[Task]  # to the workers: (root, rel) to parse, (root, rel, sha1) to hash first
     gone: list[str]  # recorded, no longer in the corpus: to delete
     pending_gone: list[str]  # committed by a build that died, no longer in the corpus: to delete
@@ -29,18 +29,22 @@ class FilePlan(NamedTuple):
 def plan_files(root: str, entries: Mapping[str, FileEntry], known: Mapping[str, FileRecord],
                pending: set[str]) -> FilePlan:
     """The plan for ``entries`` (the corpus scan) against ``known`` (the recorded file list) and
-    ``pending`` (files committed but not recorded)."""
-    kept: dict[str, FileRecord] = {}
+    ``pending`` (files committed but not recorded). One string comparison per file: the recorded
+    lines are compared, not parsed (``FileList``)."""
+    recorded = FileList.of(known)
+    lines = recorded.raw
+    kept: dict[str, str] = {}
     tasks: list[Task] = []
-    for rel, e in entries.items():
-        rec = known.get(rel)
-        if rec is not None and rel not in pending:
-            if rec.size == e.size and rec.mtime_ns == e.mtime_ns:
-                kept[rel] = rec
+    for rel, (_, size, mtime_ns) in entries.items():
+        line = lines.get(rel)
+        if line is not None and rel not in pending:
+            after_sha1 = line.index("\t") + 1
+            if line.startswith(f"{size}\t{mtime_ns}\t", after_sha1):
+                kept[rel] = line
                 continue
-            tasks.append((root, rel, rec.sha1))
+            tasks.append((root, rel, line[:after_sha1 - 1]))
         else:
             tasks.append((root, rel))
-    gone = [rel for rel in known if rel not in entries]
+    gone = [rel for rel in lines if rel not in entries]
     pending_gone = sorted(rel for rel in pending if rel not in entries)
-    return FilePlan(kept, tasks, gone, pending_gone)
+    return FilePlan(FileList(kept), tasks, gone, pending_gone)

@@ -263,3 +263,20 @@ def test_a_worker_that_fails_to_write_fails_the_build_and_the_old_index_keeps_se
         build_index(corpus_copy, ix, full=True, procs=2)
     assert current_generation(ix) == before
     assert SearchIndex(ix).search(Query.from_args({"q": ""})).total == 5
+
+
+def test_a_build_restores_the_garbage_collectors_settings_even_when_it_fails(tmp_path):
+    import gc
+
+    from indexer.engine import gcpolicy
+
+    before = gc.get_threshold()
+    with gcpolicy.fewer_collections():
+        assert gc.get_threshold() == gcpolicy.BUILD_THRESHOLD
+        with gcpolicy.fewer_collections():  # a second build in another thread: the outer one restores
+            pass
+        assert gc.get_threshold() == gcpolicy.BUILD_THRESHOLD
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    with pytest.raises(FileNotFoundError):
+        build_index(tmp_path / "no such corpus", tmp_path / "index")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -9,7 +9,7 @@ import pytest
 
 import indexer.engine.build as build
 from indexer.engine.build import build_index, current_generation
-from indexer.engine.generations import FileRecord, read_files, read_meta, write_files
+from indexer.engine.generations import FILES, FileRecord, read_files, read_meta, write_files
 from indexer.engine.query import Query, SearchIndex
 from indexer.extract.read import scan
 
@@ -22,6 +22,25 @@ def test_file_list_round_trips_paths_with_tabs_backslashes_and_newlines(tmp_path
     }
     write_files(tmp_path, files)
     assert read_files(tmp_path) == files
+
+
+def test_a_file_list_read_changed_and_written_keeps_every_other_line_as_it_was(tmp_path):
+    files = {f"{i:03d}.txt": FileRecord(f"{i:040x}", i, 10**18 + i) for i in range(50)}
+    files["tab\there.txt"] = FileRecord("f" * 40, 7, 8)
+    write_files(tmp_path, files)
+    before = (tmp_path / FILES).read_text(encoding="utf-8").splitlines()
+    listed = read_files(tmp_path)
+    listed["007.txt"] = FileRecord("e" * 40, 70, 80)
+    del listed["010.txt"]
+    listed["new.txt"] = FileRecord("d" * 40, None, None)
+    write_files(tmp_path, listed)
+    after = (tmp_path / FILES).read_text(encoding="utf-8").splitlines()
+    assert set(before) - set(after) == {f"{7:040x}\t7\t{10**18 + 7}\t007.txt",
+                                        f"{10:040x}\t10\t{10**18 + 10}\t010.txt"}
+    assert set(after) - set(before) == {"e" * 40 + "\t70\t80\t007.txt", "d" * 40 + "\t\t\tnew.txt"}
+    expected = {**files, "007.txt": FileRecord("e" * 40, 70, 80), "new.txt": FileRecord("d" * 40)}
+    del expected["010.txt"]
+    assert read_files(tmp_path) == expected
 
 
 def test_file_list_is_read_from_an_older_manifest_that_held_it(tmp_path):

@@ -31,6 +31,7 @@ from typing import Any
 
 from indexer.engine.build import BuildSummary, Progress
 from indexer.engine.generations import (
+    FileList,
     FileRecord,
     clear_pending,
     read_files,
@@ -71,7 +72,7 @@ class _ShardPlan:
     full: bool
     tasks: list[Task]  # to the workers (``planning.plan_files``)
     gone: list[str]
-    files: dict[str, FileRecord]  # unchanged files, kept as they are
+    files: FileList  # unchanged files, kept as they are
     entries: dict[str, tuple[int, int]]  # rel → (size, mtime_ns) of the files to parse
 
     recorded: dict[str, str]  # rel → recorded hash of the tasks that carry one
