@@ -55,6 +55,9 @@ PART_KEY = "_corpus_part"
 # The reuse index's note saying its changes are committed and this table not yet written from them
 # (a build died in between): the next build computes every row's reuse facts again.
 TABLE_BEHIND = "corpus_table_behind"
+# The reuse index's note saying which rule (``reuse.RULE``) decided the table's reuse facts: a build
+# by a newer rule computes every row's reuse facts again from the saved index (no rebuild).
+RULE_NOTE = "reuse_rule"
 
 
 class Record(NamedTuple):
@@ -404,7 +407,7 @@ class ReuseTimes(NamedTuple):
 
 def full(gen: Path, changes: Changes) -> ReuseTimes:
     """A full build's corpus step: the reuse index over every report, then the table."""
-    from indexer.engine.reuse import ReuseIndex
+    from indexer.engine.reuse import RULE, ReuseIndex
 
     t0 = time.perf_counter()
     assert changes.spool is not None
@@ -413,6 +416,7 @@ def full(gen: Path, changes: Changes) -> ReuseTimes:
     finally:
         changes.spool.close()
     built = time.perf_counter() - t0
+    reuse.notes[RULE_NOTE] = RULE
     reuse.save(gen)
     seconds = time.perf_counter() - t0
     CorpusTable(changes.records, compute(changes.records, reuse)).write(gen)
@@ -439,7 +443,7 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
     an add reads its candidates' rows; the table gives the rows of the bodies whose reports changed
     (a cross-year fact depends on its body's reports only) and of the reports whose reuse figures
     changed, and only those are written, in one transaction."""
-    from indexer.engine.reuse import INDEX_FILE, ReuseIndex
+    from indexer.engine.reuse import INDEX_FILE, RULE, ReuseIndex
 
     table = TableFile.open(gen)
     legacy = _read_json(gen) if table is None else None  # an older generation's JSON table
@@ -455,7 +459,7 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         if learned_long_ago(reuse.boilerplate.n_reports, after):
             reuse.close()
             reuse = None  # what is boilerplate and how rare a sentence is: learned again on today's corpus
-    behind = reuse is not None and bool(reuse.notes.get(TABLE_BEHIND))
+    behind = reuse is not None and (bool(reuse.notes.get(TABLE_BEHIND)) or reuse.notes.get(RULE_NOTE) != RULE)
     dirty: set[str] = set()
     records: dict[str, Record] | None = None  # every row's record, when every row is computed
     t1 = time.perf_counter()
@@ -490,7 +494,7 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         reuse.close()
         if table is not None:
             table.close()
-    ReuseIndex.save_notes(gen, {TABLE_BEHIND: False})
+    ReuseIndex.save_notes(gen, {TABLE_BEHIND: False, RULE_NOTE: RULE})
     return ReuseTimes(seconds, updated)
 
 

@@ -6,12 +6,12 @@ changed), ``neighbours``/``facts`` to read, ``save``/``load`` with an index gene
 ``shared_passages`` for the side-by-side view. Modules: ``units`` (masked sentences and shingles),
 ``boilerplate`` (template wording learned from the corpus), ``index`` (signatures, LSH, shares),
 ``store`` (the index as an SQLite file in the generation, read and written by the row),
-``passages`` (shared and differing spans of two texts).
+``passages`` (shared and differing spans of two texts), ``minhash`` (datasketch's signature in numpy).
 """
 
 from .boilerplate import Boilerplate
-from .index import BOILERPLATE_FILE, INDEX_FILE, Neighbour, ReportInput, ReuseIndex, Settings, places_of
+from .index import BOILERPLATE_FILE, INDEX_FILE, RULE, Neighbour, ReportInput, ReuseIndex, Settings, places_of
 from .passages import Comparison, Passage, shared_passages
 
-__all__ = ["BOILERPLATE_FILE", "INDEX_FILE", "Boilerplate", "Comparison", "Neighbour", "Passage",
+__all__ = ["BOILERPLATE_FILE", "INDEX_FILE", "RULE", "Boilerplate", "Comparison", "Neighbour", "Passage",
            "ReportInput", "ReuseIndex", "Settings", "places_of", "shared_passages"]

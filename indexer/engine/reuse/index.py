@@ -17,14 +17,15 @@ them in order); or the sentence is *lone*, its whole masked text found in at mos
 not copied, shares no shingle. Lone sentences add to the share, never to the evidence.
 
 Facts per report (``facts``): ``reuse_from`` the neighbour with the best share that is *reuse*: a
-share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a shared
-run whose *evidence* reaches ``2·log2(N) + evidence_margin`` bits (N the reports the boilerplate was
-learned on, margin 3). A sentence found in d of the N reports is worth log2(N/d) bits (a sentence
-only the two reports have: log2(N/2)); a run's evidence is the sum over its sentences, the chance
-that an unrelated report has them all; the ~N²/2 pairs of unrelated reports reach about 2·log2(N)
-bits by chance at most. ``reuse_kind`` ``same_body`` / ``other_body`` by its body; ``reuse_max``
-that share. With no such neighbour ``reuse_kind`` is ``none``, ``reuse_from`` null and ``reuse_max``
-the best share of any neighbour (0.0 without one).
+share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a
+shared run whose *evidence* reaches ``2·log2(N) + margin`` bits (N the reports the boilerplate was
+learned on; the margin 3 bits up to 10,000 reports and one more per doubling beyond). A sentence
+found in d of the N reports is worth log2(N/d) bits (a sentence only the two reports have:
+log2(N/2)); a run's evidence is the sum over its sentences, the chance that an unrelated report has
+them all; the ~N²/2 pairs of unrelated reports reach about 2·log2(N) bits by chance at most.
+``reuse_kind`` ``same_body`` / ``other_body`` by its body; ``reuse_max`` that share. With no such
+neighbour ``reuse_kind`` is ``none``, ``reuse_from`` null and ``reuse_max`` the best share of any
+neighbour (0.0 without one).
 
 Why evidence and not a number of characters (the first version asked for 250): generated reports
 draw their prose from phrase banks, so unrelated reports share stock runs by chance, up to 0.77 of
@@ -32,6 +33,16 @@ their own text at 10,000 reports; measured there, the strongest chance run of un
 reached 28.5 bits (2·log2(N) = 26.6) and 96 % of the planted copies with a share of 0.4 or more had
 a run of at least 29.6 bits; 250 characters kept out most planted copies, whose own text is short.
 A copy of only template and stock wording is not called reuse (nothing in it tells it from chance).
+
+Why the margin grows past 10,000 reports: the chance tail grows faster than 2·log2(N). Stock
+sentences drawn from the same phrase banks are not independent, so their bits overstate how
+unlikely a shared run is, and the more reports, the more unrelated pairs share a long stock run.
+Measured: the strongest chance run 1.9 bits over 2·log2(N) at 10,000 reports (28.5 bits), 5.7 over
+at 100,000 (38.9 bits: 3 pairs with no copy planted were called reuse with the fixed margin of 3,
+bar 36.2). With one more bit per doubling the bar is 39.5 at 100,000; at 10,000 it stays 29.6, where
+a margin of 5 would keep 95.1 % of the planted copies' runs and 6 only 94.3 % (recall). A real
+copy's evidence grows faster still: a sentence only the two reports have is worth log2(N/2),
+3.3 bits more at 100,000 than at 10,000, for every such sentence in the run.
 """
 
 from __future__ import annotations
@@ -60,6 +71,7 @@ INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
 FORMAT = 5  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys)
+RULE = 2  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ class Settings:
     min_share: float = 0.4  # under it: reuse_kind none
     min_chars: int = 100  # shared characters a share must rest on to call it reuse
     evidence_margin: float = 3.0  # bits over 2·log2(reports) a shared run needs (module docstring)
+    margin_grows_from: int = 10_000  # reports; past them the margin grows a bit per doubling
     num_perm: int = 128
     lsh_threshold: float = 0.1  # Jaccard of own sets; a 0.4 share of two equal reports is J = 0.25
     seed: int = 1
@@ -418,9 +431,13 @@ class ReuseIndex:
     @property
     def min_evidence(self) -> float:
         """2·log2(N) + margin bits, N the reports the boilerplate was learned on (100 at least): among
-        N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance."""
+        N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance, and
+        more as N grows (the margin: ``evidence_margin``, one bit more per doubling past
+        ``margin_grows_from`` reports; see the module docstring)."""
+        s = self.settings
         n = max(self.boilerplate.n_reports, FEWEST_REPORTS)
-        return 2 * float(np.log2(n)) + self.settings.evidence_margin
+        extra = max(0.0, float(np.log2(n / s.margin_grows_from)))
+        return 2 * float(np.log2(n)) + s.evidence_margin + extra
 
     def _set_neighbours(self, rid: str, ns: list[Neighbour]) -> bool:
         entry = self._entries[rid]
