@@ -56,7 +56,7 @@ PART_KEY = "_corpus_part"
 # (a build died in between): the next build computes every row's reuse facts again.
 TABLE_BEHIND = "corpus_table_behind"
 # The reuse index's note saying which rule (``reuse.RULE``) decided the table's reuse facts: a build
-# by a newer rule computes every row's reuse facts again from the saved index (no rebuild).
+# by a newer rule decides every row's again from the saved neighbours (``_redecide``; no rebuild).
 RULE_NOTE = "reuse_rule"
 
 
@@ -459,7 +459,8 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
         if learned_long_ago(reuse.boilerplate.n_reports, after):
             reuse.close()
             reuse = None  # what is boilerplate and how rare a sentence is: learned again on today's corpus
-    behind = reuse is not None and (bool(reuse.notes.get(TABLE_BEHIND)) or reuse.notes.get(RULE_NOTE) != RULE)
+    behind = reuse is not None and bool(reuse.notes.get(TABLE_BEHIND))
+    redecide = reuse is not None and reuse.notes.get(RULE_NOTE) != RULE
     dirty: set[str] = set()
     records: dict[str, Record] | None = None  # every row's record, when every row is computed
     t1 = time.perf_counter()
@@ -490,12 +491,33 @@ def incremental(gen: Path, changes: Changes, stored: Iterable[tuple[str, dict, s
             records.update(changes.records)
             old = None if behind else base.facts  # behind: no row's reuse facts can be trusted
             CorpusTable(records, compute(records, reuse, old, dirty)).write(gen)
+        if redecide:
+            _redecide(gen, reuse)
     finally:
         reuse.close()
         if table is not None:
             table.close()
     ReuseIndex.save_notes(gen, {TABLE_BEHIND: False, RULE_NOTE: RULE})
     return ReuseTimes(seconds, updated)
+
+
+def _redecide(gen: Path, reuse: ReuseIndex) -> None:
+    """Every row's reuse facts decided again by today's rule from the saved neighbours (their
+    shares and evidence do not depend on the rule); the rows whose decision changed rewritten."""
+    table = TableFile.open(gen)
+    if table is None:
+        return
+    try:
+        records, facts = table.rows()
+        changed: dict[str, tuple[Record, dict]] = {}
+        for rid, decided in reuse.every_facts():
+            row = facts.get(rid)
+            if row is not None and any(row.get(k) != decided[k] for k in REUSE_FACTS):
+                changed[rid] = (records[rid], {**row, **decided})
+        if changed:
+            table.replace(changed, ())
+    finally:
+        table.close()
 
 
 def changed_rows(table: TableFile, changes: Changes, reuse: ReuseIndex,

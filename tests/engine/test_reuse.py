@@ -457,3 +457,15 @@ def test_opening_a_saved_index_and_adding_a_report_does_not_import_datasketch(pl
     got = subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=pickle.dumps(inputs[-1]),
                          capture_output=True, cwd=ROOT, check=True)
     assert got.stdout.decode().split() == ["False", "False"]
+
+
+def test_every_reports_facts_read_in_one_pass_are_each_reports_facts(planted, tmp_path):
+    _, _, index = planted
+    want = {rid: index.facts(rid) for rid in index.ids()}
+    assert dict(index.every_facts()) == want
+    index.save(tmp_path)
+    stored = ReuseIndex.load(tmp_path)
+    try:
+        assert dict(stored.every_facts()) == want
+    finally:
+        stored.close()

@@ -577,11 +577,28 @@ class ReuseIndex:
 
     def facts(self, rid: str) -> dict:
         """``reuse_max``, ``reuse_from``, ``reuse_kind`` of a report (see the module docstring)."""
-        ns = self._entries[rid].neighbours
+        return self._facts_of(self._entries[rid].neighbours)
+
+    def _facts_of(self, ns: list[Neighbour]) -> dict:
         best = next((n for n in ns if self.is_reuse(n)), None)
         if best is None:
             return {"reuse_max": ns[0].share if ns else 0.0, "reuse_from": None, "reuse_kind": "none"}
         return {"reuse_max": best.share, "reuse_from": best.id, "reuse_kind": best.kind}
+
+    def every_facts(self) -> Iterator[tuple[str, dict]]:
+        """``facts`` of every report, reading only the neighbours (a stored index: one pass over its
+        neighbours table, no entry unpickled)."""
+        if self._store is None:
+            for rid in self._entries:
+                yield rid, self.facts(rid)
+            return
+        listed = set()
+        for rid, rows in self._store.every_neighbours():
+            listed.add(rid)
+            yield rid, self._facts_of([Neighbour(*row) for row in rows])
+        for rid in self._store.ids():
+            if rid not in listed:
+                yield rid, self._facts_of([])
 
     def sequence(self, rid: str) -> Sequence:
         """The report's own (non-boilerplate) sentences in order, as the shares count them."""
