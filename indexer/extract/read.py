@@ -80,8 +80,7 @@ def scan(corpus: Path) -> list[FileEntry]:
                 except OSError:
                     continue  # vanished or a broken link between listing and stat
     found.sort()  # by path: paths are unique
-    make = tuple.__new__
-    return [make(FileEntry, t) for t in found]
+    return list(map(FileEntry._make, found))
 
 
 def discover(corpus: Path) -> list[Path]:

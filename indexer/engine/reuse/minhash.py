@@ -19,18 +19,15 @@ MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 @cache
-def _permutations(num_perm: int, seed: int) -> np.ndarray:
+def permutations(num_perm: int, seed: int) -> np.ndarray:
+    """The (2, num_perm) parameters a and b of ``datasketch.MinHash(num_perm, seed).permutations``
+    (read-only: one array per setting, shared)."""
     gen = np.random.RandomState(seed)  # datasketch's generator and order of draws
     pairs = [(gen.randint(1, MERSENNE, dtype=np.uint64), gen.randint(0, MERSENNE, dtype=np.uint64))
              for _ in range(num_perm)]
     out = np.array(pairs, dtype=np.uint64).T
     out.flags.writeable = False
     return out
-
-
-def permutations(num_perm: int, seed: int) -> np.ndarray:
-    """The (2, num_perm) parameters a and b of ``datasketch.MinHash(num_perm, seed).permutations``."""
-    return _permutations(num_perm, seed)
 
 
 def signature(values: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -40,7 +37,7 @@ def signature(values: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     a, b = permutations(num_perm, seed)
     with np.errstate(over="ignore"):  # datasketch's uint64 products wrap too
         phv = (hv * a + b) % MERSENNE & MAX_HASH
-    return np.minimum(phv.min(axis=0), MAX_HASH) if len(hv) else np.full(num_perm, MAX_HASH)
+    return phv.min(axis=0) if len(hv) else np.full(num_perm, MAX_HASH)  # every value ≤ MAX_HASH
 
 
 @cache
