@@ -113,13 +113,13 @@ def test_shares_of_planted_copies_are_near_the_planted_share(planted):
                                                  g["reuse"]["from"])
             errors_extended.append(abs(got - truth))
     assert errors
-    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.018
-    # aim: every share within 5 points; measured 87 % of them against the provenance, 92 % against
+    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.019
+    # aim: every share within 5 points; measured 86 % of them against the provenance, 94 % against
     # the provenance extended by the sentences that stand the same beside it (the rest: a copied
     # statutory sentence or stock run that no rule tells from chance, a sentence a layout breaks
     # differently)
     assert sum(e <= 0.05 for e in errors) / len(errors) >= 0.85
-    assert sum(errors_extended) / len(errors_extended) <= 0.02  # measured 0.012
+    assert sum(errors_extended) / len(errors_extended) <= 0.02  # measured 0.010
     assert sum(e <= 0.05 for e in errors_extended) / len(errors_extended) >= 0.9
 
 
@@ -290,6 +290,30 @@ def test_a_stock_run_alone_does_not_count_but_it_does_in_a_copied_run():
     assert unrelated.counted(source.shingles).tolist() == [False, False, False]
 
 
+def test_common_wording_joins_a_run_but_weighs_nothing_in_a_share():
+    def seq(keys: list[int]) -> Sequence:
+        return Sequence.of([Unit(i, i + 1, k, 10) for i, k in enumerate(keys)],
+                           wording=np.array([8], dtype=np.uint64))
+
+    # sentence 8 is common wording: it still links 7 and 9 into the copied run, weighs nothing
+    copy, source = seq([5, 7, 8, 9, 6]), seq([1, 7, 8, 9, 2])
+    assert copy.weights.tolist() == [10, 10, 0, 10, 10] and copy.total == 40
+    counted = copy.counted(source.shingles)
+    assert counted.tolist() == [False, True, True, True, False]
+    assert int(copy.weights[counted].sum()) / copy.total == 0.5  # 7 and 9 of 5, 7, 9, 6
+
+
+def test_sentences_in_a_fifth_of_the_reports_are_common_wording_and_in_three_tenths_template():
+    bp = Boilerplate(n_reports=1000)
+    keys = np.array([1, 2, 3, 4], dtype=np.uint64)
+    bp.learn_template(keys, np.array([350, 300, 200, 199]), share=0.3, min_count=20, wording_share=0.2)
+    assert bp.template.tolist() == [1, 2] and bp.wording.tolist() == [3]
+    assert bp.wording_counts == {3: 200}
+    small = Boilerplate(n_reports=30)  # the minimum count rules a small corpus: nothing is common
+    small.learn_template(keys, np.array([19, 10, 5, 1]), share=0.3, min_count=20, wording_share=0.2)
+    assert not len(small.template) and not len(small.wording)
+
+
 def test_the_learned_boilerplate_reads_back_as_written(planted, tmp_path):
     _, _, index = planted
     index.boilerplate.write(tmp_path / BOILERPLATE_FILE)
@@ -297,6 +321,8 @@ def test_the_learned_boilerplate_reads_back_as_written(planted, tmp_path):
     assert back.headings == index.boilerplate.headings and len(back.headings) > 10
     assert back.template.tolist() == index.boilerplate.template.tolist()
     assert back.common.tolist() == index.boilerplate.common.tolist()
+    assert len(index.boilerplate.wording) and back.wording.tolist() == index.boilerplate.wording.tolist()
+    assert back.wording_counts == index.boilerplate.wording_counts
     assert index.boilerplate.common_wholes is not None and len(index.boilerplate.common_wholes) > 10
     assert back.common_wholes.tolist() == index.boilerplate.common_wholes.tolist()
     assert back.lone_max_reports == index.boilerplate.lone_max_reports

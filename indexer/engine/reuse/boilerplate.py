@@ -8,6 +8,12 @@
 2. **Template sentences**: a masked sentence (see ``units``) found in at least
    ``max(min_count, template_share × N)`` reports (default 30 %): the statutory sentences, the fixed
    phrases of the template. They are left out of a report's own text.
+   **Common wording**: a sentence found in at least ``max(min_count, wording_share × N)`` reports
+   (default 20 %) but not a template sentence stays in the report's sequence (it still joins the
+   sentences either side of it into a run, and a run's evidence counts its bits) but weighs nothing:
+   it counts in no share, neither as found nor in the report's own text. Such a sentence ("现将某年本镇
+   政府信息公开年度报告向社会公布", "二是工作人员业务能力有待提高") is found in a copy whether it was
+   copied or written afresh from the same wording, so counting it made shares wrong both ways.
 3. **Stock runs**: two consecutive own sentences (a *shingle*) found together in at least
    ``max(min_count, share × N)`` reports (default 2 %). Stock sentences ("二是主动公开目录更新不够
    及时") recur one by one in 5-25 % of unrelated reports; a copy keeps them in the order it took them,
@@ -43,6 +49,7 @@ import numpy as np
 
 BOILERPLATE_SHARE = 0.02
 TEMPLATE_SHARE = 0.3
+WORDING_SHARE = 0.2
 BOILERPLATE_MIN_COUNT = 20
 LONE_MAX_REPORTS = 10
 
@@ -69,6 +76,9 @@ class Boilerplate:
     template: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     common: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # stock runs
     counts: dict[int, int] = field(default_factory=dict)  # template sentence key → reports it is in
+    # common wording (sorted keys): sentences in many reports, not template ones, that weigh nothing
+    wording: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    wording_counts: dict[int, int] = field(default_factory=dict)
     run_counts: dict[int, int] = field(default_factory=dict)  # stock run key → reports it is in
     heading_counts: dict[str, int] = field(default_factory=dict)
     # shingles found in more reports than a signature takes (``bulk``; stock runs are not seeds anyway)
@@ -83,6 +93,7 @@ class Boilerplate:
     n_reports: int = 0
     min_reports: int = 0  # for headings and stock runs
     min_template_reports: int = 0
+    min_wording_reports: int = 0
 
     @classmethod
     def learn_headings(cls, df: Counter, n_reports: int, share: float = BOILERPLATE_SHARE,
@@ -93,12 +104,18 @@ class Boilerplate:
         return cls(headings=frozenset(chosen), heading_counts=chosen, n_reports=n_reports, min_reports=need)
 
     def learn_template(self, keys: np.ndarray, counts: np.ndarray, share: float = TEMPLATE_SHARE,
-                       min_count: int = BOILERPLATE_MIN_COUNT) -> None:
-        """Template sentences from every sentence key (sorted) and the reports it is found in."""
+                       min_count: int = BOILERPLATE_MIN_COUNT, wording_share: float = WORDING_SHARE) -> None:
+        """Template sentences and common wording from every sentence key (sorted) and the reports it
+        is found in."""
         self.min_template_reports = threshold(self.n_reports, share, min_count)
         chosen = counts >= self.min_template_reports
         self.template = keys[chosen]
         self.counts = dict(zip(self.template.tolist(), counts[chosen].tolist(), strict=True))
+        self.min_wording_reports = min(threshold(self.n_reports, wording_share, min_count),
+                                       self.min_template_reports)
+        common = (counts >= self.min_wording_reports) & ~chosen
+        self.wording = keys[common]
+        self.wording_counts = dict(zip(self.wording.tolist(), counts[common].tolist(), strict=True))
 
     def learn_runs(self, keys: np.ndarray, counts: np.ndarray, signature_max_reports: int) -> None:
         """Stock runs from every shingle key (sorted) and its report count; and the shingles found in
@@ -152,12 +169,16 @@ class Boilerplate:
         return {
             "rule": f"of {self.n_reports} reports: a heading found alone in at least {self.min_reports}, "
                     f"a sentence found in at least {self.min_template_reports}, two consecutive sentences "
-                    f"found together in at least {self.min_reports} are template wording and do not count",
+                    f"found together in at least {self.min_reports} are template wording and do not count; "
+                    f"a sentence found in at least {self.min_wording_reports} is common wording and "
+                    "counts in no share",
             "reports": self.n_reports, "min_reports": self.min_reports,
             "min_template_reports": self.min_template_reports,
+            "min_wording_reports": self.min_wording_reports,
             "headings": [{"text": h, "reports": c}
                          for h, c in sorted(self.heading_counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "sentences": rows(self.counts),
+            "wording": rows(self.wording_counts),
             "shingles": rows(self.run_counts),
             "lone_max_reports": self.lone_max_reports,
             # the whole sentences found in more reports than that (None: not learned)
@@ -177,15 +198,18 @@ class Boilerplate:
             return {int(r["key"], 16): int(r["reports"]) for r in rows}
 
         sentences, runs = counts(data.get("sentences", [])), counts(data.get("shingles", []))
+        wording = counts(data.get("wording", []))
         headings = {r["text"]: int(r["reports"]) for r in data.get("headings", [])}
         examples = {int(r["key"], 16): r.get("text", "")
-                    for r in [*data.get("sentences", []), *data.get("shingles", [])]}
+                    for key in ("sentences", "shingles", "wording") for r in data.get(key, [])}
         wholes = data.get("common_wholes")
         common_wholes = None if wholes is None else np.array(sorted(int(k, 16) for k in wholes),
                                                              dtype=np.uint64)
         return cls(headings=frozenset(headings), template=_keys(sentences), common=_keys(runs),
+                   wording=_keys(wording), wording_counts=wording,
                    common_wholes=common_wholes,
                    lone_max_reports=int(data.get("lone_max_reports", LONE_MAX_REPORTS)),
                    counts=sentences, run_counts=runs, heading_counts=headings, examples=examples,
                    n_reports=int(data.get("reports", 0)), min_reports=int(data.get("min_reports", 0)),
-                   min_template_reports=int(data.get("min_template_reports", 0)))
+                   min_template_reports=int(data.get("min_template_reports", 0)),
+                   min_wording_reports=int(data.get("min_wording_reports", 0)))

@@ -7,14 +7,15 @@ on the candidates' kept sequences, so the index alone (not the corpus) answers a
 
     share(A → B) = weight(A's own sentences found in B) / weight(A's own sentences)
 
-"own" = not template wording (see ``boilerplate``); weights are masked sentence lengths, so a share
-is the part of A's own text found in B (directional: a short report copied whole into a long one
-shares 1.0 of itself, the long one less). Found: the sentence and the one before or after it stand
-in B too, one after the other (a shingle both have; stock sentences recur one by one, a copy keeps
-them in order); or the sentence is *lone*, its whole masked text found in at most
-``lone_max_reports`` reports (10) at the full build, and B has it too: a copied one-sentence paragraph
-("本报告在“中国·某县”(http://…)上全文公开…"), whose end is stock wording and whose neighbours were
-not copied, shares no shingle. Lone sentences add to the share, never to the evidence.
+"own" = not template wording (see ``boilerplate``); weights are masked sentence lengths (0 for
+common wording, found in 20 % of reports or more), so a share is the part of A's own text found in B
+(directional: a short report copied whole into a long one shares 1.0 of itself, the long one less).
+Found: the sentence and the one before or after it stand in B too, one after the other (a shingle
+both have; stock sentences recur one by one, a copy keeps them in order); or the sentence is *lone*,
+its whole masked text found in at most ``lone_max_reports`` reports (10) at the full build, and B
+has it too: a copied one-sentence paragraph ("本报告在“中国·某县”(http://…)上全文公开…"), whose end is stock
+wording and whose neighbours were not copied, shares no shingle. Lone sentences add to the share,
+never to the evidence.
 
 Facts per report (``facts``): ``reuse_from`` the neighbour with the best share that is *reuse*: a
 share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a
@@ -62,6 +63,7 @@ from .boilerplate import (
     FEWEST_REPORTS,
     LONE_MAX_REPORTS,
     TEMPLATE_SHARE,
+    WORDING_SHARE,
     Boilerplate,
 )
 from .store import Bucket, NeighbourRow, Store, dumps
@@ -70,7 +72,8 @@ from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_k
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 5  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys)
+FORMAT = 6  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+# 6: common wording weighs nothing (``boilerplate``)
 RULE = 2  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports
 
 
@@ -120,6 +123,7 @@ class Settings:
     seed: int = 1
     boilerplate_share: float = BOILERPLATE_SHARE  # headings and stock runs
     template_share: float = TEMPLATE_SHARE  # template sentences
+    wording_share: float = WORDING_SHARE  # common wording: in the sequence, in no share
     boilerplate_min_count: int = BOILERPLATE_MIN_COUNT
     signature_max_reports: int = 100  # shingles found in more reports stay out of signatures (bulk)
     lone_max_reports: int = LONE_MAX_REPORTS  # a whole sentence in at most this many counts alone
@@ -246,9 +250,10 @@ def _share_once(a: _Entry, b: _Entry) -> tuple[float, int, float]:
 
 
 def _examples(reports: Iterable[ReportInput], bp: Boilerplate) -> dict[int, str]:
-    """The masked text of each learned sentence and stock run (two sentences: "a / b"), from the
-    first reports that have them: a pass that stops once every one is found."""
-    want_sentences, want_runs = set(bp.counts), set(bp.run_counts)
+    """The masked text of each learned sentence (template and common wording) and stock run (two
+    sentences: "a / b"), from the first reports that have them: a pass that stops once every one is
+    found."""
+    want_sentences, want_runs = set(bp.counts) | set(bp.wording_counts), set(bp.run_counts)
     out: dict[int, str] = {}
     for r in reports:
         if not want_sentences and not want_runs:
@@ -264,7 +269,7 @@ def _examples(reports: Iterable[ReportInput], bp: Boilerplate) -> dict[int, str]
                 if k in want_runs:
                     out[k] = texts[x] + " / " + texts[y]
                     want_runs.discard(k)
-    return {k: out.get(k, "") for k in (*bp.counts, *bp.run_counts)}
+    return {k: out.get(k, "") for k in (*bp.counts, *bp.wording_counts, *bp.run_counts)}
 
 
 class ReuseIndex:
@@ -340,7 +345,7 @@ class ReuseIndex:
             weights_of.append(weights)
             wholes_of.append(whole_keys(keys, masked))
         df_keys, df_counts = bulk.count_distinct(np.unique(k) for k in keys_of)
-        bp.learn_template(df_keys, df_counts, s.template_share, s.boilerplate_min_count)
+        bp.learn_template(df_keys, df_counts, s.template_share, s.boilerplate_min_count, s.wording_share)
         bp.learn_runs(*bulk.count_distinct(np.unique(pair_keys(k[~in_sorted(k, bp.template)]))
                                            for k in keys_of if len(k) > 1), s.signature_max_reports)
         bp.learn_rarity(df_keys, df_counts)
@@ -380,7 +385,8 @@ class ReuseIndex:
     def _entry_of(self, body: str, year: int | None, keys: np.ndarray, weights: np.ndarray,
                   wholes: np.ndarray) -> _Entry:
         bp = self.boilerplate
-        own = Sequence.of_keys(keys, weights, bp.template, bp.common, bp.bits, wholes, bp.common_wholes)
+        own = Sequence.of_keys(keys, weights, bp.template, bp.common, bp.bits, wholes, bp.common_wholes,
+                               bp.wording)
         return _Entry(body, year, np.unique(keys), own, own.total, self._signature(own))
 
     def _signature(self, own: Sequence) -> np.ndarray | None:

@@ -47,7 +47,7 @@ def _learned(boilerplate: Boilerplate | Collection[int]) -> Boilerplate:
 
 def _own(us: list[Unit], bp: Boilerplate) -> tuple[list[Unit], Sequence]:
     """The units that are own text (as ``Sequence.of`` keeps them), in order, and their sequence."""
-    seq = Sequence.of(us, bp.template, bp.common, common_wholes=bp.common_wholes)
+    seq = Sequence.of(us, bp.template, bp.common, common_wholes=bp.common_wholes, wording=bp.wording)
     kept: list[Unit] = []
     j = 0
     for u in us:  # Sequence.of keeps a subsequence: walk both

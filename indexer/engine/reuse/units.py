@@ -342,26 +342,30 @@ class Sequence:
 
     @classmethod
     def of(cls, found: list[Unit], template: np.ndarray = _NONE, common: np.ndarray = _NONE,
-           rarity: Callable[[np.ndarray], np.ndarray] | None = None, common_wholes: np.ndarray | None = None
-           ) -> Sequence:
+           rarity: Callable[[np.ndarray], np.ndarray] | None = None, common_wholes: np.ndarray | None = None,
+           wording: np.ndarray = _NONE) -> Sequence:
         keys = np.fromiter((u.key for u in found), dtype=np.uint64, count=len(found))
         weights = np.fromiter((u.weight for u in found), dtype=np.uint32, count=len(found))
         wholes = np.fromiter((u.key if u.whole is None else u.whole for u in found), dtype=np.uint64,
                              count=len(found))
-        return cls.of_keys(keys, weights, template, common, rarity, wholes, common_wholes)
+        return cls.of_keys(keys, weights, template, common, rarity, wholes, common_wholes, wording)
 
     @classmethod
     def of_keys(cls, keys: np.ndarray, weights: np.ndarray, template: np.ndarray = _NONE,
                 common: np.ndarray = _NONE, rarity: Callable[[np.ndarray], np.ndarray] | None = None,
-                wholes: np.ndarray | None = None, common_wholes: np.ndarray | None = None) -> Sequence:
+                wholes: np.ndarray | None = None, common_wholes: np.ndarray | None = None,
+                wording: np.ndarray = _NONE) -> Sequence:
         """:meth:`of` from the sentences' keys and weights (a full build keeps those, not units) and
         their whole-sentence keys (``whole_keys``; None: the keys). ``common_wholes`` (sorted): the
-        whole sentences found in too many reports to count alone; None: no sentence counts alone."""
+        whole sentences found in too many reports to count alone; None: no sentence counts alone.
+        ``wording`` (sorted): common wording, kept in the sequence with weight 0 (``boilerplate``)."""
         if wholes is None:
             wholes = keys
         if len(template) and len(keys):
             keep = ~in_sorted(keys, template)
             keys, weights, wholes = keys[keep], weights[keep], wholes[keep]
+        if len(wording) and len(keys):
+            weights = np.where(in_sorted(keys, wording), 0, weights).astype(np.uint32)
         links = np.concatenate((pair_keys(keys), _NONE1)) if len(keys) else _NONE
         seeds = (links != 0) & ~in_sorted(links, common)
         bits = rarity(keys) if rarity is not None else np.zeros(len(keys), dtype=np.float32)
