@@ -65,6 +65,18 @@ def test_a_wrapped_line_stays_one_sentence():
     assert len(units(text, [])) == 1
 
 
+def test_a_numbered_line_that_wraps_after_a_comma_stays_one_sentence_with_its_heading():
+    # a layout runs the heading into its paragraph, and the line wraps at a comma (a blank line
+    # between: a page break); a heading on its own line is still its own piece
+    wrapped = ("### （一）推进重点领域信息公开全年主动公开政府信息164条，其中工作动态49条，\n\n"
+               "政策文件6条，人事信息109条。")
+    assert len(units(wrapped, [])) == 1
+    one_line = wrapped.replace("\n\n", "")
+    assert units(wrapped, [])[0].key == units(one_line, [])[0].key
+    heading = "（二）依申请公开情况\n本年度共收到政府信息公开申请3件，均已按时答复。"
+    assert [p.sentence for p in pieces(heading, [])] == [False, True]
+
+
 def test_template_wording_found_in_most_reports_is_boilerplate(tmp_path):
     statute = "根据中华人民共和国政府信息公开条例的规定编制本年度报告并向社会公布。"
     words = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星"
