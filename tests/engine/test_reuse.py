@@ -65,7 +65,7 @@ def test_a_wrapped_line_stays_one_sentence():
     assert len(units(text, [])) == 1
 
 
-def test_a_numbered_line_that_wraps_after_a_comma_stays_one_sentence_with_its_heading():
+def test_a_numbered_line_wrapped_at_a_comma_stays_one_sentence_with_its_heading():
     # a layout runs the heading into its paragraph, and the line wraps at a comma (a blank line
     # between: a page break); a heading on its own line is still its own piece
     wrapped = ("### （一）推进重点领域信息公开全年主动公开政府信息164条，其中工作动态49条，\n\n"
@@ -73,6 +73,8 @@ def test_a_numbered_line_that_wraps_after_a_comma_stays_one_sentence_with_its_he
     assert len(units(wrapped, [])) == 1
     one_line = wrapped.replace("\n\n", "")
     assert units(wrapped, [])[0].key == units(one_line, [])[0].key
+    comma_next = "（三）平台建设情况在便民服务大厅设置查阅点，配备电脑\n\n，方便群众就近查阅政府信息。"
+    assert len(units(comma_next, [])) == 1
     heading = "（二）依申请公开情况\n本年度共收到政府信息公开申请3件，均已按时答复。"
     assert [p.sentence for p in pieces(heading, [])] == [False, True]
 

@@ -54,7 +54,7 @@ _SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*
                     r"|(?=[一二三四五六七八九十]{1,3}、)|(?=[（(][一二三四五六七八九十]{1,3}[）)])")
 _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes on
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
-_GOES_ON = set("、，,")  # a line ending with one of these goes on even if it starts like a heading
+_GOES_ON = set("、，,")  # a line ending (or one starting) with one of these goes on, even a heading
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -138,15 +138,16 @@ def _whole_line(line: str) -> bool:
 def _joins(text: str, a: int, b: int) -> bool:
     """Whether the line break text[a:b] is a wrap inside a sentence (PDF lines, pages): between two
     Chinese characters (as ``search_text`` reads it), or next to a comma-like mark; never after a
-    heading or title line (unless it ends with a comma), never at a tab."""
+    heading or title line (unless a comma ends it or starts the next), never at a tab."""
     if a == 0 or b >= len(text) or "\t" in text[a:b]:
         return False
     before, after = text[a - 1], text[b]
     if not ((is_cjk(before) and is_cjk(after)) or before in _OPENS or after in _CLOSES):
         return False
-    # a heading never ends with a comma: a numbered line that does is a heading run into its
-    # paragraph ("（一）主动公开情况我乡充分利用…多种形式，" then the rest of the sentence), wrapped
-    return before in _GOES_ON or not _whole_line(text[text.rfind("\n", 0, a) + 1:a])
+    # a heading never ends with a comma, and no line after one starts with a comma: a numbered line
+    # so wrapped is a heading run into its paragraph ("（一）主动公开情况我乡充分利用…多种形式，" then
+    # the rest of the sentence; or "…查阅资料" then "，方便群众…")
+    return before in _GOES_ON or after in _GOES_ON or not _whole_line(text[text.rfind("\n", 0, a) + 1:a])
 
 
 def _boundaries(text: str) -> list[re.Match]:
