@@ -19,9 +19,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
+from indexer.engine import gramkeys
 from indexer.engine.cache import SizedLRU
 from indexer.engine.postings import blocks
 from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
@@ -41,12 +43,17 @@ class DocSets:
     GRAM_CACHE_POSITIONS = 16_000_000
 
     def __init__(self, searcher, numbers: Callable[[str], tuple[np.ndarray, np.ndarray]],
-                 columns: tuple[frozenset[str], Callable[[str, str], set[int]]] | None = None) -> None:
+                 columns: tuple[frozenset[str], Callable[[str, str], set[int]]] | None = None,
+                 folder: str | Path | None = None) -> None:
         self.reader = searcher.reader()
         # fields with no postings (corpus facts): their names, and documents-with-value from the columns
         self._column_fields: frozenset[str] = columns[0] if columns else frozenset()
         self._column_term: Callable[[str, str], set[int]] | None = columns[1] if columns else None
         self.leaves = [(leaf, offset, leaf.doc_count_all()) for leaf, offset in self.reader.leaf_readers()]
+        # each segment's bigram positions as numpy reads them, where the build wrote them (gramkeys.py)
+        self._gram_files: dict[int, gramkeys.GramKeys | None] = {
+            id(leaf): _open_gram_keys(folder, leaf) if folder is not None else None
+            for leaf, _o, _n in self.leaves}
         self.all: frozenset[int] = frozenset(self.reader.all_doc_ids())
         self._numbers = numbers
         self._terms: SizedLRU[frozenset[int]] = SizedLRU(self.TERM_CACHE_DOCS, len)
@@ -64,7 +71,11 @@ class DocSets:
             out = self._column_term(field, text)
         else:
             for leaf, offset, _n in self.leaves:
-                _add_ids(out, leaf, offset, field, text)
+                gk = self._gram_files.get(id(leaf)) if field == "grams" else None
+                if gk is not None:
+                    out.update((gk.docs(text) + offset).tolist())
+                else:
+                    _add_ids(out, leaf, offset, field, text)
         return self._terms.put(key, frozenset(out & self.all if out else out))
 
     def prefix(self, field: str, prefix: str) -> set[int]:
@@ -141,9 +152,15 @@ class DocSets:
         hit = self._gram_keys.get(key)
         if hit is not None:
             return hit
-        if leaf.doc_frequency("grams", gram) * 4 < leaf.doc_count_all():
+        df = leaf.doc_frequency("grams", gram)
+        gk = self._gram_files.get(id(leaf))
+        if df * 4 < leaf.doc_count_all():
+            # a few wanted documents of a long list: whoosh reads only the blocks that hold them
+            if gk is not None and (want is None or gk.count(gram) <= KEYS_PER_BLOCK_READ * min(
+                    len(want), -(-df // _BLOCK_POSTINGS))):
+                return gk.keys(gram)
             return position_keys(leaf, gram, want)
-        return self._gram_keys.put(key, position_keys(leaf, gram, None))
+        return self._gram_keys.put(key, gk.keys(gram) if gk is not None else position_keys(leaf, gram, None))
 
     # -- the tree --------------------------------------------------------------------------------
     def evaluate(self, node: Node | None, within: DocIds | None = None) -> DocIds:
@@ -265,6 +282,15 @@ def _phrase_starts_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray
 
 
 _LOW32 = np.int64(0xFFFFFFFF)
+# Reading a bigram from its gram keys file costs ~12 ns a key (the read and the numpy steps after
+# it); a whoosh postings block ~100 µs: with a few wanted documents, whoosh's blocks are cheaper.
+KEYS_PER_BLOCK_READ = 8000
+_BLOCK_POSTINGS = 128  # whoosh3's postings per block
+
+
+def _open_gram_keys(folder: str | Path, leaf) -> gramkeys.GramKeys | None:
+    segid = getattr(leaf, "_segid", None)
+    return gramkeys.GramKeys.open(gramkeys.segment_file(folder, segid)) if segid else None
 
 
 def _distinct_docs(starts: np.ndarray) -> np.ndarray:

@@ -569,7 +569,8 @@ class _OpenIndex:
             if self._docsets is None:
                 self._docsets = DocSets(self.searcher, lambda name: self.columns().numbers[name],
                                         (frozenset(self.registry.corpus),
-                                         lambda name, value: self.columns().docs_with(name, value)))
+                                         lambda name, value: self.columns().docs_with(name, value)),
+                                        folder=self.gen)
             return self._docsets
 
     def matched(self, node) -> tuple[AbstractSet[int], dict[str, Counter]]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer.engine import gramkeys
 from indexer.schema import Postings
 
 
@@ -139,6 +140,12 @@ class PostingStore:
             for tb in sorted(terms):
                 ids, weights, values = terms[tb]
                 yield fieldname, tb, ids.tolist(), weights.tolist(), values
+
+    def write_gram_keys(self, path) -> None:
+        """The segment's ``grams`` positions as numpy reads them (``gramkeys.py``), beside it."""
+        terms = self._fields.get("grams")
+        if terms:
+            gramkeys.write(path, ((tb, ids, values) for tb, (ids, _w, values) in terms.items()))
 
     def clear(self) -> None:
         self._fields.clear()
@@ -265,6 +272,7 @@ class SegmentedWriter:
             self.pending = 0
 
     def _flush(self) -> None:
+        segment = self.writer.newsegment
         if not self.private:
             self.writer.commit(merge=False)
         elif self.pending:
@@ -272,6 +280,9 @@ class SegmentedWriter:
         else:
             self.writer._close_segment()  # its empty files go at the parent's commit
         if self.store is not None:
+            if self.pending:
+                folder = self.ix.storage.folder
+                self.store.write_gram_keys(gramkeys.segment_file(folder, segment.segment_id()))
             self.store.clear()
 
     def delete_by_term(self, field: str, text: str) -> None:
