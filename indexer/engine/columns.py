@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
 
 import numpy as np
 
 from indexer.engine.corpusfacts import CorpusTable
-from indexer.engine.facets import NumberFacet, Registry
+from indexer.engine.facets import CodeCounts, NumberFacet, Registry
 from indexer.extract.report import report_id
 
 
@@ -60,14 +59,23 @@ class Columns:
         self._ranks: dict[tuple[str, bool], np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def counts(self, docs: np.ndarray) -> dict[str, Counter]:
-        """Facet value → number of ``docs`` having it, for every listed facet."""
-        out: dict[str, Counter] = {}
+    def counts(self, docs: np.ndarray) -> dict[str, CodeCounts]:
+        """Facet value → number of ``docs`` having it, for every listed facet (read as mappings;
+        the dictionaries are built only where asked for, see :class:`~indexer.engine.facets.CodeCounts`)."""
+        out: dict[str, CodeCounts] = {}
         for name in self.listed:
             labels = self.labels[name]
             per_code = np.bincount(self.codes[name][docs], minlength=len(labels))
-            out[name] = Counter({labels[i]: int(per_code[i]) for i in np.flatnonzero(per_code[1:]) + 1})
+            out[name] = CodeCounts(labels, per_code, self.code_of(name))
         return out
+
+    def code_of(self, name: str) -> dict[str, int]:
+        """Value → code of listed facet ``name`` (built once per index version)."""
+        with self._lock:
+            got = self._code_of.get(name)
+            if got is None:
+                got = self._code_of[name] = {v: i for i, v in enumerate(self.labels[name]) if i}
+            return got
 
     def docs_with(self, name: str, value: str) -> set[int]:
         """Documents whose corpus facet ``name`` has ``value`` (the term lookup of a facet that has

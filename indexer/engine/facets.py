@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import heapq
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -76,9 +75,11 @@ class Facet:
         """A value from a URL argument or query text, as stored. Raises :class:`QueryError`."""
         return value
 
-    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
+    def ordered(self, counts: Mapping[str, int], limit: int | None = None) -> list[tuple[str, int]]:
         """The counted values in display order (the first ``limit`` of them: a town facet over
         10,000 reports has thousands of values, and only the top ones are shown)."""
+        if limit is not None and isinstance(counts, CodeCounts):
+            return counts.most_frequent(limit)
         return _first(counts.items(), lambda kv: (-kv[1], kv[0]), limit)
 
 
@@ -97,7 +98,7 @@ class ValueFacet(Facet):
         value = self.extract(facts)
         return str(value) if value else None
 
-    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
+    def ordered(self, counts: Mapping[str, int], limit: int | None = None) -> list[tuple[str, int]]:
         if not self.order:
             return super().ordered(counts, limit)
         rank = {v: i for i, v in enumerate(self.order)}
@@ -139,7 +140,7 @@ class YesNoFacet(Facet):
     def parse(self, value: str) -> str:
         return yes_no(value, self.name)
 
-    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
+    def ordered(self, counts: Mapping[str, int], limit: int | None = None) -> list[tuple[str, int]]:
         rank = {YES: 0, NO: 1, UNKNOWN: 2}
         return _first(counts.items(), lambda kv: rank.get(kv[0], 3), limit)
 
@@ -160,8 +161,64 @@ class NumberFacet(Facet):
         value = self.extract(facts)
         return value if isinstance(value, int) else None
 
-    def ordered(self, counts: Counter, limit: int | None = None) -> list[tuple[str, int]]:
+    def ordered(self, counts: Mapping[str, int], limit: int | None = None) -> list[tuple[str, int]]:
         return _first(counts.items(), lambda kv: -int(kv[0]), limit)
+
+
+class CodeCounts(Mapping[str, int]):
+    """One facet's counts over a matched set, as numpy counts per value code (code 0: no value).
+
+    A town facet at 100,000 reports has tens of thousands of values; building a Counter of all of
+    them and picking the top 30 cost tens of milliseconds a search. This reads as the same mapping
+    (value → count, values counted at least once, in code order) but builds the dictionary only
+    when asked for it, and picks the most frequent values with numpy (:meth:`most_frequent`).
+    """
+
+    __slots__ = ("_code_of", "_dict", "labels", "per_code")
+
+    def __init__(self, labels: list[str], per_code, code_of: Mapping[str, int]) -> None:
+        self.labels, self.per_code, self._code_of = labels, per_code, code_of
+        self._dict: dict[str, int] | None = None
+
+    def _as_dict(self) -> dict[str, int]:
+        if self._dict is None:
+            import numpy as np
+
+            labels, per_code = self.labels, self.per_code
+            self._dict = {labels[i]: int(per_code[i]) for i in (np.flatnonzero(per_code[1:]) + 1).tolist()}
+        return self._dict
+
+    def __getitem__(self, value: str) -> int:
+        code = self._code_of.get(value)
+        if not code or not self.per_code[code]:
+            raise KeyError(value)
+        return int(self.per_code[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._as_dict())
+
+    def __len__(self) -> int:
+        return int((self.per_code[1:] > 0).sum())
+
+    def items(self):  # the dictionary's own view (the same pairs, faster)
+        return self._as_dict().items()
+
+    def most_frequent(self, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` values counted most, ties by value: ``sorted(items, key=(-count,
+        value))[:limit]`` over the few codes at or above the ``limit``-th count only."""
+        import numpy as np
+
+        counts = self.per_code[1:]
+        if limit <= 0 or not len(counts):
+            return []
+        if limit < len(counts):
+            kth = np.partition(counts, len(counts) - limit)[len(counts) - limit]
+            picked = np.flatnonzero(counts >= max(int(kth), 1))
+        else:
+            picked = np.flatnonzero(counts)
+        labels = self.labels
+        rows = [(labels[i + 1], int(counts[i])) for i in picked.tolist()]
+        return sorted(rows, key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 def _first(items, key, limit: int | None) -> list[tuple[str, int]]:

@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from pathlib import Path
@@ -187,7 +188,8 @@ class SearchIndex:
         ordered = docs[pick[np.argsort(rank[pick])]]
         return (ranked + [(int(d), None) for d in ordered])[start:end]
 
-    def _facets(self, query: Query, all_counts: dict[str, Counter]) -> dict[str, list[FacetValue]]:
+    def _facets(self, query: Query,
+                all_counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {}
         for name in self.facets.listed:
             facet = self.facets[name]
@@ -217,7 +219,7 @@ class SearchIndex:
                    body_id=facts.get("body_id"), **{k: facts.get(k) for k in CORPUS_HIT_FACTS})
 
     def _counts_beside_selection(self, st: _OpenIndex, query: Query, node,
-                                 matched: Matched) -> dict[str, Counter]:
+                                 matched: Matched) -> dict[str, Mapping[str, int]]:
         """Facet counts where a facet with selected values is counted without its own selection, so
         that its other values stay listed (with the counts they would add: values of one facet OR)."""
         counts = dict(matched.counts)
@@ -507,7 +509,7 @@ class Matched(NamedTuple):
 
     docset: AbstractSet[int]  # a set, or a cached term's frozenset
     docs: np.ndarray  # the same documents, for numpy
-    counts: dict[str, Counter]
+    counts: dict[str, Mapping[str, int]]
 
 
 # the text fields relevance ranks by (querylang.scoring_terms): their length columns are read at open
@@ -573,7 +575,7 @@ class _OpenIndex:
                                         folder=self.gen)
             return self._docsets
 
-    def matched(self, node) -> tuple[AbstractSet[int], dict[str, Counter]]:
+    def matched(self, node) -> tuple[AbstractSet[int], dict[str, Mapping[str, int]]]:
         """The documents matching ``node`` and their facet counts."""
         m = self.matched_docs(node)
         return m.docset, m.counts
@@ -590,7 +592,7 @@ class _OpenIndex:
         columns = self.columns()
         docset = self.docsets().evaluate(node)
         docs = np.fromiter(docset, dtype=np.int64, count=len(docset))
-        out = Matched(docset, docs, columns.counts(docs))
+        out = Matched(docset, docs, dict(columns.counts(docs)))
         with self._lock:
             self._cache[key] = out
             while len(self._cache) > self.CACHE_SIZE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import pickletools
+from collections import Counter
 
 import pytest
 
@@ -127,3 +128,26 @@ def test_a_built_index_pickles_its_schema_classes_from_indexer_schema(sample_ind
                 modules.add((module, name))
     ours = {(m, n) for m, n in modules if not m.startswith(("whoosh.", "builtins", "copyreg", "__builtin__"))}
     assert ours and {m for m, _n in ours} == {"indexer.schema"}, ours
+
+
+def test_code_counts_read_as_the_counter_they_replace_and_pick_the_same_top_values():
+    import random
+
+    import numpy as np
+
+    from indexer.engine.facets import CodeCounts
+
+    rng = random.Random(4)
+    for _trial in range(200):
+        n = rng.randint(1, 60)
+        labels = [""] + [f"镇{rng.randint(0, 99):02d}{i}" for i in range(n)]
+        per_code = np.asarray([rng.choice([0, 0, 1, 2, 3, rng.randint(0, 50)]) for _ in labels],
+                              dtype=np.int64)
+        counts = CodeCounts(labels, per_code, {v: i for i, v in enumerate(labels) if i})
+        expected = Counter({labels[i]: int(per_code[i]) for i in range(1, len(labels)) if per_code[i]})
+        assert dict(counts) == dict(expected) and len(counts) == len(expected)
+        assert list(counts.items()) == list(expected.items())  # code order, as the Counter was built
+        assert counts.get("不存在", 0) == 0 and counts.get(labels[0], 0) == 0
+        for limit in (1, 3, 10, 30, 100):
+            by_count = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))
+            assert counts.most_frequent(limit) == by_count[:limit]

@@ -91,3 +91,15 @@ def _grouped(pairs):
     for k, v in pairs:
         out.setdefault(k, []).append(v)
     return out.items()
+
+
+def test_a_toggled_query_equals_the_one_built_from_its_arguments():
+    q = Query.from_args({"q": "微信", "year": ["2020"], "town": "某镇", "page": "3"})
+    for name, value in (("year", "2021"), ("year", "2020"), ("town", "某镇"), ("province", "山东省")):
+        t = q.toggled(name, value)
+        args: dict[str, list[str]] = {}
+        for k, v in t.to_args():
+            args.setdefault(k, []).append(v)
+        rebuilt = Query.from_args(args)
+        assert t == rebuilt and hash(t) == hash(rebuilt) and t.to_args() == rebuilt.to_args()
+        assert t.page == 1 and q.page == 3
