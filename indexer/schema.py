@@ -32,7 +32,8 @@ from whoosh.system import pack_uint
 
 # 9: corpus facts (cross_year, reuse) beside the generation; the text kept for hits
 # (engine/textstore.py) instead of text_z; Chinese runs cut apart (rjieba or jieba, the same words)
-SCHEMA_VERSION = "10"
+# 11: ``hit``, the few facts a result lists, beside the whole facts record (engine/document.py)
+SCHEMA_VERSION = "11"
 WORD_SEP = "\x1f"
 
 
@@ -232,6 +233,7 @@ def make_schema() -> Schema:
         "words": PrecomputedText(analyzer=PreTokenizedTokenizer(), phrase=False),  # type: ignore[arg-type]
         "grams": _grams_field(),
         "facts": STORED(),  # JSON of every extracted fact
+        "hit": STORED(),  # JSON of the facts a search result lists (document.hit_record)
         "prepared": STORED(),  # original and normalised text in blocks, the map (engine/textstore.py)
         "search_len": STORED(),
     }

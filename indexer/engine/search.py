@@ -23,7 +23,7 @@ import numpy as np
 
 from indexer.engine import corpusfacts, facets, highlight, querylang
 from indexer.engine.columns import Columns
-from indexer.engine.document import from_stored, hit_facts
+from indexer.engine.document import HIT_FACTS, from_stored, stored_hit
 from indexer.engine.errors import IndexMissing, QueryError
 from indexer.engine.files import PositionalStorage
 from indexer.engine.generations import current_generation, read_meta
@@ -207,14 +207,14 @@ class SearchIndex:
         """One result: its facts, the passages that matched the query (marked exactly where it
         matched), and whether the report page marks a hit."""
         stored = searcher.stored_fields(docnum)
-        facts = (table or corpusfacts.CorpusTable()).merged(stored["id"], json.loads(stored["facts"]))
+        facts = (table or corpusfacts.CorpusTable()).merged(stored["id"], stored_hit(stored))
         text = read_stored(stored)  # what the build prepared: read in part, never normalised again
         doc = docs.document(docnum)
         hay = highlight.hit_needles(node, text, doc)
         snips, count = highlight.hit_snippets(text, hay, doc)
         marked = any(s.marks for s in snips)
         return Hit(id=stored["id"], file=stored["file"], title=stored.get("title") or stored["file"],
-                   **hit_facts(facts), snippets=snips, source_url=facts.get("source_url"),
+                   **{k: facts.get(k) for k in HIT_FACTS}, snippets=snips, source_url=facts.get("source_url"),
                    score=round(score, 4) if score is not None else None, marked=marked, hit_count=count,
                    body_id=facts.get("body_id"), **{k: facts.get(k) for k in CORPUS_HIT_FACTS})
 

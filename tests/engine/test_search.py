@@ -200,3 +200,21 @@ def test_concurrent_searches_give_the_same_answers_as_one_at_a_time(sample_index
                                     queries * 6))
         for q, got in results:
             assert got == expected[q], q
+
+
+def test_a_hit_lists_the_same_facts_from_its_small_record_as_from_the_whole_record(sample_index):
+    import json
+
+    from indexer.engine.document import HIT_FACTS, hit_facts, stored_hit
+
+    with SearchIndex(sample_index) as idx:
+        searcher = idx._current().searcher
+        for stored in searcher.all_stored_fields():
+            facts = json.loads(stored["facts"])
+            record = stored_hit(stored)
+            assert len(stored["hit"]) * 4 < len(stored["facts"])
+            assert {k: record[k] for k in HIT_FACTS} == hit_facts(facts)
+            for key in ("source_url", "body_id"):
+                assert record[key] == facts.get(key)
+            without = {k: v for k, v in stored.items() if k != "hit"}  # an index document of schema 10
+            assert stored_hit(without) == record
