@@ -262,6 +262,8 @@ def _phrase_starts_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray
     want = local
     for gram, offs in offsets.items():
         keys = keys_of(gram, want)
+        if starts is None and want is not None and len(want) * 64 < len(keys):
+            keys = keys_in_docs(keys, want)  # a few candidates: not every start of a common bigram
         if not len(keys):
             return _EMPTY
         for o in offs:
@@ -291,6 +293,19 @@ _BLOCK_POSTINGS = 128  # whoosh3's postings per block
 def _open_gram_keys(folder: str | Path, leaf) -> gramkeys.GramKeys | None:
     segid = getattr(leaf, "_segid", None)
     return gramkeys.GramKeys.open(gramkeys.segment_file(folder, segid)) if segid else None
+
+
+def keys_in_docs(keys: np.ndarray, docs: list[int]) -> np.ndarray:
+    """The sorted ``doc << 32 | position`` ``keys`` of the documents ``docs`` (sorted) only."""
+    d = np.asarray(docs, dtype=np.int64)
+    lo = np.searchsorted(keys, d << 32)
+    hi = np.searchsorted(keys, (d + 1) << 32)
+    sizes = hi - lo
+    total = int(sizes.sum())
+    if not total:
+        return _EMPTY
+    heads = np.cumsum(sizes) - sizes
+    return keys[np.arange(total) - np.repeat(heads - lo, sizes)]
 
 
 def _distinct_docs(starts: np.ndarray) -> np.ndarray:

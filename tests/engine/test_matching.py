@@ -150,3 +150,15 @@ def test_sized_cache_keeps_recent_entries_within_budget_and_the_newest_alone():
     assert first == [1] * 4  # an entry already there is kept
     cache.put("big", [1] * 50)
     assert len(cache) == 1 and cache.get("big") is not None
+
+
+def test_keys_in_docs_keeps_exactly_the_keys_of_the_documents_asked_for():
+    from indexer.engine.matching import keys_in_docs
+
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        docs = np.sort(rng.integers(0, 40, 300))
+        keys = np.unique((docs.astype(np.int64) << 32) | rng.integers(0, 1000, 300))
+        want = sorted(set(rng.integers(0, 45, rng.integers(0, 12)).tolist()))
+        expected = keys[np.isin(keys >> 32, want)]
+        assert np.array_equal(keys_in_docs(keys, want), expected)
