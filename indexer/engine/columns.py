@@ -77,11 +77,11 @@ class Columns:
                 got = self._code_of[name] = {v: i for i, v in enumerate(self.labels[name]) if i}
             return got
 
-    def docs_with(self, name: str, value: str) -> set[int]:
+    def docs_with(self, name: str, value: str) -> np.ndarray:
         """Documents whose corpus facet ``name`` has ``value`` (the term lookup of a facet that has
-        no whoosh postings)."""
+        no whoosh postings), sorted."""
         code = self._code_of.get(name, {}).get(value)
-        return set() if not code else set(np.flatnonzero(self.codes[name] == code).tolist())
+        return np.zeros(0, dtype=np.int64) if not code else np.flatnonzero(self.codes[name] == code)
 
     def rank(self, name: str, descending: bool) -> np.ndarray:
         """Each document's place in the order by column ``name`` (missing values last), then by

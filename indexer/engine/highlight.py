@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from html import escape
 from typing import Protocol
@@ -98,15 +99,15 @@ class IndexedDocuments:
 
     def __init__(self, docsets) -> None:
         self.docsets = docsets
-        self._filters: dict[Node, frozenset[int]] = {}
+        self._filters: dict[Node, AbstractSet[int]] = {}
 
     def document(self, docnum: int) -> Document:
         return _IndexedDocument(self, docnum)
 
-    def passing(self, node: FieldTerm | FieldRange) -> frozenset[int]:
+    def passing(self, node: FieldTerm | FieldRange) -> AbstractSet[int]:
         got = self._filters.get(node)
         if got is None:
-            got = self._filters[node] = frozenset(self.docsets.evaluate(node))
+            got = self._filters[node] = self.docsets.evaluate(node)
         return got
 
 
@@ -122,7 +123,8 @@ class _IndexedDocument:
         return all(self.docnum in self.docs.docsets.term("words", w) for w in dict.fromkeys(words))
 
     def contains(self, text: str) -> bool:
-        return self.docnum in self.docs.docsets.phrase(text, frozenset((self.docnum,)))
+        docsets = self.docs.docsets
+        return self.docnum in docsets.phrase(text, docsets.single(self.docnum))
 
     def starts(self, text: str) -> Sequence[int]:
         return self.docs.docsets.phrase_starts(text, self.docnum).tolist()

@@ -507,7 +507,7 @@ CORPUS_HIT_FACTS = ("cross_year", "reuse_max", "reuse_from", "reuse_kind")
 class Matched(NamedTuple):
     """A query's matched documents and their facet counts."""
 
-    docset: AbstractSet[int]  # a set, or a cached term's frozenset
+    docset: AbstractSet[int]  # a matching.DocMask
     docs: np.ndarray  # the same documents, for numpy
     counts: dict[str, Mapping[str, int]]
 
@@ -591,7 +591,7 @@ class _OpenIndex:
                 return hit
         columns = self.columns()
         docset = self.docsets().evaluate(node)
-        docs = np.fromiter(docset, dtype=np.int64, count=len(docset))
+        docs = docset.docs()
         out = Matched(docset, docs, dict(columns.counts(docs)))
         with self._lock:
             self._cache[key] = out
