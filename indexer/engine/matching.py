@@ -170,7 +170,9 @@ class DocSets:
         if len(grams) == 1:
             hits = self.term("grams", grams[0])
             return hits if within is None else hits & within
-        dfs = {g: self.reader.doc_frequency("grams", g) for g in set(grams)}
+        # rarest by positions, not documents: at 100,000 reports every bigram of 政府信息公开 is in
+        # every report, but 府信 stands a few times in each and 政府 dozens
+        dfs = {g: self.reader.frequency("grams", g) for g in set(grams)}
         if not all(dfs.values()):
             return self._empty
         anchor = min(range(len(grams)), key=lambda o: (dfs[grams[o]], o))
@@ -304,14 +306,37 @@ def cover(n_grams: int, anchor: int) -> set[int]:
     return out
 
 
-def _phrase_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray], offsets: dict[str, list[int]],
-                    local: list[int] | None) -> np.ndarray:
-    """Local document numbers of one segment that hold the phrase (see :func:`_phrase_starts_in_leaf`)."""
-    return _distinct_docs(_phrase_starts_in_leaf(keys_of, offsets, local))
+KeysOf = Callable[[str, list[int] | None], np.ndarray]
 
 
-def _phrase_starts_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray],
-                           offsets: dict[str, list[int]], local: list[int] | None) -> np.ndarray:
+def _phrase_in_leaf(keys_of: KeysOf, offsets: dict[str, list[int]], local: list[int] | None) -> np.ndarray:
+    """Local document numbers of one segment that hold the phrase (see :func:`_phrase_starts_in_leaf`).
+
+    A document needs one occurrence, not all: a common phrase (政府信息公开) stands dozens of times in
+    each of 100,000 reports, and checking every start was most of its time. So each document's first
+    candidate start is checked first, and the other candidates only of the documents where the first
+    failed."""
+    anchor = _anchor_starts(keys_of, offsets, local)
+    if anchor is None:
+        return _EMPTY
+    starts, checks, fetched = anchor
+    docs = starts >> 32
+    first = np.ones(len(starts), dtype=bool)
+    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    if np.count_nonzero(first) * 2 > len(starts):  # few documents with repeats: one pass
+        return _distinct_docs(_check_starts(keys_of, starts, checks, dict(fetched)))
+    found = _distinct_docs(_check_starts(keys_of, starts[first], checks, dict(fetched)))
+    done = np.zeros(int(docs[-1]) + 1, dtype=bool)
+    done[found] = True
+    rest = starts[~first & ~done[docs]]
+    if not len(rest):
+        return found
+    more = _distinct_docs(_check_starts(keys_of, rest, checks, dict(fetched)))
+    return np.union1d(found, more)
+
+
+def _phrase_starts_in_leaf(keys_of: KeysOf, offsets: dict[str, list[int]],
+                           local: list[int] | None) -> np.ndarray:
     """Sorted ``doc << 32 | start`` keys of one segment where every bigram of ``offsets`` stands at
     the start position plus each of its offsets. ``offsets`` is ordered rarest bigram first;
     ``local`` (sorted) limits the documents considered; ``keys_of(gram, want)`` gives a bigram's sorted
@@ -323,29 +348,47 @@ def _phrase_starts_in_leaf(keys_of: Callable[[str, list[int] | None], np.ndarray
     it cost ~20 µs a document, two seconds for a phrase found in all of 100,000 reports). After the
     rarest bigram, the others are read only in the postings blocks that hold a remaining candidate.
     """
-    starts: np.ndarray | None = None
-    want = local
-    for gram, offs in offsets.items():
-        keys = keys_of(gram, want)
-        if starts is None and want is not None and len(want) * 64 < len(keys):
-            keys = keys_in_docs(keys, want)  # a few candidates: not every start of a common bigram
+    anchor = _anchor_starts(keys_of, offsets, local)
+    if anchor is None:
+        return _EMPTY
+    starts, checks, fetched = anchor
+    return _check_starts(keys_of, starts, checks, fetched)
+
+
+def _anchor_starts(keys_of: KeysOf, offsets: dict[str, list[int]], local: list[int] | None
+                   ) -> tuple[np.ndarray, list[tuple[str, int]], dict[str, np.ndarray]] | None:
+    """The candidate starts from the rarest bigram (its first offset), the (bigram, offset) checks
+    left, and the keys read so far; None when no candidate is left."""
+    gram, offs = next(iter(offsets.items()))
+    keys = keys_of(gram, local)
+    if local is not None and len(local) * 64 < len(keys):
+        keys = keys_in_docs(keys, local)  # a few candidates: not every start of a common bigram
+    o = offs[0]
+    starts = keys[(keys & _LOW32) >= o] - o if o else keys
+    if not len(starts):
+        return None
+    checks = [(gram, x) for x in offs[1:]] + [(g, x) for g, xs in list(offsets.items())[1:] for x in xs]
+    return starts, checks, {gram: keys}
+
+
+def _check_starts(keys_of: KeysOf, starts: np.ndarray, checks: list[tuple[str, int]],
+                  fetched: dict[str, np.ndarray]) -> np.ndarray:
+    """The ``starts`` at which each (bigram, offset) of ``checks`` stands at start + offset."""
+    for gram, o in checks:
+        keys = fetched.get(gram)
+        if keys is None:  # read for the documents still in question (whoosh can skip blocks)
+            keys = fetched[gram] = keys_of(gram, _distinct_docs(starts).tolist())
         if not len(keys):
             return _EMPTY
-        for o in offs:
-            if starts is None:
-                starts = keys[(keys & _LOW32) >= o] - o if o else keys
-            else:
-                # look the few candidates up in the bigram's keys (which are not shifted or masked:
-                # a common bigram has millions of keys at 100,000 reports, the candidates far fewer)
-                probe = starts + o if o else starts
-                idx = np.searchsorted(keys, probe)
-                idx[idx == len(keys)] = 0  # past the end: keys[0] is smaller, so no match
-                starts = starts[keys[idx] == probe]
-            if not len(starts):
-                return _EMPTY
-        assert starts is not None  # every bigram of ``offsets`` has an offset
-        want = _distinct_docs(starts).tolist()
-    return _EMPTY if starts is None else starts
+        # look the candidates up in the bigram's keys (not shifted or masked: a common bigram has
+        # millions of keys at 100,000 reports, the candidates are far fewer)
+        probe = starts + o if o else starts
+        idx = np.searchsorted(keys, probe)
+        idx[idx == len(keys)] = 0  # past the end: keys[0] is smaller, so no match
+        starts = starts[keys[idx] == probe]
+        if not len(starts):
+            return _EMPTY
+    return starts
 
 
 _LOW32 = np.int64(0xFFFFFFFF)
