@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -59,10 +60,10 @@ class Columns:
         self._ranks: dict[tuple[str, bool], np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def counts(self, docs: np.ndarray) -> dict[str, CodeCounts]:
+    def counts(self, docs: np.ndarray) -> dict[str, Mapping[str, int]]:
         """Facet value → number of ``docs`` having it, for every listed facet (read as mappings;
         the dictionaries are built only where asked for, see :class:`~indexer.engine.facets.CodeCounts`)."""
-        out: dict[str, CodeCounts] = {}
+        out: dict[str, Mapping[str, int]] = {}
         for name in self.listed:
             labels = self.labels[name]
             per_code = np.bincount(self.codes[name][docs], minlength=len(labels))

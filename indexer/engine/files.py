@@ -23,10 +23,12 @@ from whoosh.filedb.structfile import StructFile
 READ_AHEAD = 8192  # bytes read at once for small reads (whoosh reads many varints, a byte each)
 
 
-class _Descriptor:
-    """One open file, closed with its last window (or explicitly)."""
+class Descriptor:
+    """One open file read with ``os.pread`` (short reads completed), closed with its last window
+    (or explicitly)."""
 
     def __init__(self, path: str) -> None:
+        self.fd = -1  # a file that cannot be opened leaves nothing to close
         self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         self.size = os.fstat(self.fd).st_size
 
@@ -69,7 +71,7 @@ class PositionalFile:
     """A read-only file object over ``length`` bytes of a file from ``offset``, with a position per
     thread (the interface whoosh's ``StructFile`` and ``CompoundStorage`` use)."""
 
-    def __init__(self, descriptor: _Descriptor, offset: int, length: int, owner: bool,
+    def __init__(self, descriptor: Descriptor, offset: int, length: int, owner: bool,
                  name: str | None = None) -> None:
         self._d = descriptor
         self._offset, self._length = offset, length
@@ -80,7 +82,7 @@ class PositionalFile:
 
     @classmethod
     def open(cls, path: str) -> PositionalFile:
-        d = _Descriptor(path)
+        d = Descriptor(path)
         return cls(d, 0, d.size, owner=True, name=path)
 
     def read(self, size: int | None = -1) -> bytes:

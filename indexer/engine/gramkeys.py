@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.engine.files import Descriptor
+
 MAGIC = b"NBGRAMK1"
 SUFFIX = ".gramkeys"
 # postings decoded at once while writing (bounds the writer's extra memory: ~100 MB)
@@ -105,16 +107,15 @@ class GramKeys:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = -1
-        self._fd = os.open(path, os.O_RDONLY)
+        self._file = Descriptor(str(path))
         try:
-            size = os.fstat(self._fd).st_size
-            tail = os.pread(self._fd, 16, size - 16)
-            n = int(np.frombuffer(tail[:8], dtype=np.int64)[0])
-            if tail[8:] != MAGIC or os.pread(self._fd, 8, 0) != MAGIC or n < 0:
+            size = self._file.size
+            tail = self._file.pread(16, size - 16) if size >= 16 else b""
+            n = int(np.frombuffer(tail[:8], dtype=np.int64)[0]) if len(tail) == 16 else -1
+            if tail[8:] != MAGIC or self._file.pread(8, 0) != MAGIC or n < 0:
                 raise ValueError(f"{path.name}: not a complete gram keys file")
             index_at = size - 16 - 16 * n
-            index = np.frombuffer(os.pread(self._fd, 16 * n, index_at), dtype=np.int64)
+            index = np.frombuffer(self._file.pread(16 * n, index_at), dtype=np.int64)
             self.codes, self.ends = index[:n], index[n:]
             self._keys_at = len(MAGIC)
             if index_at - self._keys_at != 8 * (int(self.ends[-1]) if n else 0):
@@ -151,27 +152,27 @@ class GramKeys:
         lo, hi = self._span(term)
         if hi <= lo:
             return _EMPTY
-        raw = os.pread(self._fd, 8 * (hi - lo), self._keys_at + 8 * lo)
-        return np.frombuffer(raw, dtype=np.int64)
+        return np.frombuffer(self._file.pread(8 * (hi - lo), self._keys_at + 8 * lo), dtype=np.int64)
 
     def docs(self, term: str) -> np.ndarray:
         """The segment-local documents holding ``term``, sorted, each once."""
-        keys = self.keys(term)
-        if not len(keys):
-            return _EMPTY
-        docs = keys >> 32
-        keep = np.empty(len(docs), dtype=bool)
-        keep[0] = True
-        np.not_equal(docs[1:], docs[:-1], out=keep[1:])
-        return docs[keep]
+        return distinct_docs(self.keys(term))
 
     def close(self) -> None:
-        fd, self._fd = self._fd, -1
-        if fd >= 0:
-            os.close(fd)
+        self._file.close()
 
-    def __del__(self) -> None:
-        self.close()
+
+def first_of_each_doc(keys: np.ndarray) -> np.ndarray:
+    """For sorted ``doc << 32 | position`` keys: True at each document's first key."""
+    docs = keys >> 32
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    return first
+
+
+def distinct_docs(keys: np.ndarray) -> np.ndarray:
+    """The documents of sorted ``doc << 32 | position`` keys, each once."""
+    return (keys >> 32)[first_of_each_doc(keys)] if len(keys) else _EMPTY
 
 
 def segment_file(folder: str | Path, segment_id: str) -> Path:

@@ -25,6 +25,7 @@ import numpy as np
 
 from indexer.engine import gramkeys
 from indexer.engine.cache import SizedLRU
+from indexer.engine.gramkeys import distinct_docs, first_of_each_doc
 from indexer.engine.postings import blocks
 from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
 from indexer.extract.normalise import normalise_query_phrase
@@ -170,15 +171,9 @@ class DocSets:
         if len(grams) == 1:
             hits = self.term("grams", grams[0])
             return hits if within is None else hits & within
-        # rarest by positions, not documents: at 100,000 reports every bigram of 政府信息公开 is in
-        # every report, but 府信 stands a few times in each and 政府 dozens
-        dfs = {g: self.reader.frequency("grams", g) for g in set(grams)}
-        if not all(dfs.values()):
+        offsets = _plan(grams, lambda g: self.reader.frequency("grams", g))
+        if offsets is None:
             return self._empty
-        anchor = min(range(len(grams)), key=lambda o: (dfs[grams[o]], o))
-        offsets: dict[str, list[int]] = {}
-        for o in sorted(cover(len(grams), anchor), key=lambda o: (dfs[grams[o]], o)):
-            offsets.setdefault(grams[o], []).append(o)
         found: list[np.ndarray] = [_EMPTY]
         ordered = within.docs() if within is not None else None
         for leaf, base, n in self.leaves:
@@ -202,12 +197,9 @@ class DocSets:
             return _EMPTY
         leaf, base = found
         local = [docnum - base]
-        grams = bigrams(text)
-        if not all(leaf.doc_frequency("grams", g) for g in grams):
+        offsets = _plan(bigrams(text), lambda g: leaf.frequency("grams", g))
+        if offsets is None:
             return _EMPTY
-        offsets: dict[str, list[int]] = {}
-        for o in sorted(cover(len(grams), 0), key=lambda o: (leaf.doc_frequency("grams", grams[o]), o)):
-            offsets.setdefault(grams[o], []).append(o)
         starts = _phrase_starts_in_leaf(partial(self._keys, leaf), offsets, local)
         return starts[(starts >> 32) == local[0]] & _LOW32
 
@@ -286,6 +278,21 @@ def _ids(leaf, offset: int, field: str, text: str) -> np.ndarray:
     return (np.concatenate(parts) + offset) if parts else _EMPTY
 
 
+def _plan(grams: list[str], positions: Callable[[str], float]) -> dict[str, list[int]] | None:
+    """The bigrams a phrase check reads and their offsets, rarest first (None: one is absent).
+
+    Rarest by positions, not documents: at 100,000 reports every bigram of 政府信息公开 is in every
+    report, but 府信 stands a few times in each and 政府 dozens."""
+    freq = {g: positions(g) for g in set(grams)}
+    if not all(freq.values()):
+        return None
+    anchor = min(range(len(grams)), key=lambda o: (freq[grams[o]], o))
+    offsets: dict[str, list[int]] = {}
+    for o in sorted(cover(len(grams), anchor), key=lambda o: (freq[grams[o]], o)):
+        offsets.setdefault(grams[o], []).append(o)
+    return offsets
+
+
 def cover(n_grams: int, anchor: int) -> set[int]:
     """Offsets of bigrams that together cover every character of a phrase with ``n_grams`` bigrams,
     including ``anchor``: every second bigram, plus the first and last.
@@ -321,17 +328,16 @@ def _phrase_in_leaf(keys_of: KeysOf, offsets: dict[str, list[int]], local: list[
         return _EMPTY
     starts, checks, fetched = anchor
     docs = starts >> 32
-    first = np.ones(len(starts), dtype=bool)
-    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    first = first_of_each_doc(starts)
     if np.count_nonzero(first) * 2 > len(starts):  # few documents with repeats: one pass
-        return _distinct_docs(_check_starts(keys_of, starts, checks, dict(fetched)))
-    found = _distinct_docs(_check_starts(keys_of, starts[first], checks, dict(fetched)))
+        return distinct_docs(_check_starts(keys_of, starts, checks, dict(fetched)))
+    found = distinct_docs(_check_starts(keys_of, starts[first], checks, dict(fetched)))
     done = np.zeros(int(docs[-1]) + 1, dtype=bool)
     done[found] = True
     rest = starts[~first & ~done[docs]]
     if not len(rest):
         return found
-    more = _distinct_docs(_check_starts(keys_of, rest, checks, dict(fetched)))
+    more = distinct_docs(_check_starts(keys_of, rest, checks, dict(fetched)))
     return np.union1d(found, more)
 
 
@@ -377,7 +383,7 @@ def _check_starts(keys_of: KeysOf, starts: np.ndarray, checks: list[tuple[str, i
     for gram, o in checks:
         keys = fetched.get(gram)
         if keys is None:  # read for the documents still in question (whoosh can skip blocks)
-            keys = fetched[gram] = keys_of(gram, _distinct_docs(starts).tolist())
+            keys = fetched[gram] = keys_of(gram, distinct_docs(starts).tolist())
         if not len(keys):
             return _EMPTY
         # look the candidates up in the bigram's keys (not shifted or masked: a common bigram has
@@ -414,17 +420,6 @@ def keys_in_docs(keys: np.ndarray, docs: list[int]) -> np.ndarray:
         return _EMPTY
     heads = np.cumsum(sizes) - sizes
     return keys[np.arange(total) - np.repeat(heads - lo, sizes)]
-
-
-def _distinct_docs(starts: np.ndarray) -> np.ndarray:
-    """The documents of sorted ``doc << 32 | start`` keys, each once."""
-    docs = starts >> 32
-    if len(docs) < 2:
-        return docs
-    keep = np.empty(len(docs), dtype=bool)
-    keep[0] = True
-    np.not_equal(docs[1:], docs[:-1], out=keep[1:])
-    return docs[keep]
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)

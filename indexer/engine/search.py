@@ -592,7 +592,7 @@ class _OpenIndex:
         columns = self.columns()
         docset = self.docsets().evaluate(node)
         docs = docset.docs()
-        out = Matched(docset, docs, dict(columns.counts(docs)))
+        out = Matched(docset, docs, columns.counts(docs))
         with self._lock:
             self._cache[key] = out
             while len(self._cache) > self.CACHE_SIZE:
