@@ -79,6 +79,47 @@ def test_a_numbered_line_wrapped_at_a_comma_stays_one_sentence_with_its_heading(
     assert [p.sentence for p in pieces(heading, [])] == [False, True]
 
 
+def test_a_sentence_mark_starting_a_line_ends_the_line_before_even_a_numbered_one():
+    # a PDF layout wraps the sentence mark alone onto the next line, after a blank one
+    wrapped = "（二）注重依申请公开，规范办理流程本年度未收到政府信息公开申请\n\n。全面梳理政府信息公开目录。"
+    one_line = wrapped.replace("\n\n", "")
+    assert [u.key for u in units(wrapped, [], {"注重依申请公开规范办理流程"})] == \
+        [u.key for u in units(one_line, [], {"注重依申请公开规范办理流程"})]
+    assert [p.sentence for p in pieces(wrapped, [])] == [True, True]
+
+
+def test_a_body_named_with_its_city_and_county_masks_its_own_name_as_a_body_named_alone():
+    full = place_terms(["湖州市吴兴区杨家埠街道办事处", "杨家埠街道", "吴兴区", "湖州市", "浙江省"])
+    alone = place_terms(["杨家埠街道办事处", "杨家埠街道", "吴兴区", "湖州市", "浙江省"])
+    sentence = "如对报告有任何疑问，请与杨家埠街道办事处联系（电话：3759261）。"
+    assert mask(sentence, full) == mask(sentence, alone) == "如对报告有任何疑问请与@联系电话#"
+    # a department: what is left once its city and county are taken off (科学技术局)
+    dept = place_terms(["梅州市梅县区科学技术局", None, "梅县区", "梅州市", "广东省"])
+    other = place_terms(["邢台市临城县文化和旅游局", None, "临城县", "邢台市", "河北省"])
+    assert mask("2025年度，区科学技术局未收取政府信息公开信息处理费。", dept) == \
+        mask("2025年度，县文化和旅游局未收取政府信息公开信息处理费。", other)
+    # taking names off never leaves a bare 人民政府 as a name of its own
+    assert "人民政府" not in place_terms(["南县青树嘴镇人民政府", "青树嘴镇", "南县"])
+
+
+def test_a_town_whose_stem_is_a_common_word_masks_its_name_and_not_the_word():
+    terms = place_terms(["安全乡人民政府", "安全乡", "安乡县", "常德市", "湖南省"])
+    assert "安全" not in terms and "安全乡" in terms and "安乡" in terms
+    assert mask("安全乡围绕食品安全、征地拆迁等重点领域，及时公开相关信息。", terms) == \
+        "@围绕食品安全征地拆迁等重点领域及时公开相关信息"
+    assert "青树嘴" in place_terms(["青树嘴镇"])  # a stem that is no word is masked
+
+
+def test_the_common_words_file_is_what_its_script_writes_from_jiebas_dictionary():
+    import make_common_words
+
+    from indexer.engine.reuse.units import common_words
+
+    words = make_common_words.common_words(make_common_words.jieba_dictionary())
+    assert make_common_words.OUT.read_text(encoding="utf-8") == make_common_words.render(words)
+    assert {"安全", "建设", "和平"} <= common_words() and "长安" not in common_words()  # 长安: a place (ns)
+
+
 def test_template_wording_found_in_most_reports_is_boilerplate(tmp_path):
     statute = "根据中华人民共和国政府信息公开条例的规定编制本年度报告并向社会公布。"
     words = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星"
@@ -114,10 +155,10 @@ def test_reported_share_is_the_exact_share_of_the_reported_source(planted):
             assert f["reuse_max"] >= index.settings.min_share
 
 
-def test_shares_of_planted_copies_are_near_the_planted_share(planted):
+def test_shares_of_planted_copies_are_near_the_planted_share_and_each_within_5_points_of_the_overlap(planted):
     inputs, golds, index = planted
     by_id = {r.id: r for r in inputs}
-    errors, errors_extended = [], []
+    errors, errors_extended, errors_overlap = [], [], []
     for name, g in golds.items():
         if g["reuse"]:
             got = index.share(name, g["reuse"]["from"])
@@ -126,15 +167,19 @@ def test_shares_of_planted_copies_are_near_the_planted_share(planted):
             truth, _ = reuse_bench.planted_share(index, by_id[name], g["reuse"]["passages"],
                                                  g["reuse"]["from"])
             errors_extended.append(abs(got - truth))
+            mask = reuse_bench.planted_mask(index, by_id[name], g["reuse"]["passages"])
+            seq, source = index.sequence(name), index.sequence(g["reuse"]["from"])
+            truth, _ = reuse_bench._share_of(seq, reuse_bench.overlap(seq, source, mask))
+            errors_overlap.append(abs(got - truth))
     assert errors
-    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.019
-    # aim: every share within 5 points; measured 86 % of them against the provenance, 94 % against
-    # the provenance extended by the sentences that stand the same beside it (the rest: a copied
-    # statutory sentence or stock run that no rule tells from chance, a sentence a layout breaks
-    # differently)
+    assert sum(errors) / len(errors) <= 0.03  # measured mean 0.011
+    # against the provenance, 90 % within 5 points; the provenance extended by the sentences that
+    # stand the same beside it, 98 %; the rest is text a copy's freshly written parts share with the
+    # source by chance (stock runs, the body's web address), which stands in both
     assert sum(e <= 0.05 for e in errors) / len(errors) >= 0.85
-    assert sum(errors_extended) / len(errors_extended) <= 0.02  # measured 0.010
-    assert sum(e <= 0.05 for e in errors_extended) / len(errors_extended) >= 0.9
+    assert sum(errors_extended) / len(errors_extended) <= 0.01  # measured 0.0024
+    assert sum(e <= 0.05 for e in errors_extended) / len(errors_extended) >= 0.95
+    assert max(errors_overlap) <= 0.05  # every share, against all the text standing in both (measured 0.0005)
 
 
 def test_the_extended_truth_adds_the_same_sentences_beside_a_copied_one_on_either_side():
@@ -145,6 +190,16 @@ def test_the_extended_truth_adds_the_same_sentences_beside_a_copied_one_on_eithe
     assert reuse_bench.extended(copy, source, planted).tolist() == [False, True, True, True, False]
     reordered = np.array([4, 3, 2], dtype=np.uint64)  # the same sentences, not on the same sides
     assert reuse_bench.extended(copy, reordered, planted).tolist() == planted.tolist()
+
+
+def test_the_overlap_truth_adds_every_run_standing_in_both_and_rare_sentences_alone():
+    def seq(keys: list[int]) -> Sequence:
+        return Sequence.of([Unit(i, i + 1, k, 10) for i, k in enumerate(keys)])
+
+    copy, source = seq([1, 2, 3, 4, 5, 6]), seq([5, 6, 9, 1, 7, 3])
+    planted = np.array([True, False, False, False, False, False])
+    # 5, 6 stand in both one after the other; 1 and 3 stand there alone (no rare whole sentences here)
+    assert reuse_bench.overlap(copy, source, planted).tolist() == [True, False, False, False, True, True]
 
 
 def test_adding_reports_one_by_one_gives_the_full_builds_figures(planted):
@@ -286,6 +341,12 @@ def test_a_heading_run_into_a_sentence_is_taken_off_before_keying():
     assert [u.key for u in glued] == [u.key for u in alone]
     assert glued[0].weight == alone[0].weight  # the heading does not weigh
     assert units("六、其他需要报告的事项无。", [], {"其他需要报告的事项"}) == []  # the rest: no sentence
+    # a layout that runs a table into the text: its last label and values, the part's heading, the sentence
+    learned = {"项信息内容采购项目数量采购总金额政府集中采购", "收到和处理政府信息公开申请情况"}
+    ran = units("（九）项信息内容采购项目数量采购总金额政府集中采购 0 0 收到和处理政府信息公开申请情况 "
+                "2020年，我镇共收到政府信息公开申请2件，均已按时答复。", [], learned)
+    plain = units("2020年，我镇共收到政府信息公开申请2件，均已按时答复。", [], learned)
+    assert [(u.key, u.weight) for u in ran] == [(u.key, u.weight) for u in plain]
 
 
 def test_row_numbers_and_web_addresses_do_not_end_sentences():

@@ -72,8 +72,10 @@ from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_k
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 7  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
-# 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on
+FORMAT = 8  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+# 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on;
+# 8: names masked after every containing place is taken off, stems that are common words kept,
+# learned headings taken off a sentence's front as often as one starts it, a line starting with 。 goes on
 RULE = 2  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports
 
 

@@ -24,8 +24,10 @@ shares within 5 points of the provenance's before, 89.4 % with it (95.1 % of the
 by the sentences standing the same beside it, ``reuse_bench.extended``), precision and recall the same.
 
 Masking: every run of digits (after NFKC) → ``#``, a four-numeral Chinese year (二〇二〇年) → ``#年``,
-each of the report's own place names and their stems (某楼镇 and 某楼) → ``@``; whitespace and
-punctuation dropped (layouts write the template's row labels as 1．/1./1、).
+each of the report's own place names and their stems (某楼镇 and 某楼) → ``@``, a body's name with its
+city and county taken off as well (湖州市吴兴区杨家埠街道办事处 → 杨家埠街道办事处), a stem that is a
+common word never (安全乡 → 安全: :func:`common_words`); whitespace and punctuation dropped (layouts
+write the template's row labels as 1．/1./1、).
 A sentence is known by its last :data:`KEY_CHARS` masked characters: a heading the index has not
 learned, or a page header, can still run into its front ("（三）…管理情况全面梳理…"), and the end of
 a sentence stays the same either way (measured: keyed whole, a third of the planted full copies into
@@ -38,10 +40,12 @@ found half as many, its line breaks differing more between layouts than the sent
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +58,7 @@ _SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*
                     r"|(?=[一二三四五六七八九十]{1,3}、)|(?=[（(][一二三四五六七八九十]{1,3}[）)])")
 _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes on
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
+_ENDS_LINE = set("。；;！!？?")  # a line starting with one of these ends the line before
 _GOES_ON = set("、，,")  # a line ending (or one starting) with one of these goes on, even a heading
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
@@ -78,23 +83,43 @@ class Unit:
 
 def place_terms(names: Iterable[str | None]) -> tuple[str, ...]:
     """The names to mask and their stems (某楼镇 → 某楼; 某山县 → 某山), and what is left of a name
-    once the other names are taken off its front (某县教育局 → 教育局: a department names itself
-    so), longest first so that a body name is masked whole before its parts."""
+    once the other names are taken off its front, as often as one starts it (某市某区某街道办事处 →
+    某街道办事处; 某县教育局 → 教育局: a department names itself so), longest first so that a body name
+    is masked whole before its parts. A stem that is a common word (安全乡 → 安全, 建设街道 → 建设:
+    :func:`common_words`) is not masked: the report's every "食品安全" would be "食品@", no other body's."""
     given = [n for n in names if n]
+    by_length = sorted(given, key=len, reverse=True)
     terms: set[str] = set()
     for name in given:
         rest = name
-        for other in sorted(given, key=len, reverse=True):
-            if other != name and rest.startswith(other):
-                rest = rest[len(other):]
-        if rest != name and len(rest) >= 2 and rest not in ("人民政府", "政府", "办事处"):
+        while (front := next((o for o in by_length if o != name and rest.startswith(o)
+                              and _names_itself(rest[len(o):])), None)) is not None:
+            rest = rest[len(front):]
+        if rest != name:
             terms.add(rest)
+    common = common_words()
     for name in given:
         terms.add(name)
         for suffix in _PLACE_SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2 and name[: -len(suffix)] not in common:
                 terms.add(name[: -len(suffix)])
     return tuple(sorted(terms, key=lambda t: (-len(t), t)))
+
+
+def _names_itself(rest: str) -> bool:
+    """What is left of a name can name the body alone: not a bare 人民政府 / 政府 / 办事处."""
+    return len(rest) >= 2 and rest not in ("人民政府", "政府", "办事处")
+
+
+_COMMON_WORDS = Path(__file__).with_name("data") / "common_words.txt"
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Words a place's stem must not mask: jieba's dictionary's common words that are not names
+    (``data/common_words.txt``, written by scripts/make_common_words.py; the rule is there)."""
+    lines = _COMMON_WORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 def mask(sentence: str, terms: tuple[str, ...]) -> str:
@@ -142,6 +167,8 @@ def _joins(text: str, a: int, b: int) -> bool:
     if a == 0 or b >= len(text) or "\t" in text[a:b]:
         return False
     before, after = text[a - 1], text[b]
+    if after in _ENDS_LINE:  # a sentence mark never starts a line of its own: a wrap before it
+        return True
     if not ((is_cjk(before) and is_cjk(after)) or before in _OPENS or after in _CLOSES):
         return False
     # a heading never ends with a comma, and no line after one starts with a comma: a numbered line
@@ -219,17 +246,28 @@ def _fronts(headings: Collection[str]) -> frozenset[str]:
 
 def strip_heading(masked: str, headings: Collection[str]) -> str:
     """The sentence without a heading run into its front ("（五）监督保障情况主动接受…" in a layout that
-    writes the heading and its paragraph on one line): the longest learned heading it starts with.
+    writes the heading and its paragraph on one line): the longest learned heading it starts with,
+    as often as one does (a layout that runs a table into the text: its last row's label and values,
+    then the next part's heading "收到和处理政府信息公开申请情况", then the sentence).
     What is left may be too short to be a sentence ("六、其他需要报告的事项无"): then it is none."""
     if not headings:
         return masked
     fronts = _fronts(headings)
-    if masked[:HEADING_MIN_CHARS] not in fronts:  # most sentences: no learned heading starts so
-        return masked
-    for n in range(min(len(masked), HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1):
-        if masked[:n] in headings:
-            return masked[n:]
+    n = _heading_at(masked, headings, fronts)
+    while n:  # and again: a table's last label (its values, "#"), then the part's heading
+        masked = masked[n:]
+        values = len(masked) - len(masked.lstrip("#"))
+        n = _heading_at(masked[values:], headings, fronts)
+        n = n and n + values
     return masked
+
+
+def _heading_at(masked: str, headings: Collection[str], fronts: frozenset[str]) -> int:
+    """The length of the longest learned heading the text starts with (0: none)."""
+    if masked[:HEADING_MIN_CHARS] not in fronts:  # most sentences: no learned heading starts so
+        return 0
+    return next((n for n in range(min(len(masked), HEADING_MAX_CHARS), HEADING_MIN_CHARS - 1, -1)
+                 if masked[:n] in headings), 0)
 
 
 def whole_key(key: int, masked: str) -> int:
