@@ -75,6 +75,9 @@ def test_a_numbered_line_wrapped_at_a_comma_stays_one_sentence_with_its_heading(
     assert units(wrapped, [])[0].key == units(one_line, [])[0].key
     comma_next = "（三）平台建设情况在便民服务大厅设置查阅点，配备电脑\n\n，方便群众就近查阅政府信息。"
     assert len(units(comma_next, [])) == 1
+    quote_open = "#### （四）平台建设情况加强对宣传册的管理，杜绝“\n\n僵尸”账号现象。"
+    one_line = quote_open.replace("\n\n", "")
+    assert [u.key for u in units(quote_open, [])] == [u.key for u in units(one_line, [])]
     heading = "（二）依申请公开情况\n本年度共收到政府信息公开申请3件，均已按时答复。"
     assert [p.sentence for p in pieces(heading, [])] == [False, True]
 

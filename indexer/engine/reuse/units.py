@@ -60,6 +60,7 @@ _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
 _ENDS_LINE = set("。；;！!？?")  # a line starting with one of these ends the line before
 _GOES_ON = set("、，,")  # a line ending (or one starting) with one of these goes on, even a heading
+_OPEN_MARKS = set("（(《“‘")  # a line ending with an opening bracket or quote goes on, even a heading
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -163,7 +164,8 @@ def _whole_line(line: str) -> bool:
 def _joins(text: str, a: int, b: int) -> bool:
     """Whether the line break text[a:b] is a wrap inside a sentence (PDF lines, pages): between two
     Chinese characters (as ``search_text`` reads it), or next to a comma-like mark; never after a
-    heading or title line (unless a comma ends it or starts the next), never at a tab."""
+    heading or title line (unless a comma or an opening quote ends it, or a comma starts the next),
+    never at a tab; always before a sentence mark."""
     if a == 0 or b >= len(text) or "\t" in text[a:b]:
         return False
     before, after = text[a - 1], text[b]
@@ -171,10 +173,11 @@ def _joins(text: str, a: int, b: int) -> bool:
         return True
     if not ((is_cjk(before) and is_cjk(after)) or before in _OPENS or after in _CLOSES):
         return False
-    # a heading never ends with a comma, and no line after one starts with a comma: a numbered line
-    # so wrapped is a heading run into its paragraph ("（一）主动公开情况我乡充分利用…多种形式，" then
-    # the rest of the sentence; or "…查阅资料" then "，方便群众…")
-    return before in _GOES_ON or after in _GOES_ON or not _whole_line(text[text.rfind("\n", 0, a) + 1:a])
+    # a heading never ends with a comma or an opening quote, and no line after one starts with a
+    # comma: a numbered line so wrapped is a heading run into its paragraph ("（一）主动公开情况我乡
+    # 充分利用…多种形式，" then the rest of the sentence; or "…查阅资料" then "，方便群众…")
+    return (before in _GOES_ON or before in _OPEN_MARKS or after in _GOES_ON
+            or not _whole_line(text[text.rfind("\n", 0, a) + 1:a]))
 
 
 def _boundaries(text: str) -> list[re.Match]:
