@@ -183,9 +183,10 @@ def evaluate(index: ReuseIndex, inputs: list[ReportInput], golds: dict[str, dict
         seq = index.sequence(name)
         mask = planted_mask(index, by_id[name], truth["passages"])  # the text searched once for both truths
         share, chars = _share_of(seq, mask)
-        ext = extended(seq.keys, index.sequence(truth["from"]).keys, mask)
+        source = index.sequence(truth["from"])
+        ext = extended(seq.keys, source.keys, mask)
         share_ext, _ = _share_of(seq, ext)
-        share_overlap, _ = _share_of(seq, overlap(seq, index.sequence(truth["from"]), ext))
+        share_overlap, _ = _share_of(seq, overlap(seq, source, ext))
         pair = frozenset((name, truth["from"]))
         strong = share >= s.min_share and chars >= s.min_chars
         (planted if strong else weak).add(pair)

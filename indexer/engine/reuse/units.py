@@ -59,8 +59,8 @@ _SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*
 _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes on
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
 _ENDS_LINE = set("。；;！!？?")  # a line starting with one of these ends the line before
-_GOES_ON = set("、，,")  # a line ending (or one starting) with one of these goes on, even a heading
-_OPEN_MARKS = set("（(《“‘")  # a line ending with an opening bracket or quote goes on, even a heading
+_GOES_ON = set("、，,")  # a line starting with one of these continues the one before, even a heading
+_ENDS_GOING_ON = _GOES_ON | set("（(《“‘")  # a line ending with one of these goes on, even a heading
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -176,7 +176,7 @@ def _joins(text: str, a: int, b: int) -> bool:
     # a heading never ends with a comma or an opening quote, and no line after one starts with a
     # comma: a numbered line so wrapped is a heading run into its paragraph ("（一）主动公开情况我乡
     # 充分利用…多种形式，" then the rest of the sentence; or "…查阅资料" then "，方便群众…")
-    return (before in _GOES_ON or before in _OPEN_MARKS or after in _GOES_ON
+    return (before in _ENDS_GOING_ON or after in _GOES_ON
             or not _whole_line(text[text.rfind("\n", 0, a) + 1:a]))
 
 
@@ -260,8 +260,8 @@ def strip_heading(masked: str, headings: Collection[str]) -> str:
     while n:  # and again: a table's last label (its values, "#"), then the part's heading
         masked = masked[n:]
         values = len(masked) - len(masked.lstrip("#"))
-        n = _heading_at(masked[values:], headings, fronts)
-        n = n and n + values
+        following = _heading_at(masked[values:], headings, fronts)
+        n = values + following if following else 0
     return masked
 
 
