@@ -368,6 +368,21 @@ def test_a_stock_run_alone_does_not_count_but_it_does_in_a_copied_run():
     assert unrelated.counted(source.shingles).tolist() == [False, False, False]
 
 
+def test_a_stock_run_apart_from_the_copied_run_counts_in_the_share_of_a_related_pair_only():
+    def seq(keys: list[int], common: np.ndarray) -> Sequence:
+        return Sequence.of([Unit(i, i + 1, k, 10) for i, k in enumerate(keys)], common=common)
+
+    stock = pair_keys(np.array([7, 8], dtype=np.uint64))  # the county's stock pair: in many reports
+    # the copy took 1, 2 (a seeded run) and has the stock pair elsewhere, as its source does
+    copy, source = seq([7, 8, 6, 1, 2], stock), seq([7, 8, 9, 1, 2, 3], stock)
+    assert copy.counted(source.shingles).tolist() == [True, True, False, True, True]
+    found, _run, in_stock = copy.runs(source.shingles)
+    assert found.tolist() == [False, False, False, True, True]  # the evidence rests on the seeded run
+    assert in_stock.tolist() == [True, True, False, False, False]
+    unrelated = seq([7, 8, 6, 4, 5], stock)  # only the stock pair in common: nothing counts
+    assert not unrelated.counted(source.shingles).any()
+
+
 def test_common_wording_joins_a_run_but_weighs_nothing_in_a_share():
     def seq(keys: list[int]) -> Sequence:
         return Sequence.of([Unit(i, i + 1, k, 10) for i, k in enumerate(keys)],

@@ -18,7 +18,8 @@
    ``max(min_count, share × N)`` reports (default 2 %). Stock sentences ("二是主动公开目录更新不够
    及时") recur one by one in 5-25 % of unrelated reports; a copy keeps them in the order it took them,
    and an order that many reports share is template wording again: a stock run alone never counts
-   as found in another report, only inside a run that holds a shingle that is not one (``units``).
+   as found in another report, only inside a run that holds a shingle that is not one, or in a pair
+   that shares such a run elsewhere (``units``: in a related pair it is shared text like any other).
    Stock sentences stay own text (a share's denominator), as they are the report's prose.
 
 The sentence counts are kept too (``bits``): how many reports have a sentence tells how much its

@@ -11,7 +11,8 @@ on the candidates' kept sequences, so the index alone (not the corpus) answers a
 common wording, found in 20 % of reports or more), so a share is the part of A's own text found in B
 (directional: a short report copied whole into a long one shares 1.0 of itself, the long one less).
 Found: the sentence and the one before or after it stand in B too, one after the other (a shingle
-both have; stock sentences recur one by one, a copy keeps them in order); or the sentence is *lone*,
+both have; stock sentences recur one by one, a copy keeps them in order; a stock run counts once
+the pair shares a run that is not one, as it is text A has in B too); or the sentence is *lone*,
 its whole masked text found in at most ``lone_max_reports`` reports (10) at the full build, and B
 has it too: a copied one-sentence paragraph ("本报告在“中国·某县”(http://…)上全文公开…"), whose end is stock
 wording and whose neighbours were not copied, shares no shingle. Lone sentences add to the share,
@@ -72,10 +73,11 @@ from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_k
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 8  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+FORMAT = 9  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
 # 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on;
 # 8: names masked after every containing place is taken off, stems that are common words kept,
 # learned headings taken off a sentence's front as often as one starts it, a line starting with 。 goes on
+# 9: a pair related by a seeded run counts its shared stock runs too (``Sequence.with_stock``)
 RULE = 2  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports
 
 
@@ -411,8 +413,8 @@ class ReuseIndex:
         if a.keys.isdisjoint(b.keys):  # no seed shingle in common: no run counts
             chars = int(a.own.weights[alone].sum())
             return chars / a.total, chars, 0.0
-        counted, run = a.own.runs(b.links)
-        chars = int(a.own.weights[counted | alone].sum())
+        counted, run, stock = a.own.runs(b.links)
+        chars = int(a.own.weights[Sequence.with_stock(counted, stock) | alone].sum())
         return chars / a.total, chars, round(a.own.evidence(counted, run), 1)
 
     def _neighbour(self, rid: str, found: _Found) -> Neighbour:

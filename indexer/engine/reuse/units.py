@@ -425,17 +425,20 @@ class Sequence:
     def total(self) -> int:
         return int(self.weights.sum())
 
-    def runs(self, other_shingles: Collection[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Which of these sentences count as found in the other report, and the number of the run
-        each is in (0: none): the sentence and the one before or after it stand there too, one after
-        the other (a shingle both have), in a run of such shingles that holds at least one seed.
-        Stock runs alone never count (unrelated reports share them by chance), but a copy's stock
-        sentences count with the run they were copied in. Plain loops: a report has a few dozen
-        sentences, too few for numpy's set operations to pay off."""
+    def runs(self, other_shingles: Collection[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which of these sentences count as found in the other report, the number of the run each
+        is in (0: none), and which stand in the other report only in stock runs: the sentence and the
+        one before or after it stand there too, one after the other (a shingle both have), in a run
+        of such shingles that holds at least one seed. Stock runs alone never make two reports
+        related (unrelated reports share them by chance), but a copy's stock sentences count with
+        the run they were copied in, and in a pair that shares a seeded run they count anyway (see
+        :meth:`counted`): they are text this report has in the other's too. Plain loops: a report
+        has a few dozen sentences, too few for numpy's set operations to pay off."""
         other = set(other_shingles.tolist()) if isinstance(other_shingles, np.ndarray) else other_shingles
         links, seeds = self.links.tolist(), self.seeds.tolist()
         n = len(links)
         run = [0] * n
+        stock = [False] * n
         number = i = 0
         while i < n:
             if links[i] not in other:
@@ -448,9 +451,11 @@ class Sequence:
             if seeded:  # links i..j-1 join sentences i..j
                 number += 1
                 run[i:j + 1] = [number] * (j + 1 - i)
+            else:
+                stock[i:j + 1] = [True] * (j + 1 - i)
             i = j
         found = np.array(run, dtype=np.int64)
-        return found > 0, found
+        return found > 0, found, np.array(stock, dtype=bool)
 
     def lone_in(self, other_lone: np.ndarray) -> np.ndarray:
         """Which of these sentences count as found in the other report standing alone: a lone one
@@ -467,8 +472,17 @@ class Sequence:
 
     def counted(self, other_shingles: Collection[int], other_lone: np.ndarray = _NONE) -> np.ndarray:
         """Which of these sentences count as found in the other report: in a shared run (see
-        :meth:`runs`), or standing alone (:meth:`lone_in`, given the other's ``lone_wholes``)."""
-        return self.runs(other_shingles)[0] | self.lone_in(other_lone)
+        :meth:`runs`; stock runs too once a seeded run is shared), or standing alone
+        (:meth:`lone_in`, given the other's ``lone_wholes``)."""
+        found, _, stock = self.runs(other_shingles)
+        return self.with_stock(found, stock) | self.lone_in(other_lone)
+
+    @staticmethod
+    def with_stock(found: np.ndarray, stock: np.ndarray) -> np.ndarray:
+        """The sentences of seeded runs and, when there is one, those of the stock runs: in a pair
+        related by a seeded run, shared stock text is shared text like any other (the share is how
+        much of this report stands there), though on its own it relates nothing."""
+        return found | stock if found.any() else found
 
     def evidence(self, counted: np.ndarray, run: np.ndarray) -> float:
         """The bits of the strongest shared run: how unlikely it is that an unrelated report has all
