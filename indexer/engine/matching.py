@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.engine import gramkeys
+from indexer.engine import gramkeys, wordkeys
 from indexer.engine.cache import SizedLRU
 from indexer.engine.gramkeys import distinct_docs, first_of_each_doc
 from indexer.engine.postings import blocks
@@ -102,6 +102,10 @@ class DocSets:
         self._gram_files: dict[int, gramkeys.GramKeys | None] = {
             id(leaf): _open_gram_keys(folder, leaf) if folder is not None else None
             for leaf, _o, _n in self.leaves}
+        # and its word fields' postings (wordkeys.py), which ranking reads too (``word_file``)
+        self._word_files: dict[int, wordkeys.WordKeys | None] = {
+            id(leaf): _open_word_keys(folder, leaf) if folder is not None else None
+            for leaf, _o, _n in self.leaves}
         self.size = self.reader.doc_count_all()
         live = np.zeros(self.size, dtype=bool)
         live[np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)] = True
@@ -121,6 +125,10 @@ class DocSets:
         m.flags.writeable = False
         return DocMask(m)
 
+    def word_file(self, leaf) -> wordkeys.WordKeys | None:
+        """The segment's word postings file, if the build wrote one (see ``wordkeys``)."""
+        return self._word_files.get(id(leaf))
+
     def single(self, docnum: int) -> DocMask:
         """One document (if live) as a set."""
         return self._mask(np.asarray([docnum], dtype=np.int64))
@@ -137,8 +145,12 @@ class DocSets:
         else:
             parts: list[np.ndarray] = []
             for leaf, offset, _n in self.leaves:
-                gk = self._gram_files.get(id(leaf)) if field == "grams" else None
-                parts.append(gk.docs(text) + offset if gk is not None else _ids(leaf, offset, field, text))
+                if field == "grams" and (gk := self._gram_files.get(id(leaf))) is not None:
+                    parts.append(gk.docs(text) + offset)
+                elif (wk := self._word_files.get(id(leaf))) is not None and wk.holds(field):
+                    parts.append(wk.docs(field, text) + offset)
+                else:
+                    parts.append(_ids(leaf, offset, field, text))
             docs = np.concatenate(parts) if parts else _EMPTY
         return self._terms.put(key, self._mask(docs))
 
@@ -402,6 +414,11 @@ _LOW32 = np.int64(0xFFFFFFFF)
 # it); a whoosh postings block ~100 µs: with a few wanted documents, whoosh's blocks are cheaper.
 KEYS_PER_BLOCK_READ = 8000
 _BLOCK_POSTINGS = 128  # whoosh3's postings per block
+
+
+def _open_word_keys(folder: str | Path, leaf) -> wordkeys.WordKeys | None:
+    segid = getattr(leaf, "_segid", None)
+    return wordkeys.WordKeys.open(wordkeys.segment_file(folder, segid)) if segid else None
 
 
 def _open_gram_keys(folder: str | Path, leaf) -> gramkeys.GramKeys | None:

@@ -561,9 +561,10 @@ class _OpenIndex:
             return self._columns
 
     def ranker(self) -> Ranker:
+        docsets = self.docsets()  # its word postings files serve ranking too
         with self._lock:
             if self._ranker is None:
-                self._ranker = Ranker(self.searcher.reader())
+                self._ranker = Ranker(self.searcher.reader(), docsets.word_file)
             return self._ranker
 
     def docsets(self) -> DocSets:

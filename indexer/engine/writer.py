@@ -4,7 +4,8 @@
 * :class:`FieldLengths`: the field lengths of a segment kept in memory for its flush;
 * :func:`bulk_add_postings` / :func:`_fill_blocks`: a term's postings written a block at a time;
 * :class:`SegmentedWriter`: a segment every few thousand reports, sorted in memory, never spilled;
-  in a full build each worker process writes its own (:func:`commit_segments` lists them).
+  in a full build each worker process writes its own (:func:`commit_segments` lists them), with
+  its ``.gramkeys`` and ``.wordkeys`` files beside it.
 
 Each relies on the pinned whoosh3 version's internals, and a test compares what it writes with
 what whoosh's own path writes.
@@ -20,7 +21,7 @@ from typing import Any
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer.engine import gramkeys
+from indexer.engine import gramkeys, wordkeys
 from indexer.schema import Postings
 
 
@@ -64,6 +65,8 @@ def add_prepared(writer, fields: dict[str, Any], lengths: FieldLengths | None = 
                     lengths.record(fieldname, docnum, flen)
                 continue
             if field.indexed:
+                if store is not None:
+                    store.pooled.add(fieldname)
                 for tbytes, freq, weight, vbytes in field.index(value):
                     if field.scorable:
                         length += freq
@@ -121,6 +124,8 @@ class PostingStore:
 
     def __init__(self) -> None:
         self._fields: dict[str, dict[bytes, tuple[array, array, list]]] = {}
+        # fields some of whose postings went to whoosh's pool instead (not :class:`Postings`)
+        self.pooled: set[str] = set()
 
     def add(self, fieldname: str, docnum: int, postings: Postings) -> None:
         terms = self._fields.setdefault(fieldname, {})
@@ -147,8 +152,18 @@ class PostingStore:
         if terms:
             gramkeys.write(path, ((tb, ids, values) for tb, (ids, _w, values) in terms.items()))
 
+    def write_word_keys(self, path) -> None:
+        """The segment's word fields' postings as numpy reads them (``wordkeys.py``), beside it."""
+        held = [f for f in wordkeys.FIELDS if f in self._fields and f not in self.pooled]
+        if not held:
+            return
+        rows = ((field, tb, ids, weights) for field in held
+                for tb, (ids, weights, _v) in self._fields[field].items())
+        wordkeys.write(path, held, rows)
+
     def clear(self) -> None:
         self._fields.clear()
+        self.pooled.clear()
 
 
 def _pool_terms(items):
@@ -283,6 +298,7 @@ class SegmentedWriter:
             if self.pending:
                 folder = self.ix.storage.folder
                 self.store.write_gram_keys(gramkeys.segment_file(folder, segment.segment_id()))
+                self.store.write_word_keys(wordkeys.segment_file(folder, segment.segment_id()))
             self.store.clear()
 
     def delete_by_term(self, field: str, text: str) -> None:
