@@ -26,7 +26,7 @@ from indexer.engine.reuse import (
     bulk,
     shared_passages,
 )
-from indexer.engine.reuse.boilerplate import Boilerplate
+from indexer.engine.reuse.boilerplate import Boilerplate, edition
 from indexer.engine.reuse.units import Sequence, Unit, mask, pack, pair_keys, pieces, place_terms, units
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -381,6 +381,19 @@ def test_a_stock_run_apart_from_the_copied_run_counts_in_the_share_of_a_related_
     assert in_stock.tolist() == [True, True, False, False, False]
     unrelated = seq([7, 8, 6, 4, 5], stock)  # only the stock pair in common: nothing counts
     assert not unrelated.counted(source.shingles).any()
+
+
+def test_a_sentence_s_rarity_is_counted_among_the_reports_of_its_template_edition():
+    assert edition(2018) == 0 and edition(2019) == 1 and edition(2025) == 1 and edition(None) == 1
+    bp = Boilerplate(n_reports=10_000)
+    keys = np.array([1, 2], dtype=np.uint64)
+    # sentence 1: in 240 of all reports, 200 of them among the 800 of the old regulation
+    bp.learn_rarity(keys, np.array([240, 3]), {0: (np.array([1], dtype=np.uint64), np.array([200]), 800),
+                                               1: (keys, np.array([40, 3]), 9_200)})
+    old, new, everyone = bp.bits(keys, 0), bp.bits(keys, 1), bp.bits(keys)
+    assert abs(old[0] - 2.0) < 1e-6  # log2(800 / 200): a quarter of the old reports have it
+    assert abs(new[0] - np.log2(9_200 / 40)) < 1e-5 and abs(everyone[0] - np.log2(10_000 / 240)) < 1e-5
+    assert abs(old[1] - np.log2(800)) < 1e-5  # never seen among them: as if in one
 
 
 def test_common_wording_joins_a_run_but_weighs_nothing_in_a_share():

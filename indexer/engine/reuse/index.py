@@ -21,10 +21,11 @@ never to the evidence.
 Facts per report (``facts``): ``reuse_from`` the neighbour with the best share that is *reuse*: a
 share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a
 shared run whose *evidence* reaches ``2·log2(N) + margin`` bits (N the reports the boilerplate was
-learned on; the margin 3 bits up to 10,000 reports and one more per doubling beyond). A sentence
-found in d of the N reports is worth log2(N/d) bits (a sentence only the two reports have:
-log2(N/2)); a run's evidence is the sum over its sentences, the chance that an unrelated report has
-them all; the ~N²/2 pairs of unrelated reports reach about 2·log2(N) bits by chance at most.
+learned on; the margin 2 bits). A sentence found in d of the N_e reports of its report's template
+edition (``boilerplate.edition``: before 2019, or from 2019) is worth log2(N_e/d) bits (a sentence
+only the two reports have: log2(N_e/2)); a run's evidence is the sum over its sentences, the
+chance that an unrelated report has them all; the ~N²/2 pairs of unrelated reports reach about
+2·log2(N) bits by chance at most.
 ``reuse_kind`` ``same_body`` / ``other_body`` by its body; ``reuse_max`` that share. With no such
 neighbour ``reuse_kind`` is ``none``, ``reuse_from`` null and ``reuse_max`` the best share of any
 neighbour (0.0 without one).
@@ -36,15 +37,16 @@ reached 28.5 bits (2·log2(N) = 26.6) and 96 % of the planted copies with a shar
 a run of at least 29.6 bits; 250 characters kept out most planted copies, whose own text is short.
 A copy of only template and stock wording is not called reuse (nothing in it tells it from chance).
 
-Why the margin grows past 10,000 reports: the chance tail grows faster than 2·log2(N). Stock
-sentences drawn from the same phrase banks are not independent, so their bits overstate how
-unlikely a shared run is, and the more reports, the more unrelated pairs share a long stock run.
-Measured: the strongest chance run 1.9 bits over 2·log2(N) at 10,000 reports (28.5 bits), 5.7 over
-at 100,000 (38.9 bits: 3 pairs with no copy planted were called reuse with the fixed margin of 3,
-bar 36.2). With one more bit per doubling the bar is 39.5 at 100,000; at 10,000 it stays 29.6, where
-a margin of 5 would keep 95.1 % of the planted copies' runs and 6 only 94.3 % (recall). A real
-copy's evidence grows faster still: a sentence only the two reports have is worth log2(N/2),
-3.3 bits more at 100,000 than at 10,000, for every such sentence in the run.
+Why rarity per template edition (format 10; before it the margin grew one bit per doubling past
+10,000 reports): the reports of the old regulation (before 2019: prose, no tables; 7.4 % of a
+generated corpus) draw on wording of their own, so counted over all reports each of their
+sentences looked 3.7 bits rarer than it is among the reports that could share it. Unrelated
+pre-2019 reports then shared runs of 40.4 bits at 100,000 reports (29.6 at 10,000), where the
+others' strongest chance run was 33.2 (26.6): 2·log2(N) both times, as the pairs predict. Counted
+per edition, the strongest chance run of all unrelated reports is 33.0 at 100,000 (26.4 at 10,000),
+pre-2019 ones 21.2 at 10,000. The margin of 2 bits leaves about 2^-3 chance pairs a corpus over the
+bar if the bits were exact, and the growing margin (39.5 bits at 100,000) is gone: recall of the
+planted copies at 100,000 went from 0.852 to the figure in the README.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from .boilerplate import (
     TEMPLATE_SHARE,
     WORDING_SHARE,
     Boilerplate,
+    edition,
 )
 from .store import Bucket, NeighbourRow, Store, dumps
 from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_keys
@@ -73,12 +76,14 @@ from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_k
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 9  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+FORMAT = 10  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
 # 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on;
 # 8: names masked after every containing place is taken off, stems that are common words kept,
 # learned headings taken off a sentence's front as often as one starts it, a line starting with 。 goes on
-# 9: a pair related by a seeded run counts its shared stock runs too (``Sequence.with_stock``)
-RULE = 2  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports
+# 9: a pair related by a seeded run counts its shared stock runs too (``Sequence.with_stock``);
+# 10: sentence rarity counted per template edition (``boilerplate.edition``)
+RULE = 3  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports;
+# 3: rarity per template edition, a fixed margin of 2 bits
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,7 @@ class Settings:
     k: int = 5  # neighbours kept per report
     min_share: float = 0.4  # under it: reuse_kind none
     min_chars: int = 100  # shared characters a share must rest on to call it reuse
-    evidence_margin: float = 3.0  # bits over 2·log2(reports) a shared run needs (module docstring)
-    margin_grows_from: int = 10_000  # reports; past them the margin grows a bit per doubling
+    evidence_margin: float = 2.0  # bits over 2·log2(reports) a shared run needs (module docstring)
     num_perm: int = 128
     lsh_threshold: float = 0.1  # Jaccard of own sets; a 0.4 share of two equal reports is J = 0.25
     seed: int = 1
@@ -253,6 +257,17 @@ def _share_once(a: _Entry, b: _Entry) -> tuple[float, int, float]:
             b._keys = b._links = None
 
 
+def _summed(parts: Iterable[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and their counts summed over ``parts`` (sorted keys, counts, reports)."""
+    got = list(parts)
+    if not got:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    keys, at = np.unique(np.concatenate([k for k, _c, _n in got]), return_inverse=True)
+    counts = np.bincount(at, weights=np.concatenate([c for _k, c, _n in got]).astype(np.float64),
+                         minlength=len(keys))
+    return keys, counts.astype(np.int64)
+
+
 def _examples(reports: Iterable[ReportInput], bp: Boilerplate) -> dict[int, str]:
     """The masked text of each learned sentence (template and common wording) and stock run (two
     sentences: "a / b"), from the first reports that have them: a pass that stops once every one is
@@ -348,11 +363,15 @@ class ReuseIndex:
             keys_of.append(keys)
             weights_of.append(weights)
             wholes_of.append(whole_keys(keys, masked))
-        df_keys, df_counts = bulk.count_distinct(np.unique(k) for k in keys_of)
+        editions = [edition(year) for _rid, _body, year in who]
+        by_edition = {e: (*bulk.count_distinct(np.unique(k) for k, ed in zip(keys_of, editions, strict=True)
+                                               if ed == e), editions.count(e))
+                      for e in sorted(set(editions))}
+        df_keys, df_counts = _summed(by_edition.values())
         bp.learn_template(df_keys, df_counts, s.template_share, s.boilerplate_min_count, s.wording_share)
         bp.learn_runs(*bulk.count_distinct(np.unique(pair_keys(k[~in_sorted(k, bp.template)]))
                                            for k in keys_of if len(k) > 1), s.signature_max_reports)
-        bp.learn_rarity(df_keys, df_counts)
+        bp.learn_rarity(df_keys, df_counts, by_edition)
         bp.learn_wholes(*bulk.count_distinct(np.unique(w) for w in wholes_of), s.lone_max_reports)
         bp.examples = _examples(reports, bp)
         index.boilerplate = bp
@@ -389,7 +408,9 @@ class ReuseIndex:
     def _entry_of(self, body: str, year: int | None, keys: np.ndarray, weights: np.ndarray,
                   wholes: np.ndarray) -> _Entry:
         bp = self.boilerplate
-        own = Sequence.of_keys(keys, weights, bp.template, bp.common, bp.bits, wholes, bp.common_wholes,
+        ed = edition(year)
+        own = Sequence.of_keys(keys, weights, bp.template, bp.common, lambda k: bp.bits(k, ed), wholes,
+                               bp.common_wholes,
                                bp.wording)
         return _Entry(body, year, np.unique(keys), own, own.total, self._signature(own))
 
@@ -441,13 +462,10 @@ class ReuseIndex:
     @property
     def min_evidence(self) -> float:
         """2·log2(N) + margin bits, N the reports the boilerplate was learned on (100 at least): among
-        N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance, and
-        more as N grows (the margin: ``evidence_margin``, one bit more per doubling past
-        ``margin_grows_from`` reports; see the module docstring)."""
-        s = self.settings
+        N²/2 pairs of unrelated reports some share runs worth about 2·log2(N) bits by chance (the
+        margin: ``evidence_margin``; see the module docstring)."""
         n = max(self.boilerplate.n_reports, FEWEST_REPORTS)
-        extra = max(0.0, float(np.log2(n / s.margin_grows_from)))
-        return 2 * float(np.log2(n)) + s.evidence_margin + extra
+        return 2 * float(np.log2(n)) + self.settings.evidence_margin
 
     def _set_neighbours(self, rid: str, ns: list[Neighbour]) -> bool:
         entry = self._entries[rid]
