@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+import numpy.ma  # np.unique (union1d in phrase checks) imports it at first use: 15-20 ms
 
 from indexer.engine import gramkeys, wordkeys
 from indexer.engine.cache import SizedLRU
