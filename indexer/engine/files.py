@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import BinaryIO, cast
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 READ_AHEAD = 8192  # bytes read at once for small reads (whoosh reads many varints, a byte each)
+
+
+def beside_segment(folder: str | Path, segment_id: str, suffix: str) -> Path:
+    """Where a file nianbao writes beside segment ``segment_id`` (``MAIN_<segid>``) lives: named so
+    that whoosh's clean-up removes it with its segment."""
+    return Path(folder) / f"{segment_id}{suffix}"
 
 
 class Descriptor:

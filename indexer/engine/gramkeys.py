@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.engine.files import Descriptor
+from indexer.engine.files import Descriptor, beside_segment
 
 MAGIC = b"NBGRAMK1"
 SUFFIX = ".gramkeys"
@@ -177,4 +177,4 @@ def distinct_docs(keys: np.ndarray) -> np.ndarray:
 
 def segment_file(folder: str | Path, segment_id: str) -> Path:
     """Where the file of segment ``segment_id`` (``MAIN_<segid>``) lives."""
-    return Path(folder) / f"{segment_id}{SUFFIX}"
+    return beside_segment(folder, segment_id, SUFFIX)

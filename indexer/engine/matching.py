@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.ma  # np.unique (union1d in phrase checks) imports it at first use: 15-20 ms
@@ -101,11 +102,11 @@ class DocSets:
         self.leaves = [(leaf, offset, leaf.doc_count_all()) for leaf, offset in self.reader.leaf_readers()]
         # each segment's bigram positions as numpy reads them, where the build wrote them (gramkeys.py)
         self._gram_files: dict[int, gramkeys.GramKeys | None] = {
-            id(leaf): _open_gram_keys(folder, leaf) if folder is not None else None
+            id(leaf): _open_beside(folder, leaf, gramkeys.GramKeys.open, gramkeys.segment_file)
             for leaf, _o, _n in self.leaves}
         # and its word fields' postings (wordkeys.py), which ranking reads too (``word_file``)
         self._word_files: dict[int, wordkeys.WordKeys | None] = {
-            id(leaf): _open_word_keys(folder, leaf) if folder is not None else None
+            id(leaf): _open_beside(folder, leaf, wordkeys.WordKeys.open, wordkeys.segment_file)
             for leaf, _o, _n in self.leaves}
         self.size = self.reader.doc_count_all()
         live = np.zeros(self.size, dtype=bool)
@@ -415,16 +416,14 @@ _LOW32 = np.int64(0xFFFFFFFF)
 # it); a whoosh postings block ~100 µs: with a few wanted documents, whoosh's blocks are cheaper.
 KEYS_PER_BLOCK_READ = 8000
 _BLOCK_POSTINGS = 128  # whoosh3's postings per block
+_Side = TypeVar("_Side")
 
 
-def _open_word_keys(folder: str | Path, leaf) -> wordkeys.WordKeys | None:
+def _open_beside(folder: str | Path | None, leaf, open_file: Callable[[Path], _Side | None],
+                 segment_file: Callable[[str | Path, str], Path]) -> _Side | None:
+    """The file a full build wrote beside the leaf's segment (``gramkeys``, ``wordkeys``), if any."""
     segid = getattr(leaf, "_segid", None)
-    return wordkeys.WordKeys.open(wordkeys.segment_file(folder, segid)) if segid else None
-
-
-def _open_gram_keys(folder: str | Path, leaf) -> gramkeys.GramKeys | None:
-    segid = getattr(leaf, "_segid", None)
-    return gramkeys.GramKeys.open(gramkeys.segment_file(folder, segid)) if segid else None
+    return open_file(segment_file(folder, segid)) if folder is not None and segid else None
 
 
 def keys_in_docs(keys: np.ndarray, docs: list[int]) -> np.ndarray:

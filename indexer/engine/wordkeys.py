@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.engine.files import Descriptor
+from indexer.engine.files import Descriptor, beside_segment
 
 MAGIC = b"NBWORDK1"
 SUFFIX = ".wordkeys"
@@ -185,4 +185,4 @@ def _pad(after_magic: int) -> int:
 
 def segment_file(folder: str | Path, segment_id: str) -> Path:
     """Where the file of segment ``segment_id`` (``MAIN_<segid>``) lives."""
-    return Path(folder) / f"{segment_id}{SUFFIX}"
+    return beside_segment(folder, segment_id, SUFFIX)

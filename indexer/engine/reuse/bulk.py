@@ -27,6 +27,17 @@ def count_distinct(per_report: Iterable[np.ndarray]) -> tuple[np.ndarray, np.nda
     return keys, counts.astype(np.uint32)
 
 
+def summed_counts(parts: Iterable[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and their counts summed over ``parts`` (sorted keys, counts, reports)."""
+    got = list(parts)
+    if not got:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    keys, at = np.unique(np.concatenate([k for k, _c, _n in got]), return_inverse=True)
+    counts = np.bincount(at, weights=np.concatenate([c for _k, c, _n in got]).astype(np.float64),
+                         minlength=len(keys))
+    return keys, counts.astype(np.int64)
+
+
 def band_keys(block: np.ndarray) -> np.ndarray:
     """One signed 64-bit key per row of a band's values (32-bit MinHash values), equal where the rows
     are: exact for bands of one or two values (the default settings' two), else a 64-bit hash."""

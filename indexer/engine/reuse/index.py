@@ -257,17 +257,6 @@ def _share_once(a: _Entry, b: _Entry) -> tuple[float, int, float]:
             b._keys = b._links = None
 
 
-def _summed(parts: Iterable[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct keys and their counts summed over ``parts`` (sorted keys, counts, reports)."""
-    got = list(parts)
-    if not got:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    keys, at = np.unique(np.concatenate([k for k, _c, _n in got]), return_inverse=True)
-    counts = np.bincount(at, weights=np.concatenate([c for _k, c, _n in got]).astype(np.float64),
-                         minlength=len(keys))
-    return keys, counts.astype(np.int64)
-
-
 def _examples(reports: Iterable[ReportInput], bp: Boilerplate) -> dict[int, str]:
     """The masked text of each learned sentence (template and common wording) and stock run (two
     sentences: "a / b"), from the first reports that have them: a pass that stops once every one is
@@ -367,7 +356,7 @@ class ReuseIndex:
         by_edition = {e: (*bulk.count_distinct(np.unique(k) for k, ed in zip(keys_of, editions, strict=True)
                                                if ed == e), editions.count(e))
                       for e in sorted(set(editions))}
-        df_keys, df_counts = _summed(by_edition.values())
+        df_keys, df_counts = bulk.summed_counts(by_edition.values())
         bp.learn_template(df_keys, df_counts, s.template_share, s.boilerplate_min_count, s.wording_share)
         bp.learn_runs(*bulk.count_distinct(np.unique(pair_keys(k[~in_sorted(k, bp.template)]))
                                            for k in keys_of if len(k) > 1), s.signature_max_reports)
