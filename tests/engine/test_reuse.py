@@ -20,6 +20,7 @@ from indexer.engine.corpusfacts import Spool
 from indexer.engine.reuse import (
     BOILERPLATE_FILE,
     INDEX_FILE,
+    Neighbour,
     ReportInput,
     ReuseIndex,
     Settings,
@@ -487,7 +488,30 @@ def test_chance_runs_of_stock_wording_are_not_called_reuse(planted):
     involved = {x for g in golds.values() if g["reuse"] for x in (g["file"], g["reuse"]["from"])}
     high = [n for r in inputs if r.id not in involved for n in index.neighbours(r.id)[:1]
             if n.share >= index.settings.min_share]
-    assert high and all(n.evidence < index.min_evidence for n in high)
+    assert high and all(n.evidence < index.evidence_bar(n.kind) for n in high)
+
+
+def test_the_build_counts_the_ordered_pairs_of_reports_naming_one_body(planted):
+    inputs, _golds, index = planted
+    per_body = Counter(r.body for r in inputs)
+    assert index.boilerplate.same_body_pairs == sum(c * (c - 1) for c in per_body.values()) > 0
+
+
+def test_a_same_body_neighbour_needs_log2_of_the_same_body_pairs_and_another_body_two_log2_n():
+    """Chance picks a same-body neighbour from the P pairs of one body's reports, not from ~N² pairs,
+    so the same body's bar is log2(P) + margin; it never rises over the other bodies' bar."""
+    index = ReuseIndex(Settings(), Boilerplate(n_reports=100_000, same_body_pairs=186_922))
+    margin = index.settings.evidence_margin
+    assert index.evidence_bar("other_body") == pytest.approx(2 * np.log2(100_000) + margin)
+    assert index.evidence_bar("same_body") == pytest.approx(np.log2(186_922) + margin)
+    between = (index.evidence_bar("same_body") + index.evidence_bar("other_body")) / 2
+    for kind, called in (("same_body", True), ("other_body", False)):
+        n = Neighbour("x", 0.6, kind, "earlier", 300, between)
+        assert index.is_reuse(n) is called
+    crowded = ReuseIndex(Settings(), Boilerplate(n_reports=1_000, same_body_pairs=10**9))
+    assert crowded.evidence_bar("same_body") == crowded.min_evidence
+    tiny = ReuseIndex(Settings(), Boilerplate(n_reports=5, same_body_pairs=2))
+    assert tiny.evidence_bar("same_body") == pytest.approx(np.log2(100) + margin)  # 100 pairs at least
 
 
 def test_count_distinct_counts_the_reports_each_key_is_in():

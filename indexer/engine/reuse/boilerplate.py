@@ -103,6 +103,9 @@ class Boilerplate:
     lone_max_reports: int = LONE_MAX_REPORTS
     examples: dict[int, str] = field(default_factory=dict)  # key → its masked text
     n_reports: int = 0
+    # ordered pairs of those reports that name the same body (two reports of one body: 2); the pairs a
+    # same-body neighbour could be by chance, as ~N² are for any neighbour (``ReuseIndex.min_evidence``)
+    same_body_pairs: int = 0
     min_reports: int = 0  # for headings and stock runs
     min_template_reports: int = 0
     min_wording_reports: int = 0
@@ -195,7 +198,8 @@ class Boilerplate:
                     f"found together in at least {self.min_reports} are template wording and do not count; "
                     f"a sentence found in at least {self.min_wording_reports} is common wording and "
                     "counts in no share",
-            "reports": self.n_reports, "min_reports": self.min_reports,
+            "reports": self.n_reports, "same_body_pairs": self.same_body_pairs,
+            "min_reports": self.min_reports,
             "min_template_reports": self.min_template_reports,
             "min_wording_reports": self.min_wording_reports,
             "headings": [{"text": h, "reports": c}
@@ -233,6 +237,8 @@ class Boilerplate:
                    common_wholes=common_wholes,
                    lone_max_reports=int(data.get("lone_max_reports", LONE_MAX_REPORTS)),
                    counts=sentences, run_counts=runs, heading_counts=headings, examples=examples,
-                   n_reports=int(data.get("reports", 0)), min_reports=int(data.get("min_reports", 0)),
+                   n_reports=int(data.get("reports", 0)),
+                   same_body_pairs=int(data.get("same_body_pairs", 0)),
+                   min_reports=int(data.get("min_reports", 0)),
                    min_template_reports=int(data.get("min_template_reports", 0)),
                    min_wording_reports=int(data.get("min_wording_reports", 0)))
