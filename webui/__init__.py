@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 
 from indexer.engine.errors import IndexMissing
+from indexer.engine.pinning import pin_versions, unpin_versions
 from indexer.engine.xapian.cluster import ShardUnavailable, allow_partial_var
 
 __all__ = ["create_app", "get_index"]
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         and every link of the page carries ``partial=1`` on (``urls.carrying``)."""
         g.partial_token = allow_partial_var.set(request.args.get("partial", "") in urls.CARRIED["partial"])
         g.carried_token = urls.carrying(request.args)
+        g.pinned_token = pin_versions()  # one index version for all the request reads (engine/pinning)
 
     @app.teardown_request
     def partial_results_done(_exc: BaseException | None) -> None:
@@ -85,6 +87,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 allow_partial_var.reset(token)
             except ValueError:  # set in another context (a streamed response's)
                 allow_partial_var.set(False)
+        pinned = g.pop("pinned_token", None)
+        if pinned is not None:
+            unpin_versions(pinned)
         carried = g.pop("carried_token", None)
         if carried is not None:
             urls.done_carrying(carried)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from indexer.engine import corpusfacts, facets, highlight, querylang
+from indexer.engine import corpusfacts, facets, highlight, pinning, querylang
 from indexer.engine.columns import Columns
 from indexer.engine.document import HIT_FACTS, from_stored, stored_hit
 from indexer.engine.errors import IndexMissing, QueryError
@@ -83,6 +83,11 @@ class SearchIndex:
         return _OpenIndex(gen, ix, ix.searcher(), self.facets)
 
     def _current(self) -> _OpenIndex:
+        """The version this read uses: the one the request already read (``one_version``), or the
+        newest (``_latest``)."""
+        return pinning.pinned(self, self._latest)
+
+    def _latest(self) -> _OpenIndex:
         """The open index, reopened if CURRENT points elsewhere or the index was committed to.
 
         The request that finds a new version opens and warms it; requests arriving meanwhile are
