@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load test: concurrent searches, facet clicks and report pages against the app, on loopback only.
+"""Load test: concurrent searches, facet clicks, report pages and exports against the app, on loopback only.
 
     python scripts/loadtest.py --corpus corpus [--rebuild] [--clients 1,8] [--requests 400] [--seconds 30]
     python scripts/loadtest.py --index DIR                 # serve an existing index
@@ -10,11 +10,13 @@ Starts the app with waitress on a free 127.0.0.1 port (or uses ``--url``, which 
 address; ``--server-process`` runs ``python -m webui`` in a process of its own, so that the
 clients' work does not share the server's interpreter lock), then for each client count sends a
 bounded number of requests (``--requests``, within ``--seconds``) from that many threads: the API's
-searches, facet clicks (the toggle URLs the API gives), the search page and report pages. With
-``--rebuild`` full rebuilds run in a loop meanwhile (``python -m indexer build`` processes that
-commit while requests are served), alternating between the corpus and a copy without one report, so
-that old and new index differ. Every answer must be a 200 whose total is one the old or the new
-index gives for that request. Prints per client count:
+searches, facet clicks (the toggle URLs the API gives), the search page, report pages and the CSV
+and JSON Lines exports. With ``--rebuild`` rebuilds (full and incremental in turn; ``python -m
+indexer build`` processes that commit while requests are served) run in a loop meanwhile,
+alternating between the corpus and a copy without one report, so that old and new index differ.
+Every answer must be a 200 that is what the old or the new index gives for that request
+(``answer_of``: a search's total, hits in order and facet counts; a report's facts; an export's
+bytes), never a mix. Prints per client count:
 requests, errors, inconsistent answers, throughput, p50/p95 latency. Exit status 0 when there was no
 error and no inconsistent answer, 1 otherwise, 2 for bad arguments (a non-loopback URL).
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import ipaddress
 import json
 import os
@@ -48,6 +51,8 @@ if str(ROOT) not in sys.path:
 QUERIES = ["", "政府信息公开", "微信公众号", '"政务新媒体"', "申请 OR 复议", "year:2020", "NOT 诉讼",
            "status:verified", "litigation_total:>=1"]
 _TOTAL_RE = re.compile(r"共 <strong>(\d+)</strong> 份报告")
+_SERVER_RE = re.compile(rb"https?://[^/,\"\s]+(?=/reports/)")  # an export's links: their server
+_HIT_RE = re.compile(r'href="/reports/([0-9a-f]+)"')  # the page's hits, in order
 
 
 def is_loopback(host: str) -> bool:
@@ -62,8 +67,9 @@ def is_loopback(host: str) -> bool:
 @dataclass
 class Request:
     path: str  # with its query string
-    kind: str  # "api" (JSON with total), "page" (search page), "report"
-    allowed: set[int] = field(default_factory=set)  # totals the old or the new index give
+    kind: str  # "api" (JSON search), "page" (search page), "report" (page), "report_api", "export"
+    allowed: set = field(default_factory=set)  # answers (answer_of) the old or the new index give;
+    # for a report page, the statuses
 
 
 @dataclass
@@ -73,10 +79,10 @@ class Run:
     errors: list[str] = field(default_factory=list)
     inconsistent: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    seen: dict[str, set[int]] = field(default_factory=dict)  # request → totals answered
+    seen: dict[str, set[str]] = field(default_factory=dict)  # request → answers given
 
     def both(self) -> int:
-        """Requests answered with more than one total: the run did see old and new index."""
+        """Requests answered two ways: the run did see old and new index."""
         return sum(1 for totals in self.seen.values() if len(totals) > 1)
 
     def line(self) -> str:
@@ -99,13 +105,32 @@ def fetch(base: str, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
             return err.code, err.read()
 
 
-def total_of(kind: str, body: bytes) -> int | None:
+def answer_of(kind: str, body: bytes) -> str | None:
+    """What must be the same as the old or the new index's answer to the request, never a mix: for a
+    search its total, the page's hits in order and (API) every facet count; for a report its facts;
+    for an export its every byte. None for an HTML report page (its status alone is checked)."""
     if kind == "api":
-        return json.loads(body)["total"]
+        data = json.loads(body)
+        facets = {name: [(v.get("value"), v.get("count")) for v in values]
+                  for name, values in data["facets"].items()}
+        return json.dumps([data["total"], [h["id"] for h in data["hits"]], facets], sort_keys=True,
+                          ensure_ascii=False)
     if kind == "page":
-        m = _TOTAL_RE.search(body.decode("utf-8"))
-        return int(m.group(1)) if m else 0  # no summary: no result (an error page has no total)
+        text = body.decode("utf-8")
+        m = _TOTAL_RE.search(text)  # no summary: no result (an error page has no total)
+        return json.dumps([int(m.group(1)) if m else 0, _HIT_RE.findall(text)])
+    if kind == "report_api":
+        return json.dumps(json.loads(body)["facts"], sort_keys=True, ensure_ascii=False)
+    if kind == "export":  # its links name the server they came from: the old and new index's differ
+        return hashlib.sha256(_SERVER_RE.sub(b"SERVER", body)).hexdigest()
     return None
+
+
+def brief(answer: str | None) -> str:
+    """The short form of an answer for a message."""
+    if answer is None or len(answer) <= 80:
+        return str(answer)
+    return answer[:77] + "..."
 
 
 def plan(base: str) -> list[Request]:
@@ -127,20 +152,22 @@ def plan(base: str) -> list[Request]:
                 reqs.append(Request(v["toggle_url"].replace("/api/search", "/", 1), "page"))
     for rid in dict.fromkeys(report_ids):
         reqs.append(Request(f"/reports/{rid}", "report"))
-        reqs.append(Request(f"/api/reports/{rid}", "report"))
+        reqs.append(Request(f"/api/reports/{rid}", "report_api"))
+    for q in QUERIES[:3]:  # exports of whole result sets, both kinds
+        args = urlencode({"q": q}) if q else ""
+        reqs.append(Request(f"/api/search.csv?{args}", "export"))
+        reqs.append(Request(f"/api/search.jsonl?{args}", "export"))
     return reqs
 
 
 def expect(reqs: list[Request], base: str) -> None:
-    """Add the totals ``base`` gives now to each request's allowed set."""
+    """Add the answers ``base`` gives now to each request's allowed set."""
     for r in reqs:
         status, body = fetch(base, r.path)
         if r.kind == "report":
             r.allowed.add(status)
         elif status == 200:
-            t = total_of(r.kind, body)
-            if t is not None:
-                r.allowed.add(t)
+            r.allowed.add(answer_of(r.kind, body))
 
 
 def load(base: str, reqs: list[Request], clients: int, max_requests: int, max_seconds: float,
@@ -161,7 +188,7 @@ def load(base: str, reqs: list[Request], clients: int, max_requests: int, max_se
             t0 = time.perf_counter()
             try:
                 status, body = fetch(base, r.path)
-                total = total_of(r.kind, body) if status == 200 else None
+                answer = answer_of(r.kind, body) if status == 200 else None
             except Exception as err:  # a dropped connection, a bad body: an error, counted
                 with lock:
                     run.errors.append(f"{r.path}: {type(err).__name__}: {err}")
@@ -174,10 +201,11 @@ def load(base: str, reqs: list[Request], clients: int, max_requests: int, max_se
                         run.errors.append(f"{r.path}: status {status}, expected {sorted(r.allowed)}")
                 elif status != 200:
                     run.errors.append(f"{r.path}: status {status}")
-                elif total is not None:
-                    run.seen.setdefault(r.path, set()).add(total)
-                if r.kind != "report" and status == 200 and total not in r.allowed:
-                    run.inconsistent.append(f"{r.path}: total {total}, the indexes give {sorted(r.allowed)}")
+                elif answer is not None:
+                    run.seen.setdefault(r.path, set()).add(answer)
+                if r.kind != "report" and status == 200 and answer not in r.allowed:
+                    run.inconsistent.append(f"{r.path}: answered {brief(answer)}, the indexes give "
+                                            f"{sorted(brief(a) for a in r.allowed)}")
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
@@ -190,7 +218,8 @@ def load(base: str, reqs: list[Request], clients: int, max_requests: int, max_se
 
 
 class Rebuilder:
-    """Full rebuilds in a loop (separate processes), alternating between two corpora."""
+    """Rebuilds in a loop (separate processes), full and incremental in turn, alternating between two
+    corpora."""
 
     def __init__(self, corpora: list[Path], index_dir: Path) -> None:
         self.corpora, self.index_dir = corpora, index_dir
@@ -204,8 +233,9 @@ class Rebuilder:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         while not self.stop.is_set():
             corpus = self.corpora[i % len(self.corpora)]
+            full = ["--full"] if i % 2 == 0 else []  # full and incremental commits in turn
             proc = subprocess.run([sys.executable, "-m", "indexer", "build", str(corpus), "--index",
-                                   str(self.index_dir), "--quiet", "--full"], cwd=ROOT, env=env,
+                                   str(self.index_dir), "--quiet", *full], cwd=ROOT, env=env,
                                   capture_output=True, text=True)
             if proc.returncode != 0:
                 self.failures.append(proc.stderr.strip()[-500:])
@@ -312,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--url", help="a running server on loopback (http://127.0.0.1:PORT)")
     where.add_argument("--index", help="serve this index folder")
     where.add_argument("--corpus", help="build an index of this corpus in a temporary folder and serve it")
-    p.add_argument("--rebuild", action="store_true", help="full rebuilds in a loop meanwhile (--corpus only)")
+    p.add_argument("--rebuild", action="store_true",
+                   help="rebuilds, full and incremental in turn, meanwhile (--corpus only)")
     p.add_argument("--clients", default="1,8", help="client thread counts, one run each (default: 1,8)")
     p.add_argument("--requests", type=int, default=400, help="requests per run (default: 400)")
     p.add_argument("--seconds", type=float, default=30.0, help="time limit per run (default: 30)")
