@@ -33,6 +33,11 @@ from indexer.schema import WORD_SEP, field_postings, make_schema
 
 # (root, relpath) or (root, relpath, sha1 recorded for it): a file whose content still has the
 # recorded hash comes back unchanged, hashed once and not parsed.
+# The most characters of text one file may have: a report's text is 10,000-100,000 characters (a
+# 300-page PDF about 500,000), and extracting and cutting one costs about 95 bytes a character at its
+# peak (a 20 MB text file, 7 million characters: 666 MiB in its worker), so this bounds a worker's
+# memory at about 200 MiB a file; a longer text is skipped and named, not indexed.
+MAX_TEXT_CHARS = 2_000_000
 Task = tuple[str, str] | tuple[str, str, str | None]
 # (relpath, document or None, skip reason or None); neither document nor reason: unchanged
 Prepared = tuple[str, dict[str, Any] | None, str | None]
@@ -68,6 +73,9 @@ def prepare_document(task: Task, corpus_part: bool = False) -> Prepared:
         source = read_task(task)
         if source is None:
             return rel, None, None
+        if len(source.text) > MAX_TEXT_CHARS:
+            return rel, None, (f"text of {len(source.text):,} characters, over the limit of "
+                               f"{MAX_TEXT_CHARS:,} a file (the build's per-file memory bound)")
         facts, norm = extract(source.text, rel)  # norm: the search text, folded once
     except ReadError as err:
         return rel, None, str(err)

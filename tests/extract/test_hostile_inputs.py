@@ -182,7 +182,7 @@ def hostile_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
         "garbage.txt": "binary file",
         "garbage-high.txt": "cannot decode",
         "link-out.txt": "outside the corpus",
-        "big.txt": "took longer than",
+        "big.txt": "characters, over the limit of",
     }
     indexed = {rel for rel in files if rel not in skipped} | {"link-in.txt"}
     return corpus, skipped, indexed
@@ -262,4 +262,21 @@ def test_a_file_that_takes_too_long_is_skipped_and_named(tmp_path, monkeypatch):
     assert time.perf_counter() - t0 < 20
     assert [rel for rel, _ in summary.skipped] == [SAMPLES[1].name]
     assert "took longer than 0.5 s" in summary.skipped[0][1]
+    assert summary.total == len(SAMPLES) - 1
+
+
+def test_a_file_whose_text_is_over_the_per_file_limit_is_skipped_and_named(tmp_path, monkeypatch):
+    """The memory a file may take is bounded by its text's length (``prepare.MAX_TEXT_CHARS``): a
+    longer text is named with the reason and the rest of the corpus still indexes."""
+    from indexer.engine import prepare as prepare_mod
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in SAMPLES:
+        shutil.copy(p, corpus / p.name)
+    longest = max(SAMPLES, key=lambda p: len(TEXTS[p.name]))
+    monkeypatch.setattr(prepare_mod, "MAX_TEXT_CHARS", len(TEXTS[longest.name]) - 1)
+    summary = build_index(corpus, tmp_path / "index", procs=1)
+    assert [rel for rel, _ in summary.skipped] == [longest.name]
+    assert "over the limit of" in summary.skipped[0][1]
     assert summary.total == len(SAMPLES) - 1
