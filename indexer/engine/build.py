@@ -140,7 +140,8 @@ def build_index(
     corpus = Path(corpus_dir).resolve()
     index_root = Path(index_dir)
     index_root.mkdir(parents=True, exist_ok=True)
-    entries = {e.rel: e for e in scan(corpus)}
+    unreadable: list[tuple[str, str]] = []
+    entries = {e.rel: e for e in scan(corpus, unreadable)}
     root = str(corpus if corpus.is_dir() else corpus.parent)
 
     gen = current_generation(index_root)
@@ -149,7 +150,7 @@ def build_index(
         not full and gen is not None and meta.get("schema") == SCHEMA_VERSION
         and meta.get("corpus") == str(corpus)
     )
-    summary = BuildSummary(str(corpus), str(index_root), full=not incremental)
+    summary = BuildSummary(str(corpus), str(index_root), full=not incremental, skipped=unreadable)
     procs = procs or os.cpu_count() or 1
 
     if incremental:

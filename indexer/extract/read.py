@@ -46,8 +46,10 @@ class FileEntry(NamedTuple):
     mtime_ns: int
 
 
-def scan(corpus: Path) -> list[FileEntry]:
+def scan(corpus: Path, unreadable: list[tuple[str, str]] | None = None) -> list[FileEntry]:
     """Report files under ``corpus`` (recursively), sorted by path, hidden files and folders left out.
+    ``unreadable`` gets (path, reason) for what cannot be read at all: a folder that cannot be listed,
+    a link to nothing, a file that vanished or cannot be looked at (so a build names it as skipped).
 
     ``os.scandir`` with string paths and plain tuples until the end: at 100,000 files, walking with
     ``os.walk`` and ``pathlib`` and then calling ``stat`` on each took 4 s of an incremental build,
@@ -58,14 +60,16 @@ def scan(corpus: Path) -> list[FileEntry]:
         return [FileEntry(corpus.name, st.st_size, st.st_mtime_ns)]
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    problems: list[tuple[str, str]] = unreadable if unreadable is not None else []
     found: list[tuple[str, int, int]] = []
     stack: list[tuple[str, str]] = [(str(corpus), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
             listing = os.scandir(folder)
-        except OSError:
-            continue  # an unreadable folder: its files cannot be indexed either
+        except OSError as err:  # its files cannot be indexed either
+            problems.append((prefix or "./", f"folder cannot be read: {err.strerror or err}"))
+            continue
         with listing:
             for entry in listing:
                 name = entry.name
@@ -74,12 +78,16 @@ def scan(corpus: Path) -> list[FileEntry]:
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((entry.path, f"{prefix}{name}/"))
-                    elif name.lower().endswith(SUFFIXES) and entry.is_file():
-                        st = entry.stat()
-                        found.append((prefix + name, st.st_size, st.st_mtime_ns))
-                except OSError:
-                    continue  # vanished or a broken link between listing and stat
+                    elif name.lower().endswith(SUFFIXES):
+                        if entry.is_file():
+                            st = entry.stat()
+                            found.append((prefix + name, st.st_size, st.st_mtime_ns))
+                        elif entry.is_symlink() and not os.path.exists(entry.path):
+                            problems.append((prefix + name, "a link to a file that does not exist"))
+                except OSError as err:  # vanished, or cannot be looked at, between listing and stat
+                    problems.append((prefix + name, f"cannot be read: {err.strerror or err}"))
     found.sort()  # by path: paths are unique
+    problems.sort()
     return list(map(FileEntry._make, found))
 
 

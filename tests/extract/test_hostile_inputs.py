@@ -183,6 +183,7 @@ def hostile_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
         "garbage-high.txt": "cannot decode",
         "link-out.txt": "outside the corpus",
         "big.txt": "characters, over the limit of",
+        "dangling.txt": "a link to a file that does not exist",
     }
     indexed = {rel for rel in files if rel not in skipped} | {"link-in.txt"}
     return corpus, skipped, indexed
