@@ -48,6 +48,33 @@ def flat_fields(facts: dict) -> dict[str, object]:
     return out
 
 
+def cells_wrong(gold: dict, facts: dict) -> dict[str, dict]:
+    """Every cell of parts three and four the generator's truth holds (``gold["truth"]``: all seven
+    applicant columns of every row, all fifteen numbers of part four) against what was read, by
+    the template's row and column order; {} when the truth has no tables or nothing differs. A
+    verified report must have every one right, not only the totals the gold fields name."""
+    truth = gold.get("truth") or {}
+    tables = facts.get("tables") or {}
+    wrong: dict[str, dict] = {}
+    rows, read = truth.get("part3"), tables.get("applications") or {}
+    if rows:
+        columns = tables.get("columns") or []
+        if len(read) != len(rows):
+            return {"part3": {"got": f"{len(read)} rows", "gold": f"{len(rows)} rows"}}
+        for (row, cells), (key, got_row) in zip(rows.items(), read.items(), strict=True):
+            for i, want in enumerate(cells):
+                got = got_row.get(columns[i]) if i < len(columns) else None
+                if got != want:
+                    wrong[f"part3.{key}.{columns[i] if i < len(columns) else i}"] = {"got": got, "gold": want}
+    four, read4 = truth.get("part4"), tables.get("part_four") or {}
+    for group, cells in (four or {}).items():
+        for key, want in cells.items():
+            got = (read4.get(group) or {}).get(key)
+            if got != want:
+                wrong[f"part4.{group}.{key}"] = {"got": got, "gold": want}
+    return wrong
+
+
 def evaluate(items) -> dict:
     """items: iterable of (file name, bytes, gold dict). Returns the accuracy report as a dict."""
     field_ok: Counter[str] = Counter()
@@ -60,7 +87,7 @@ def evaluate(items) -> dict:
     verified_ok: Counter[str] = Counter()
     wrong_verified: list[dict] = []
     problem_kinds: Counter[str] = Counter()
-    exact = total = 0
+    exact = total = cells_checked = 0
     for name, data, gold in items:
         total += 1
         layout = gold.get("layout", "?")
@@ -85,6 +112,9 @@ def evaluate(items) -> dict:
         if facts.get("status") == "verified":
             verified_n[layout] += 1
             bad = {k: v for k, v in wrong.items() if k.split(".")[0] in NUMBER_KEYS}
+            cells = cells_wrong(gold, facts)
+            cells_checked += bool(gold.get("truth", {}) and gold["truth"].get("part3"))
+            bad.update(cells)
             if bad:
                 wrong_verified.append({"file": name, "layout": layout, "wrong": bad})
             else:
@@ -109,7 +139,9 @@ def evaluate(items) -> dict:
                      if verified_n else None,
                      "by_layout": {k: {"reports": verified_n[k], "right": verified_ok[k]}
                                    for k in sorted(verified_n)},
-                     "wrong": wrong_verified},
+                     "wrong": wrong_verified,
+                     # verified reports whose every cell of parts three and four was checked
+                     "every_cell_checked": cells_checked},
         "flagged": dict(problem_kinds),
         "failures": failures,
     }
@@ -212,7 +244,8 @@ def print_report(rep: dict, failures: int) -> None:
         print("\nverified precision: no report verified")
     else:
         print(f"\nverified precision: {v['right']}/{v['reports']} ({v['precision']:.2%}) of the reports "
-              "marked verified have every extracted gold number right")
+              "marked verified have every extracted gold number right, and of those with the "
+              f"generator's tables ({v['every_cell_checked']}) every cell of parts three and four")
         for layout, c in v["by_layout"].items():
             print(f"  {layout:<18} {c['right']}/{c['reports']}")
         for w in v["wrong"][:failures]:

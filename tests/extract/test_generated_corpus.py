@@ -50,3 +50,22 @@ def test_a_report_marked_verified_has_every_number_right(report_1000):
     v = report_1000["verified"]
     assert v["reports"] == report_1000["statuses"]["verified"]
     assert v["precision"] == 1.0, v["wrong"][:5]
+    assert v["every_cell_checked"] == v["reports"]  # all seven columns of part three, all of part four
+
+
+def test_a_cell_read_wrong_outside_the_gold_totals_is_counted_wrong():
+    """The every-cell check sees a wrong applicant column and a wrong part-four cell that the gold
+    fields (totals only) would not."""
+    import accuracy
+    from make_corpus import iter_reports
+
+    from indexer.extract.read import source_from_bytes
+    from indexer.extract.report import extract_facts
+
+    name, data, gold = next(iter_reports(1, 7, ["tabs"]))
+    facts = extract_facts(source_from_bytes(data, ".txt").text, name)
+    assert accuracy.cells_wrong(gold, facts) == {}
+    facts["tables"]["applications"]["granted"]["research"] += 1
+    facts["tables"]["part_four"]["reconsideration"]["corrected"] += 1
+    assert set(accuracy.cells_wrong(gold, facts)) == {"part3.granted.research",
+                                                      "part4.reconsideration.corrected"}
