@@ -61,7 +61,7 @@ def cells_wrong(gold: dict, facts: dict) -> dict[str, dict]:
         columns = tables.get("columns") or []
         if len(read) != len(rows):
             return {"part3": {"got": f"{len(read)} rows", "gold": f"{len(rows)} rows"}}
-        for (row, cells), (key, got_row) in zip(rows.items(), read.items(), strict=True):
+        for cells, (key, got_row) in zip(rows.values(), read.items(), strict=True):
             for i, want in enumerate(cells):
                 got = got_row.get(columns[i]) if i < len(columns) else None
                 if got != want:
