@@ -501,3 +501,10 @@ def test_a_killed_shard_fails_every_page_method_or_answers_for_the_live_shard(tm
                     f"/compare?ids={ids[0]},{ids[1]}&partial=1"):
             assert client.get(url).status_code in (200, 400), url  # 400: a compared report is missing
         x.close()
+
+
+def test_the_shard_build_names_a_link_to_nothing_as_skipped(corpus_copy, tmp_path):
+    os.symlink(tmp_path / "missing.txt", corpus_copy / "dangling.txt")
+    summary = build_xapian(corpus_copy, tmp_path / "ix", shards=1, procs=1)
+    assert ("dangling.txt", "a link to a file that does not exist") in summary.skipped
+    assert summary.total == len(list(corpus_copy.glob("*.txt"))) - 1

@@ -93,14 +93,15 @@ def build_xapian(corpus_dir: str | Path, index_dir: str | Path, *, shards: int =
         raise FileNotFoundError(f"no corpus at {corpus}")
     root_dir = Path(index_dir)
     root_dir.mkdir(parents=True, exist_ok=True)
-    entries = {e.rel: e for e in scan(corpus)}
+    unreadable: list[tuple[str, str]] = []  # named as skipped, as the whoosh build does
+    entries = {e.rel: e for e in scan(corpus, unreadable)}
     root = str(corpus if corpus.is_dir() else corpus.parent)
     layout = read_layout(root_dir)
     dirs = shard_dirs(root_dir, shards)
     incremental = (not full and layout.get("shards") == shards and layout.get("schema") == xs.SCHEMA_VERSION
                    and layout.get("corpus") == str(corpus) and all(d.is_dir() for d in dirs))
     summary = BuildSummary(str(corpus), str(root_dir), generation=f"xapian, {shards} shards",
-                           full=not incremental)
+                           full=not incremental, skipped=unreadable)
     if not incremental:
         # the shards kept are overwritten as a new revision (a served shard never disappears); shards
         # past the new count go
