@@ -33,7 +33,7 @@ def extract_file(path: str | Path, name: str | None = None) -> dict[str, Any]:
 
     path = Path(path)
     source = read_source(path)
-    facts = extract_facts(source.text, path.name if name is None else name)
+    facts = extract_facts(source.text, path.name if name is None else name, source.problems)
     facts["encoding"] = source.encoding
     return facts
 

@@ -33,7 +33,8 @@ from whoosh.system import pack_uint
 # 9: corpus facts (cross_year, reuse) beside the generation; the text kept for hits
 # (engine/textstore.py) instead of text_z; Chinese runs cut apart (rjieba or jieba, the same words)
 # 11: ``hit``, the few facts a result lists, beside the whole facts record (engine/document.py)
-SCHEMA_VERSION = "11"
+# 12: ``format``, how the report was read (read.FORMATS), as a facet
+SCHEMA_VERSION = "12"
 WORD_SEP = "\x1f"
 
 

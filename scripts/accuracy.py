@@ -3,13 +3,14 @@
 
     python scripts/accuracy.py --reports 1000 --seed 1 [--layouts tabs,pdf] [--failures 10] [--json]
     python scripts/accuracy.py --corpus DIR     # DIR/gold.json + the files it names
-    python scripts/accuracy.py --formats docx,pdf[,doc,scan] --reports 20   # office renderings
+    python scripts/accuracy.py --formats docx,pdf[,doc,scan,mixed] --reports 20   # office renderings
 
 Prints the share of reports whose every gold field is exact, each field's accuracy (numbers per
 sub-field), exactness per layout, the quality statuses, and the first failures. With ``--formats``,
 each generated report (layouts tabs and prose_pre2019) is also written as .docx (scripts/corpusgen/
 office.py), exported to PDF (and .doc) by LibreOffice, and scanned to an image-only PDF (``scan``:
-read by OCR when installed); "layout" is then the format, and every format's facts are compared with
+read by OCR when installed) or scanned in part (``mixed``: the last two pages, where the tables
+stand, as images); "layout" is then the format, and every format's facts are compared with
 those of the same report's text rendering.
 """
 
@@ -94,7 +95,7 @@ def evaluate(items) -> dict:
         layout_n[layout] += 1
         try:
             source = source_from_bytes(data, Path(name).suffix)
-            facts = extract_facts(source.text, name)
+            facts = extract_facts(source.text, name, source.problems)
         except ReadError as err:
             facts = {"status": f"unreadable: {err}"}
         statuses[str(facts.get("status"))] += 1
@@ -154,7 +155,7 @@ def generated_items(n: int, seed: int, layouts: list[str] | None):
 
 
 FORMAT_LAYOUTS = ("tabs", "prose_pre2019")
-FORMATS = ("docx", "pdf", "doc", "scan")
+FORMATS = ("docx", "pdf", "doc", "scan", "mixed")
 
 
 def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes, dict]]:
@@ -176,7 +177,7 @@ def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes
         text, ext = render_layout(d.blocks, d.layout, d.ctx, d.rng, d.encoding)
         golds[stem] = d.gold
         items.append((f"{stem}.{ext}", text.encode(d.encoding), {**d.gold, "layout": "text"}))
-    pdf = office.soffice_convert_many(docx, "pdf") if {"pdf", "scan"} & set(formats) else {}
+    pdf = office.soffice_convert_many(docx, "pdf") if {"pdf", "scan", "mixed"} & set(formats) else {}
     doc = office.soffice_convert_many(docx, "doc:MS Word 97") if "doc" in formats else {}
     for name, data in docx.items():
         stem = name[:-5]
@@ -189,6 +190,9 @@ def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes
         if "scan" in formats:
             items.append((f"{stem}.scan.pdf", office.scanned_pdf(pdf[name], seed=int(stem[:6])),
                           {**golds[stem], "layout": "scan"}))
+        if "mixed" in formats:
+            items.append((f"{stem}.mixed.pdf", office.mixed_pdf(pdf[name], seed=int(stem[:6])),
+                          {**golds[stem], "layout": "mixed"}))
     return items
 
 
@@ -199,7 +203,7 @@ def same_as_text(items: list[tuple[str, bytes, dict]]) -> dict[str, dict]:
     for name, data, gold in items:
         try:
             source = source_from_bytes(data, Path(name).suffix)
-            got = flat_fields(extract_facts(source.text, name))
+            got = flat_fields(extract_facts(source.text, name, source.problems))
             got["format"] = source.format
         except ReadError as err:
             got = {"status": f"unreadable: {err}"}

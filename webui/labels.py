@@ -11,7 +11,7 @@ FACET_LABELS: dict[str, str] = {
     "year": "年份", "province": "省", "city": "市", "county": "县区", "town": "乡镇",
     "status": "数据质量", "has_applications": "有依申请", "has_reconsideration": "有行政复议",
     "has_litigation": "有行政诉讼", "body": "发布机关",
-    "cross_year": "与上年衔接", "reuse": "文字重复", "reuse_kind": "重复来源",
+    "cross_year": "与上年衔接", "reuse": "文字重复", "reuse_kind": "重复来源", "format": "文件格式",
 }
 # Values of the facets whose stored values are names (the yes/no ones and status have their own).
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -19,6 +19,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
                    "unknown": "无法核对（无上年报告或缺数字）"},
     "reuse": {"under_20": "20% 以下", "20_50": "20%–50%", "50_80": "50%–80%", "over_80": "80% 以上"},
     "reuse_kind": {"other_body": "其他单位", "same_body": "本单位往年", "none": "未发现"},
+    "format": {"txt": "文本", "md": "Markdown", "html": "网页", "pdf": "PDF",
+               "pdf-ocr": "PDF（图片页经 OCR 识别）", "pdf-part": "PDF（有图片页未识别）",
+               "docx": "Word（.docx）", "doc": "Word（.doc）"},
 }
 RANGE_LABELS: dict[str, str] = {
     "applications_new": "新收依申请数",

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from whoosh.fields import ID, NUMERIC, FieldType
 
 from indexer.engine.errors import QueryError
+from indexer.extract.read import FORMATS
 
 FACET_SIZE = 30  # values listed per facet, most frequent first (selected ones always)
 FACET_MAX = 2000  # values listed when a facet is expanded
@@ -343,6 +344,9 @@ DEFAULT = Registry((
     ValueFacet("county", fact("county")),
     ValueFacet("town", fact("town")),
     ValueFacet("status", fact("status"), order=("verified", "inconsistent", "partial", "no_tables")),
+    # how the report was read: a scan read by OCR (its numbers as trustworthy as its identities say),
+    # a PDF whose image pages were not read (read.FORMATS)
+    ValueFacet("format", fact("format"), order=FORMATS),
     YesNoFacet("has_applications", subfact("applications", "new")),
     YesNoFacet("has_reconsideration", subfact("reconsideration", "total")),
     YesNoFacet("has_litigation", fact("litigation_total")),

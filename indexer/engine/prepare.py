@@ -76,7 +76,7 @@ def prepare_document(task: Task, corpus_part: bool = False) -> Prepared:
         if len(source.text) > MAX_TEXT_CHARS:
             return rel, None, (f"text of {len(source.text):,} characters, over the limit of "
                                f"{MAX_TEXT_CHARS:,} a file (the build's per-file memory bound)")
-        facts, norm = extract(source.text, rel)  # norm: the search text, folded once
+        facts, norm = extract(source.text, rel, source.problems)  # norm: the search text, folded once
     except ReadError as err:
         return rel, None, str(err)
     except Exception as err:  # an extractor bug must not lose the rest of the corpus

@@ -14,11 +14,16 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from indexer.extract.formats.pdf import PdfText
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
-# What SourceText.format can be: the build summary counts reports by it.
-FORMATS = ("txt", "md", "html", "pdf", "pdf-ocr", "docx", "doc")
+# What SourceText.format can be: the build summary counts reports by it. ``pdf-ocr``: a PDF read by
+# OCR, all of it (a scan) or its image pages; ``pdf-part``: a PDF with image pages that were not read
+# (OCR not installed), the rest of it read from its text layer.
+FORMATS = ("txt", "md", "html", "pdf", "pdf-ocr", "pdf-part", "docx", "doc")
 _TEXT_FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
 
 
@@ -35,6 +40,8 @@ class SourceText:
     sha1: str  # of the file's bytes: unchanged files are not parsed again
     is_html: bool
     format: str = "txt"  # one of FORMATS
+    # what reading could not do, for the report's problems (image pages left unread)
+    problems: tuple[str, ...] = ()
 
 
 class FileEntry(NamedTuple):
@@ -181,8 +188,8 @@ def source_from_bytes(data: bytes, suffix: str) -> SourceText:
         raise ReadError(f"not a {suffix[1:].upper()} file (no {suffix[1:].upper()} signature) "
                         "and not text")
     if kind is not None:
-        text, fmt = _read_binary(data, kind)
-        return SourceText(_lines(text), "binary", sha1, False, fmt)
+        text, fmt, problems = _read_binary(data, kind)
+        return SourceText(_lines(text), "binary", sha1, False, fmt, problems)
     text, encoding = decode(data)
     fmt = _TEXT_FORMATS.get(suffix, "txt")
     if suffix in (".pdf", ".docx", ".doc"):  # an HTML page (a portal's error or viewer page) saved as one
@@ -205,10 +212,11 @@ def _looks_like_markup(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
-def _read_binary(data: bytes, kind: str) -> tuple[str, str]:
-    """(text, format) of a PDF, .docx or .doc; ReadError when it holds no usable text."""
+def _read_binary(data: bytes, kind: str) -> tuple[str, str, tuple[str, ...]]:
+    """(text, format, problems) of a PDF, .docx or .doc; ReadError when it holds no usable text."""
     from indexer.extract.formats import FormatError
 
+    problems: tuple[str, ...] = ()
     try:
         if kind == "docx":
             from indexer.extract.formats.docx import read_docx
@@ -227,11 +235,28 @@ def _read_binary(data: bytes, kind: str) -> tuple[str, str]:
                 from indexer.extract.formats.ocr import ocr_pdf
 
                 text, fmt = ocr_pdf(data), "pdf-ocr"
+            elif pdf.image_pages:
+                text, fmt, problems = _with_image_pages(data, pdf)
     except FormatError as err:
         raise ReadError(str(err)) from None
     if not text.strip():
         raise ReadError(f"{fmt} file holds no text")
-    return text, fmt
+    return text, fmt, problems
+
+
+def _with_image_pages(data: bytes, pdf: PdfText) -> tuple[str, str, tuple[str, ...]]:
+    """A PDF with text pages and scanned pages (a signed table scanned into a typed report): the
+    image pages read by OCR in their place; without OCR the rest is read and the report says which
+    pages were not, so that a table on them reads as missing for a reason a person can see."""
+    from indexer.extract.formats import ocr
+
+    pages = pdf.image_pages
+    listed = ", ".join(str(n + 1) for n in pages)
+    if ocr.available():
+        return (pdf.filled(ocr.ocr_pages(data, pages)), "pdf-ocr",
+                (f"read by OCR: page {listed} of {pdf.pages} (scanned, no text layer)",))
+    return pdf.text, "pdf-part", (f"image pages not read: page {listed} of {pdf.pages} "
+                                  f"(scanned, no text layer; {ocr.NOT_INSTALLED})",)
 
 
 def read_source(path: Path) -> SourceText:

@@ -17,6 +17,7 @@ and places corrected ("place_corrected: …").
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from indexer.extract.meta import read_meta
@@ -46,20 +47,22 @@ class Extraction(NamedTuple):
     search_text: str
 
 
-def extract_facts(text: str, file: str) -> dict[str, Any]:
+def extract_facts(text: str, file: str, reading: Sequence[str] = ()) -> dict[str, Any]:
     """Every fact nianbao extracts from a report's text. Unknown is ``None``, never a guess."""
-    return extract(text, file).facts
+    return extract(text, file, reading).facts
 
 
-def extract(text: str, file: str) -> Extraction:
-    """The facts of a report and its search text, from one NFKC fold of the text."""
+def extract(text: str, file: str, reading: Sequence[str] = ()) -> Extraction:
+    """The facts of a report and its search text, from one NFKC fold of the text. ``reading``: what
+    reading the file could not do (``SourceText.problems``: image pages not read), kept with the
+    report's problems and notes."""
     norm = nfkc_string(text)
     search = search_string_of_nfkc(norm)
     meta = read_meta(norm)
     places = resolve_places(norm, meta.title)
     tables = read_tables(norm, search, original=text)
     gold = tables.gold_facts()
-    problems = [*tables.problems, *_prose_problems(tables, gold), *places.corrections]
+    problems = [*tables.problems, *_prose_problems(tables, gold), *places.corrections, *reading]
     notes = _notes(tables, problems[len(tables.problems):])
     facts: dict[str, Any] = {
         "file": file,

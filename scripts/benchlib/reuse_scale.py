@@ -36,7 +36,7 @@ def reuse_input_of(args: tuple[Path, Path]) -> ReportInput:
     root, path = args
     source = read_source(path)
     rel = path.relative_to(root).as_posix()
-    facts, norm = extract(source.text, rel)
+    facts, norm = extract(source.text, rel, source.problems)
     return corpusfacts.reuse_input(report_id(rel), facts, norm)
 
 

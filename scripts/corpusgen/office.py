@@ -224,6 +224,29 @@ def scanned_pdf(pdf: bytes, dpi: int = 150, seed: int = 0, bilevel: bool = False
         return out.getvalue()
 
 
+def mixed_pdf(pdf: bytes, seed: int = 0, scanned_from: int = -2) -> bytes:
+    """A PDF typed and scanned in part, as offices make it when the signed statistics tables are
+    printed, stamped and scanned back in: the text PDF's pages from ``scanned_from`` on (default the
+    last two) replaced by their scan (:func:`scanned_pdf`), the pages before kept with their text."""
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(pdf)
+    scan = pdfium.PdfDocument(scanned_pdf(pdf, seed=seed))
+    try:
+        n = len(text)
+        first = max(1, n + scanned_from if scanned_from < 0 else min(scanned_from, n - 1))
+        out = pdfium.PdfDocument.new()
+        out.import_pages(text, list(range(first)))
+        out.import_pages(scan, list(range(first, n)))
+        buf = io.BytesIO()
+        out.save(buf)
+        out.close()
+        return buf.getvalue()
+    finally:
+        text.close()
+        scan.close()
+
+
 def column_order_text(blocks: list) -> str:
     """The text some PDF tools produce from a ruled table: a column's cells one after another (all the
     labels, then all the numbers of the first column, …), one cell per line, the prose as it is."""

@@ -43,7 +43,7 @@ def test_a_bad_yes_no_value_is_the_same_error_in_query_text_and_in_the_url():
 
 
 def test_the_default_registry_lists_the_facets_in_display_order():
-    assert facets.DEFAULT.listed == ("year", "province", "city", "county", "town", "status",
+    assert facets.DEFAULT.listed == ("year", "province", "city", "county", "town", "status", "format",
                                      "has_applications", "has_reconsideration", "has_litigation",
                                      "cross_year", "reuse", "reuse_kind")
     assert facets.DEFAULT.ranged == ("applications_new", "reconsideration_total", "litigation_total",

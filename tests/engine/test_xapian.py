@@ -10,6 +10,7 @@ import random
 import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -508,3 +509,14 @@ def test_the_shard_build_names_a_link_to_nothing_as_skipped(corpus_copy, tmp_pat
     summary = build_xapian(corpus_copy, tmp_path / "ix", shards=1, procs=1)
     assert ("dangling.txt", "a link to a file that does not exist") in summary.skipped
     assert summary.total == len(list(corpus_copy.glob("*.txt"))) - 1
+
+
+def test_the_shard_build_counts_the_reports_it_parsed_by_format(corpus_copy, tmp_path):
+    summary = build_xapian(corpus_copy, tmp_path / "ix", shards=2, procs=1)
+    suffixes = Counter({".txt": "txt", ".md": "md", ".html": "html"}[p.suffix] for p in corpus_copy.iterdir()
+                       if p.suffix in (".txt", ".md", ".html"))
+    assert summary.formats == suffixes and sum(summary.formats.values()) == summary.indexed
+    line = "parsed by format: " + ", ".join(f"{k} {n}" for k, n in sorted(suffixes.items()))
+    assert line in summary.lines()
+    again = build_xapian(corpus_copy, tmp_path / "ix", shards=2, procs=1)
+    assert not again.formats and again.unchanged == summary.indexed  # counts what was parsed, not kept

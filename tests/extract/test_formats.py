@@ -97,6 +97,70 @@ def test_scan_without_ocr_is_skipped_with_the_reason(monkeypatch: pytest.MonkeyP
         source_from_bytes((DATA / (STEM + ".scan.pdf")).read_bytes(), ".pdf")
 
 
+def mixed_pdf(scanned: list[int]) -> bytes:
+    """The fixture PDF with the pages ``scanned`` (0-based) taken from its scan: typed and scanned in part."""
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(str(DATA / (STEM + ".pdf")))
+    scan_pdf = pdfium.PdfDocument(str(DATA / (STEM + ".scan.pdf")))
+    out = pdfium.PdfDocument.new()
+    for n in range(len(text)):
+        out.import_pages(scan_pdf if n in scanned else text, [n])
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
+def test_scanned_pages_inside_a_typed_pdf_are_found_and_left_out_of_its_text() -> None:
+    whole = read_pdf((DATA / (STEM + ".pdf")).read_bytes())
+    part = read_pdf(mixed_pdf([3, 4]))
+    assert part.image_pages == (3, 4) and not part.image_only and part.pages == 5
+    assert whole.image_pages == ()
+    assert part.text.strip() and whole.text.startswith(part.text.rstrip("\n").rsplit("\n", 1)[0])
+    assert "（一）维持行政行为" not in part.text.split("四、行政复议")[-1]  # part four stood on page 4-5
+    filled = part.filled({3: ["第四页"], 4: ["第五页"]})
+    assert filled.index("第四页") < filled.index("第五页") and filled.startswith(part.text.rstrip("\n"))
+
+
+def test_scanned_pages_without_ocr_are_named_and_the_report_is_not_verified(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr_mod, "available", lambda: False)
+    source = source_from_bytes(mixed_pdf([3, 4]), ".pdf")
+    assert source.format == "pdf-part"
+    assert source.problems == ("image pages not read: page 4, 5 of 5 (scanned, no text layer; "
+                               "OCR not installed (pip install nianbao[ocr]))",)
+    facts = extract_facts(source.text, "mixed.pdf", source.problems)
+    assert facts["status"] != "verified"
+    assert source.problems[0] in facts["problems"] and source.problems[0] in facts["notes"]
+
+
+def test_a_scanned_middle_page_is_read_in_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr_mod, "available", lambda: True)
+    monkeypatch.setattr(ocr_mod, "ocr_pages", lambda data, pages: {n: [f"OCR 第{n + 1}页"] for n in pages})
+    source = source_from_bytes(mixed_pdf([1]), ".pdf")
+    assert source.format == "pdf-ocr"
+    assert source.problems == ("read by OCR: page 2 of 5 (scanned, no text layer)",)
+    whole = read_pdf((DATA / (STEM + ".pdf")).read_bytes()).text
+    first_page_end = source.text.index("OCR 第2页")
+    assert whole.startswith(source.text[:first_page_end].rstrip("\n"))  # page 1, then page 2's OCR, then 3-5
+    rest = read_pdf(mixed_pdf([0, 1])).text  # pages 3-5 as the text layer gives them
+    assert source.text.endswith(rest)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ocr_mod.available(), reason="OCR extra (rapidocr) not installed")
+def test_scanned_pages_are_read_by_ocr_and_their_numbers_trusted_only_as_the_identities_say() -> None:
+    source = source_from_bytes(mixed_pdf([3, 4]), ".pdf")
+    assert source.format == "pdf-ocr"
+    facts = extract_facts(source.text, "mixed.pdf", source.problems)
+    want, got = text_facts(12), flat_fields(facts)
+    numbers = [k for k in want if k.startswith(("applications", "reconsideration", "litigation"))]
+    if facts["status"] == "verified":
+        assert {k: got[k] for k in numbers} == {k: want[k] for k in numbers}
+    else:
+        assert facts["status"] in ("inconsistent", "partial") and facts["problems"]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not ocr_mod.available(), reason="OCR extra (rapidocr) not installed")
 def test_scan_is_read_by_ocr_and_the_identities_decide_whether_its_numbers_are_trusted() -> None:

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,11 @@ def read_layout(index_dir: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+# what one shard's build gives: (reports written, skipped (file, reason), reports in the shard,
+# files unchanged, reports written by format)
+_ShardResult = tuple[int, list, int, int, Counter]
 
 
 @dataclass
@@ -117,7 +123,8 @@ def build_xapian(corpus_dir: str | Path, index_dir: str | Path, *, shards: int =
     plans = [_plan(i, dirs[i], root, by_shard[i], incremental, summary) for i in range(shards)]
     procs = procs or os.cpu_count() or 1
     results = _run(plans, procs, progress)
-    for indexed, skipped, total, touched in results:
+    for indexed, skipped, total, touched, formats in results:
+        summary.formats.update(formats)
         summary.unchanged += touched
         summary.indexed += indexed
         summary.skipped.extend(skipped)
@@ -142,7 +149,7 @@ def _plan(shard: int, path: Path, root: str, entries: dict[str, FileEntry], incr
                       {t[1]: t[2] for t in plan.tasks if len(t) > 2 and t[2] is not None})
 
 
-def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[tuple[int, list, int, int]]:
+def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[_ShardResult]:
     work = sum(len(p.tasks) for p in plans)
     if len(plans) >= procs > 1 and work >= 8:
         init_jieba()  # once here: forked shard processes inherit the dictionary
@@ -152,14 +159,14 @@ def _run(plans: list[_ShardPlan], procs: int, progress: bool) -> list[tuple[int,
     return _build_shards_together(plans, procs, progress)
 
 
-def _build_shard_alone(plan: _ShardPlan) -> tuple[int, list, int, int]:
+def _build_shard_alone(plan: _ShardPlan) -> _ShardResult:
     """One shard's build in its own process: parse and write its files one after the other."""
     init_jieba()
     return _write_shard(plan, map(prepare, plan.tasks))
 
 
 def _build_shards_together(plans: list[_ShardPlan], procs: int,
-                           progress: bool) -> list[tuple[int, list, int, int]]:
+                           progress: bool) -> list[_ShardResult]:
     """Fewer shards than processes: parser processes feed one writer per shard, here. A build that
     fails leaves each shard's changes uncommitted or, if closed mid-way, committed but not in the
     file list: the next build parses those files again and replaces them by their id term."""
@@ -167,7 +174,7 @@ def _build_shards_together(plans: list[_ShardPlan], procs: int,
     tasks = [t for p in plans for t in p.tasks]
     shard_of_rel = {t[1]: p.shard for p in plans for t in p.tasks}
     dbs = {p.shard: _open_writable(p) for p in plans}
-    out: dict[int, list[Any]] = {p.shard: [0, [], dict(p.files), 0] for p in plans}
+    out: dict[int, list[Any]] = {p.shard: [0, [], dict(p.files), 0, Counter()] for p in plans}
     bar = Progress(len(tasks), enabled=progress)
     try:
         for p in plans:
@@ -190,16 +197,17 @@ def _build_shards_together(plans: list[_ShardPlan], procs: int,
         for p in plans:
             dbs[p.shard].commit()
             _finish(p, out[p.shard][2])
-            results.append((out[p.shard][0], out[p.shard][1], len(out[p.shard][2]), out[p.shard][3]))
+            results.append((out[p.shard][0], out[p.shard][1], len(out[p.shard][2]), out[p.shard][3],
+                            out[p.shard][4]))
         return results
     finally:
         for db in dbs.values():
             db.close()
 
 
-def _write_shard(plan: _ShardPlan, prepared) -> tuple[int, list, int, int]:
+def _write_shard(plan: _ShardPlan, prepared) -> _ShardResult:
     db = _open_writable(plan)
-    state: list = [0, [], dict(plan.files), 0]
+    state: list = [0, [], dict(plan.files), 0, Counter()]
     try:
         _delete_gone(db, plan)
         if plan.todo:
@@ -210,7 +218,7 @@ def _write_shard(plan: _ShardPlan, prepared) -> tuple[int, list, int, int]:
     finally:
         db.close()
     _finish(plan, state[2])
-    return state[0], state[1], len(state[2]), state[3]
+    return state[0], state[1], len(state[2]), state[3], state[4]
 
 
 def _open_writable(plan: _ShardPlan):
@@ -255,6 +263,7 @@ def _write_one(db, plan: _ShardPlan, state: list, rel: str, rec: dict | None, re
     db.set_metadata(xs.text_key(rec["id"]), rec["text"])  # in the same commit as the document
     files[rel] = FileRecord(rec["sha1"], size, mtime)
     state[0] += 1
+    state[4][rec.get("format") or "txt"] += 1  # the summary's count by format
     if state[0] % COMMIT_EVERY == 0:
         db.commit()  # bounds the writer's buffer (module docstring)
 

@@ -46,7 +46,7 @@ def prepare(task: Task) -> tuple[str, dict[str, Any] | None, str | None]:
         source = read_task(task)
         if source is None:
             return rel, None, None
-        facts = extract_facts(source.text, rel)
+        facts = extract_facts(source.text, rel, source.problems)
     except ReadError as err:
         return rel, None, str(err)
     except Exception as err:  # an extractor bug must not lose the rest of the corpus
@@ -59,7 +59,7 @@ def prepare(task: Task) -> tuple[str, dict[str, Any] | None, str | None]:
     rid = report_id(rel)
     data = {"id": rid, "file": rel, "sha1": source.sha1, "title": title, "facts": facts}
     return rel, {
-        "id": rid, "file": rel, "sha1": source.sha1, "norm": norm,
+        "id": rid, "file": rel, "sha1": source.sha1, "norm": norm, "format": source.format,
         "words": cut_words(norm),
         "title_words": cut_words(search_string(title)),
         "body_words": cut_words(facts.get("body") or ""),

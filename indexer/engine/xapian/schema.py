@@ -26,7 +26,7 @@ file name, with unknown numbers last, as the whoosh backend sorts).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "x3"  # x3: the text in the shard's metadata, not in the document's data
+SCHEMA_VERSION = "x4"  # x3: the text in the shard's metadata, not in the document's data; x4: format
 
 ID_PREFIX = "Q"
 GRAM_PREFIX = "G"
@@ -42,7 +42,7 @@ MAX_TERM_BYTES = 240  # Xapian refuses terms over 245 bytes
 # table) is not here: searching on it is refused with a message (``search.Unsupported``), never a
 # silently empty answer.
 KEYWORD_FACETS: tuple[str, ...] = ("province", "city", "county", "town", "status", "has_applications",
-                                   "has_reconsideration", "has_litigation", "body", "body_id")
+                                   "has_reconsideration", "has_litigation", "body", "body_id", "format")
 NUMBER_FACETS: tuple[str, ...] = (
     "year", "applications_new", "applications_total", "reconsideration_total", "litigation_total",
     "applications_carried_over", "granted_share", "granted_full", "applications_partial",
@@ -55,7 +55,7 @@ FILE_SLOT = 0
 # text, for ``ValueCountMatchSpy`` (the year too, as its facet shows it).
 FACET_SLOTS: dict[str, int] = {
     "year": 1, "province": 2, "city": 3, "county": 4, "town": 5, "status": 6,
-    "has_applications": 7, "has_reconsideration": 8, "has_litigation": 9, "body": 10,
+    "has_applications": 7, "has_reconsideration": 8, "has_litigation": 9, "body": 10, "format": 11,
 }
 # Number slots hold sortable_serialise(value); an unknown number has no value.
 NUMBER_SLOTS: dict[str, int] = {name: 20 + i for i, name in enumerate(NUMBER_FACETS)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Iterable
 
 from indexer.extract.formats import FormatError, despace, join_wrapped
 
@@ -94,24 +95,35 @@ def _recognise(image) -> list[Box]:
     return boxes
 
 
+NOT_INSTALLED = "OCR not installed (pip install nianbao[ocr])"
+
+
 def ocr_pdf(data: bytes) -> str:
     """The text of an image-only PDF by OCR. Raises :class:`FormatError` when OCR is not installed."""
     if not available():
-        raise FormatError("image-only PDF (scanned, no text layer): OCR not installed "
-                          "(pip install nianbao[ocr])")
+        raise FormatError(f"image-only PDF (scanned, no text layer): {NOT_INSTALLED}")
+    lines = ocr_pages(data, None)
+    return "\n".join(line for n in sorted(lines) for line in lines[n]) + "\n"
+
+
+def ocr_pages(data: bytes, pages: Iterable[int] | None) -> dict[int, list[str]]:
+    """The lines of the given pages (0-based; None: every page) by OCR. Raises
+    :class:`FormatError` when OCR is not installed or the PDF cannot be opened."""
+    if not available():
+        raise FormatError(NOT_INSTALLED)
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(io.BytesIO(data))
     except pdfium.PdfiumError as err:
         raise FormatError(f"cannot read PDF: {err}") from None
-    out: list[str] = []
+    out: dict[int, list[str]] = {}
     try:
-        for i in range(len(pdf)):
+        for i in range(len(pdf)) if pages is None else pages:
             page = pdf[i]
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-            out += page_text(_recognise(image))
+            out[i] = page_text(_recognise(image))
             page.close()
     finally:
         pdf.close()
-    return "\n".join(out) + "\n"
+    return out

@@ -8,7 +8,8 @@ one (a paragraph the page wrapped, on the same page or the next). Tables and tex
 order, page after page: a table continued on the next page, its header rows repeated, reads as the
 ``page_break`` layout does, and a row the page break cut in two is joined again. Measured against
 pypdfium2 and ``pdftotext -layout`` (README, "Formats"): those two give the cells of a row separated by
-spaces only, so a label with a space in it and two cells look alike.
+spaces only, so a label with a space in it and two cells look alike. A page that is an image (a
+scanned page in a typed report) is kept as its number, for OCR to fill in (``read._with_image_pages``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,13 +29,40 @@ MIN_CHARS_PER_PAGE = 40
 
 @dataclass(frozen=True)
 class PdfText:
-    text: str
+    """A PDF's text layer in page order: ``pieces`` are lines of text, or (an ``int``) the number of
+    a page that is an image (a scanned page in a PDF whose other pages have text), whose text is
+    filled in by OCR (:meth:`filled`) or left out (:attr:`text`)."""
+
+    pieces: tuple[str | int, ...]
     pages: int
     chars: int  # visible characters of the text layer
 
     @property
     def image_only(self) -> bool:
         return self.chars < MIN_CHARS_PER_PAGE * max(self.pages, 1)
+
+    @property
+    def image_pages(self) -> tuple[int, ...]:
+        """The pages (0-based) that are images with next to no text layer."""
+        return tuple(p for p in self.pieces if isinstance(p, int))
+
+    @property
+    def text(self) -> str:
+        """The text layer, image pages left out."""
+        return self.filled({})
+
+    def filled(self, page_lines: Mapping[int, list[str]]) -> str:
+        """The text with each image page's lines (by OCR) in its place."""
+        out: list[str] = []
+        for piece in self.pieces:
+            out += [piece] if isinstance(piece, str) else ["", *page_lines.get(piece, []), ""]
+        return "\n".join(out).replace("\n\n\n", "\n\n").strip("\n") + "\n"
+
+
+def is_image_page(chars: int, images: int) -> bool:
+    """A page that holds an image and next to no text: a scanned page (a page number or a stamp's
+    caption may be all its text layer holds)."""
+    return images > 0 and chars < MIN_CHARS_PER_PAGE
 
 
 def _quiet() -> None:
@@ -194,8 +223,13 @@ def read_pdf(data: bytes) -> PdfText:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
-            for page in pdf.pages:
-                chars += sum(1 for c in page.chars if not c["text"].isspace())
+            for number, page in enumerate(pdf.pages):
+                page_chars = sum(1 for c in page.chars if not c["text"].isspace())
+                chars += page_chars
+                if is_image_page(page_chars, len(page.images)):
+                    items.append(("scan", number))
+                    page.close()
+                    continue
                 for n, (_, kind, content) in enumerate(_page_items(page)):
                     last: tuple[str, Any] = items[-1] if items else ("", None)  # None: kind "" matches none
                     prev_kind, prev = last
@@ -213,8 +247,10 @@ def read_pdf(data: bytes) -> PdfText:
         if _needs_password(err):  # pdfplumber wraps pdfminer's error in its own
             raise FormatError("encrypted PDF: needs a password") from None
         raise FormatError(f"cannot read PDF: {type(err).__name__}: {err}") from None
-    out: list[str] = []
+    out: list[str | int] = []
     for kind, content in items:
-        out += ["", *_tab_rows(content), ""] if kind == "table" else [_join(content.pieces)]
-    text = "\n".join(out).replace("\n\n\n", "\n\n").strip("\n") + "\n"
-    return PdfText(text, pages, chars)
+        if kind == "scan":
+            out.append(content)
+        else:
+            out += ["", *_tab_rows(content), ""] if kind == "table" else [_join(content.pieces)]
+    return PdfText(tuple(out), pages, chars)
