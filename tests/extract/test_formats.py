@@ -206,7 +206,7 @@ def test_read_source_records_the_format(tmp_path: Path) -> None:
     for name in ("r.txt", "r.md", "r.html"):
         (tmp_path / name).write_text("<p>一、总体情况</p>\n", encoding="utf-8")
     assert [read_source(tmp_path / n).format for n in ("r.txt", "r.md", "r.html")] == ["txt", "md", "html"]
-    assert set(FORMATS) == {"txt", "md", "html", "pdf", "pdf-ocr", "docx", "doc"}
+    assert set(FORMATS) == {"txt", "md", "html", "pdf", "pdf-ocr", "pdf-part", "docx", "doc"}
 
 
 # ------------------------------------------------------------------ DOCX tables

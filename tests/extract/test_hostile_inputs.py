@@ -251,11 +251,11 @@ def test_a_file_that_takes_too_long_is_skipped_and_named(tmp_path, monkeypatch):
         shutil.copy(p, corpus / p.name)
     real = prepare_mod.extract
 
-    def slow_for_one(text: str, file: str):
+    def slow_for_one(text: str, file: str, reading=()):
         if file == SAMPLES[1].name:
             while True:  # an extractor that never finishes on this file
                 time.sleep(0.01)
-        return real(text, file)
+        return real(text, file, reading)
 
     monkeypatch.setattr(prepare_mod, "extract", slow_for_one)
     t0 = time.perf_counter()

@@ -62,10 +62,10 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, object]:
 
     real = prepare_mod.extract
 
-    def facets_with_markup(text: str, file: str):
+    def facets_with_markup(text: str, file: str, reading=()):
         """The real extractor, with markup in the facet values of one report (as if a gazetteer or
         body name carried it): the pages must escape whatever the index holds."""
-        got = real(text, file)
+        got = real(text, file, reading)
         if file == SCRIPTED:
             got.facts.update(body=BODY, town=TOWN, county=ATTR)
         return got
