@@ -102,14 +102,20 @@ def _query_args(args: argparse.Namespace) -> dict[str, list[str]]:
 
 def cmd_search(args: argparse.Namespace) -> int:
 
+    from indexer.engine.correcting import corrected
     from indexer.engine.query import Query
     from indexer.engine.xapian.search import open_index
+    from webui.hints import correction_notes
     from webui.labels import facet_label, value_label
     from webui.present import result_json
 
     try:
-        query = Query.from_args(_query_args(args))
+        typed = Query.from_args(_query_args(args))
         with open_index(args.index) as index:  # NIANBAO_BACKEND / NIANBAO_SHARDS choose the backend
+            fixed = corrected(index, typed)  # as the page searches it: places read, typos out
+            query = fixed.query
+            for note in correction_notes(fixed):
+                sys.stderr.write(f"note: {note}\n")
             if args.csv:
                 from webui.export import csv_lines
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context
 
+from indexer.engine.backend import OpenIndex
+from indexer.engine.correcting import corrected
 from indexer.engine.query import Query, QueryError
 
 from . import export, get_index
+from .hints import correction_notes
 from .labels import query_error_text
 from .present import result_json
 from .urls import API_SEARCH
@@ -24,15 +27,22 @@ def query_error(err: QueryError):
 def search():
     """Takes the arguments of ``/``; the body is ``present.result_json(result, API_SEARCH)``: facet
     toggle URLs stay in the API, hits' ``url`` are the report pages."""
-    query = Query.from_args(request.args)
     index = get_index()
+    fixed = corrected(index, Query.from_args(request.args))
+    query, notes = fixed.query, correction_notes(fixed)
     if request.args.get("all") in ("1", "true", "yes"):
         # every hit of every page, each with all its facts (no snippets)
         rows = list(index.iter_facts(query))
-        return {"total": len(rows), "query": {"q": query.q, "args": query.to_args()},
+        return {"total": len(rows), "query": {"q": query.q, "args": query.to_args()}, "notes": notes,
                 "hits": [{"id": i, "file": f, "title": t, "url": export.urls.report_permalink(i),
                           "facts": facts} for i, f, t, facts in rows]}
-    return result_json(index.search(query), API_SEARCH)
+    return {**result_json(index.search(query), API_SEARCH), "notes": notes}
+
+
+def _searched() -> tuple[Query, OpenIndex]:
+    """The request's query as the page searches it (``correcting.corrected``), and the index."""
+    index = get_index()
+    return corrected(index, Query.from_args(request.args)).query, index
 
 
 def _download(lines, mimetype: str, name: str) -> Response:
@@ -44,8 +54,8 @@ def _download(lines, mimetype: str, name: str) -> Response:
 @bp.get("/search.csv")
 def search_csv():
     """The whole result set (every page), one row per report, a column per fact: streamed."""
-    query = Query.from_args(request.args)
-    rows = get_index().iter_facts(query)
+    query, index = _searched()
+    rows = index.iter_facts(query)
     return _download(export.csv_lines(rows, request.host_url.rstrip("/")), "text/csv",
                      "nianbao-search.csv")
 
@@ -53,8 +63,8 @@ def search_csv():
 @bp.get("/search.jsonl")
 def search_jsonl():
     """The whole result set as JSON Lines: one report (all its facts) a line, streamed."""
-    query = Query.from_args(request.args)
-    rows = get_index().iter_facts(query)
+    query, index = _searched()
+    rows = index.iter_facts(query)
     return _download(export.jsonl_lines(rows, request.host_url.rstrip("/")), "application/x-ndjson",
                      "nianbao-search.jsonl")
 

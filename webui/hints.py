@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from indexer.engine import querylang
+from indexer.engine.correcting import Corrected
 from indexer.engine.query import Query
 from indexer.extract.normalise import normalise_query_phrase
 
@@ -54,3 +55,14 @@ def facet_hints(query: Query) -> list[FacetHint]:
             seen.add(facet)
             out.append(FacetHint(subject, facet, FACET_LABELS.get(facet, facet), query.toggled(facet, "yes")))
     return out
+
+
+def correction_notes(c: Corrected) -> list[str]:
+    """What the search did to the typed query, in words (places read with their suffix, a place
+    that begins several, an unknown field name taken out)."""
+    notes = [f"{FACET_LABELS.get(n, n)}“{typed}”按“{got}”检索" for n, typed, got in c.matched]
+    notes += [f"{FACET_LABELS.get(n, n)}“{typed}”不是完整地名，可能是：{'、'.join(cands)}；请选其一"
+              for n, typed, cands in c.ambiguous]
+    notes += [f"没有名为“{name}”的字段，已去掉“{name}:”、按其后的文字检索全文；可用字段见检索语法"
+              for name in c.unknown]
+    return notes

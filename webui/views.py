@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -10,12 +9,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from indexer.engine import facets as facet_registry
+from indexer.engine.correcting import corrected
 from indexer.engine.query import SORTS, Query, QueryError
+from indexer.extract.meta import mentioned_urls
 from indexer.extract.tables.template import APPLICANT_COLUMNS, OUTCOME_COLUMNS, PART_FOUR_GROUPS, TOTAL_COLUMN
 
 from . import corpuslines, follow, get_index
 from .charts import bar_chart
-from .hints import facet_hints, word_cuts
+from .hints import correction_notes, facet_hints, word_cuts
 from .labels import (
     FACET_LABELS,
     HIERARCHY_LABELS,
@@ -180,17 +181,14 @@ def search():
     searched = query
     if status == 200 or bad:
         try:
-            searched, matched = index.forgiving(query)
-            notes += [f"{FACET_LABELS.get(n, n)}“{typed}”按“{got}”检索" for n, typed, got in matched]
-            for name in index.unknown_fields(query.q):
-                # an unknown field is a typo, not text to find: its value is searched as words
-                notes.append(f"没有名为“{name}”的字段，已去掉“{name}:”、按其后的文字检索全文；可用字段见检索语法")
-                searched = replace(searched, q=re.sub(rf"(^|[\s(-]){re.escape(name)}:", r"\1", searched.q))
+            fixed = corrected(index, query)
+            searched = fixed.query
+            notes += correction_notes(fixed)
             result = index.search(searched)
             notes += [uncounted_note(n) for n in index.uncounted_facets(searched)]  # facets it lacks
             if getattr(result, "partial", False):  # partial=1 on the xapian backend, a shard down
                 notes.append(f"部分结果：分片 {'、'.join(result.missing_shards)} 无响应，"
-                             "以下只含其余分片的报告（partial results）")
+                             "以下只含其余分片的报告")
             overview = _overview(index, searched, result)
         except QueryError as e:
             error, status = query_error_text(e), 400
@@ -204,8 +202,8 @@ def search():
         notes=notes,
         past_end=past_end,
         last_page_url=search_url(query.with_page(result.pages)) if past_end and result else None,
-        cuts=word_cuts(query) if result else [],
-        facet_hints=facet_hints(query) if result else [],
+        cuts=word_cuts(searched) if result else [],
+        facet_hints=facet_hints(searched) if result else [],
         trees=_trees(query, result),
         overview=overview,
         facets=[(name, FACET_LABELS.get(name, name), facets.get(name, []))
@@ -223,8 +221,9 @@ def search():
         next_url=(search_url(query.with_page(query.page + 1)) if result and query.page < result.pages
                   else None),
         json_url=search_url(query, API_SEARCH) if error is None else None,
-        csv_url=export_url(query, API_CSV) if result else None,
-        jsonl_url=export_url(query, API_JSONL) if result else None,
+        # the exports hold what the page lists: the query as searched (places read, typos out)
+        csv_url=export_url(searched, API_CSV) if result else None,
+        jsonl_url=export_url(searched, API_JSONL) if result else None,
         body_url=body_url,
         number_labels=NUMBER_LABELS,
     ), status
@@ -317,7 +316,7 @@ def report(report_id: str):
         error = str(e)
         view = get_index().report(report_id)
     if view is None:
-        return render_template("error.html", code=404, title="找不到该报告 Report not found",
+        return render_template("error.html", code=404, title="找不到该报告",
                                message=f"没有编号为 {report_id} 的报告。"), 404
     facts = view.facts or {}
     main = [(key, label, facts.get(key)) for key, label in FACT_LABELS.items()
@@ -341,6 +340,7 @@ def report(report_id: str):
         tables=facts.get("tables") or {},
         derived=derived_labels(facts.get("tables") or {}),
         extracted=report_tables(facts.get("tables") or {}, view.text),
+        mentioned_urls=mentioned_urls(view.text, view.source_url),
         skip_target="text",
         **_report_extras(view),
         cross_year_lines=corpuslines.cross_year_lines(facts, lookup),

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from indexer.engine.build import BuildSummary
 from indexer.engine.query import Query
-from indexer.engine.results import ReportView, SearchResult
+from indexer.engine.results import Forgiven, ReportView, SearchResult
 
 
 @runtime_checkable
@@ -29,7 +29,7 @@ class OpenIndex(Protocol):
 
     def stats(self) -> dict: ...
 
-    def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]: ...
+    def forgiving(self, query: Query) -> Forgiven: ...
 
     def unknown_fields(self, q: str) -> list[str]: ...
 

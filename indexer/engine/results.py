@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.engine import highlight
 from indexer.engine.facets import FACET_SIZE
@@ -101,3 +101,13 @@ class ReportView:
     def to_json(self) -> dict:
         return {"id": self.id, "file": self.file, "title": self.title, "facts": self.facts,
                 "text": self.text, "hit_count": self.hit_count, "source_url": self.source_url}
+
+
+class Forgiven(NamedTuple):
+    """A query with its place filters read forgivingly: ``matched`` (field, typed, indexed value) for
+    each place read as another spelling; ``ambiguous`` (field, typed, candidates) for a place typed
+    that begins several indexed ones, left as typed (nianbao does not pick one for the user)."""
+
+    query: Query
+    matched: list[tuple[str, str, str]]
+    ambiguous: list[tuple[str, str, list[str]]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -30,7 +31,7 @@ from indexer.engine.generations import current_generation, read_meta
 from indexer.engine.matching import DocSets
 from indexer.engine.query import SORTS, Query
 from indexer.engine.ranking import Ranker
-from indexer.engine.results import FacetValue, Hit, ReportView, SearchResult
+from indexer.engine.results import FacetValue, Forgiven, Hit, ReportView, SearchResult
 from indexer.engine.textstore import read_stored
 
 __all__ = ["IndexMissing", "QueryError", "SearchIndex", "warm_up"]
@@ -237,12 +238,11 @@ class SearchIndex:
             counts[name] = st.matched_docs(combined).counts[name]
         return counts
 
-    def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
+    def forgiving(self, query: Query) -> Forgiven:
         """``query`` with place filters typed without their suffix read as the indexed place
         (``town:某楼`` → ``town:某楼镇``), and what was read as what: (field, typed, matched)."""
-        notes: list[tuple[str, str, str]] = []
         if not query.q or ":" not in query.q:
-            return query, notes
+            return Forgiven(query, [], [])
         st = self._current()
         columns = st.columns()
         known = {name: set(columns.labels[name]) for name in PLACE_SUFFIXES if name in columns.labels}
@@ -476,11 +476,15 @@ PLACE_SUFFIXES = {"province": ("省", "市", "自治区"), "city": ("市", "地�
                   "county": ("县", "区", "市", "旗", "自治县"), "town": ("镇", "乡", "街道", "街道办事处")}
 
 
-def forgive_places(query: Query, known: dict[str, set[str]]) -> tuple[Query, list[tuple[str, str, str]]]:
+AMBIGUOUS_SHOWN = 5  # candidates named for a place that begins several
+
+
+def forgive_places(query: Query, known: dict[str, set[str]]) -> Forgiven:
     """``query`` with each place typed without its suffix read as the one of ``known`` (the place
-    values an index holds, per facet) that it names: the suffixed form first, else the first known
-    value it begins; and (field, typed, matched) for each. Shared by both backends."""
+    values an index holds, per facet) that it names: the suffixed form first, else the only known
+    value it begins (several: none is chosen, and they are named). Shared by both backends."""
     notes: list[tuple[str, str, str]] = []
+    ambiguous: list[tuple[str, str, list[str]]] = []
     q = query.q
     for name, suffixes in PLACE_SUFFIXES.items():
         values = known.get(name)
@@ -491,11 +495,15 @@ def forgive_places(query: Query, known: dict[str, set[str]]) -> tuple[Query, lis
                 continue
             hits = [typed + sfx for sfx in suffixes if typed + sfx in values]
             if not hits:
-                hits = sorted(v for v in values if v and v.startswith(typed))[:1]
+                begun = sorted(v for v in values if v and v.startswith(typed))
+                if len(begun) > 1:
+                    ambiguous.append((name, typed, begun[:AMBIGUOUS_SHOWN]))
+                    continue
+                hits = begun
             if hits:
-                q = q.replace(f"{name}:{typed}", f"{name}:{hits[0]}")
+                q = re.sub(rf"(^|[\s(-]){name}:{re.escape(typed)}(?=$|[\s()])", rf"\g<1>{name}:{hits[0]}", q)
                 notes.append((name, typed, hits[0]))
-    return replace(query, q=q), notes
+    return Forgiven(replace(query, q=q), notes, ambiguous)
 
 
 def _field_values(q: str, name: str) -> list[str]:

@@ -56,3 +56,13 @@ def test_search_prints_a_report_text_as_written_not_html_escaped(sample_index, c
     assert main(["search", '"微信公众号"', "--index", str(sample_index), "--per-page", "20"]) == 0
     out = capsys.readouterr().out
     assert "&lt;" not in out and "&gt;" not in out and "<mark>" not in out
+
+
+def test_search_reads_places_and_typos_as_the_page_does_and_says_so(sample_index, capsys):
+    assert main(["search", "town:刘楼", "--index", str(sample_index), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["total"] == 1
+    assert "乡镇“刘楼”按“刘楼镇”检索" in captured.err
+    assert main(["search", "foo:微信公众号", "--index", str(sample_index), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["total"] >= 3 and "没有名为“foo”的字段" in captured.err

@@ -52,7 +52,8 @@ def test_values_of_a_selected_facet_stay_listed_with_their_counts(index):
 
 
 def test_places_typed_without_their_suffix_are_read_as_the_indexed_place(index):
-    query, notes = index.forgiving(Query(q="town:刘楼 province:山东"))
+    query, notes, ambiguous = index.forgiving(Query(q="town:刘楼 province:山东"))
+    assert ambiguous == []
     assert query.q == "town:刘楼镇 province:山东省"
     assert ("town", "刘楼", "刘楼镇") in notes and ("province", "山东", "山东省") in notes
     assert index.search(query).total == 1
@@ -78,3 +79,17 @@ def test_a_word_query_ranks_the_reports_where_its_words_stand_together_first(ind
     assert words.total == 4 and phrase.total == 3  # one report says only 微信公众平台
     assert {h.id for h in words.hits[:3]} == {h.id for h in phrase.hits}
     assert all(h.hit_count >= 1 for h in words.hits)
+
+
+def test_a_place_prefix_that_begins_several_places_is_not_guessed_and_names_them():
+    from indexer.engine.search import forgive_places
+
+    known = {"town": {"刘楼镇", "刘集镇", "李楼镇"}, "province": {"山东省"}}
+    got = forgive_places(Query(q="town:刘 province:山东"), known)
+    assert got.query.q == "town:刘 province:山东省"
+    assert got.matched == [("province", "山东", "山东省")]
+    assert got.ambiguous == [("town", "刘", ["刘楼镇", "刘集镇"])]
+    only = forgive_places(Query(q="town:李"), known)
+    assert only.query.q == "town:李楼镇" and only.ambiguous == []
+    # the typed value is replaced as a whole field value, not inside another one
+    assert forgive_places(Query(q="town:李 李"), known).query.q == "town:李楼镇 李"

@@ -27,7 +27,7 @@ from indexer.engine.document import hit_facts
 from indexer.engine.errors import IndexMissing, Unsupported
 from indexer.engine.query import Query
 from indexer.engine.querylang import And, FieldRange, FieldTerm, Node, Not, Or, Phrase, Word, query_words
-from indexer.engine.results import Hit, ReportView, SearchResult
+from indexer.engine.results import Forgiven, Hit, ReportView, SearchResult
 from indexer.engine.search import SearchIndex, _filter_nodes, warm_up
 from indexer.engine.xapian import schema as xs
 from indexer.engine.xapian.cluster import Shard, ShardUnavailable, allow_partial_var, combine, probe
@@ -353,13 +353,13 @@ class XapianIndex:
         """Names typed as ``name:value`` that are no field of the index (the whoosh backend's rule)."""
         return SearchIndex.unknown_fields(self, q)  # type: ignore[arg-type]
 
-    def forgiving(self, query: Query) -> tuple[Query, list[tuple[str, str, str]]]:
+    def forgiving(self, query: Query) -> Forgiven:
         """``town:某楼`` → ``town:某楼镇`` as the whoosh backend does, the known places from the shards'
         terms."""
         from indexer.engine.search import PLACE_SUFFIXES, forgive_places
 
         if not query.q or ":" not in query.q:
-            return query, []
+            return Forgiven(query, [], [])
 
         def places(db) -> dict[str, set[str]]:
             return {name: set(_values_of(db, name)) for name in PLACE_SUFFIXES}
