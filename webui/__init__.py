@@ -103,7 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 values.setdefault(name, value)
 
     for code, api_message, title, message in (
-        (404, "not found", "找不到该页面 Not found", "这个地址没有内容。"),
+        (404, "not found", "找不到该页面", "这个地址没有内容。"),
         (405, "method not allowed", "不支持的请求方式", "只支持 GET。"),
     ):
         app.register_error_handler(code, _error_page(code, api_message, title, message))

@@ -95,7 +95,7 @@ def reuse(report_id: str, other_id: str):
     a, b = index.report(report_id), index.report(other_id)
     if a is None or b is None:
         missing = report_id if a is None else other_id
-        return render_template("error.html", code=404, title="找不到该报告 Report not found",
+        return render_template("error.html", code=404, title="找不到该报告",
                                message=f"没有编号为 {missing} 的报告。"), 404
     learned = boilerplate()
     left, right = side_by_side(a, b, learned)

@@ -41,7 +41,7 @@ def _ints(value: str, name: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise QueryError(f"{name} 必须是整数（got {value!r}）") from None
+        raise QueryError(f"{name} 须为整数（填的是“{value}”）") from None
 
 
 def _bound(values: list[str], name: str, bad: list[tuple[str, str]] | None) -> int | None:

@@ -301,6 +301,15 @@ def _clean_url(url: str) -> str:
     return "http://" + url if url.lower().startswith("www.") else url
 
 
+def mentioned_urls(text: str, own: str | None = None) -> list[str]:
+    """Every web address the text mentions, in order, once each, without ``own`` (the report's own
+    address, :func:`_source_url`'s answer): a portal's home page, a complaint address, a link in
+    the prose. The report page lists them apart from the report's own address."""
+    found = dict.fromkeys(_clean_url(m.group(0)) for m in _URL.finditer(text))
+    found.pop(own or "", None)
+    return [u for u in found if u]
+
+
 def _source_url(text: str) -> str | None:
     """The address of the report itself, best first: the sentence that says where this report is
     published ("本报告电子版可在…网站(http://…)查阅或下载"); the page's own address as saved pages

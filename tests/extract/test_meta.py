@@ -181,3 +181,12 @@ def test_page_address_beats_a_portal_home_page_in_the_prose() -> None:
     # the portal alone is still the only address the report gives
     assert read_meta("某镇2020年政府信息公开工作年度报告\n" + portal + REPORT).source_url == \
         "http://www.example.gov.cn/"
+
+
+def test_mentioned_urls_are_every_address_in_the_text_but_the_reports_own():
+    from indexer.extract.meta import mentioned_urls
+
+    text = ("本报告电子版可在某县人民政府网站（http://www.a.gov.cn/art/1.html）查阅。\n"
+            "门户网站 www.a.gov.cn 开设专栏；投诉请登录 https://b.gov.cn/ts。再见 http://www.a.gov.cn/art/1.html")
+    assert mentioned_urls(text, "http://www.a.gov.cn/art/1.html") == ["http://www.a.gov.cn", "https://b.gov.cn/ts"]
+    assert mentioned_urls("没有网址", None) == []

@@ -205,6 +205,30 @@ def test_phone_width_puts_filters_behind_a_button(chromium, base_url):
     context.close()
 
 
+def test_phone_without_javascript_lists_the_results_before_the_open_filters(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, viewport={"width": 390, "height": 844},
+                                   java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto("/")
+    first = pg.locator("li.result").first.bounding_box()
+    year = pg.locator("section.facet[data-facet=year]")
+    assert first["y"] < 1200 and year.is_visible()  # nothing folds them: open, after the results
+    assert year.bounding_box()["y"] > first["y"]
+    context.close()
+
+
+def test_report_page_on_a_phone_is_no_wider_than_the_phone(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto('/?q="微信公众号"')
+    pg.locator("li.result h2 a").first.click()
+    pg.wait_for_load_state()
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    nxt = pg.locator("#next-hit").bounding_box()
+    assert nxt["x"] >= 0 and nxt["x"] + nxt["width"] <= 390  # the step links in view, not scrolled off
+    context.close()
+
+
 def test_without_javascript_facets_hierarchy_and_hit_links_still_work(chromium, base_url):
     context = chromium.new_context(base_url=base_url, java_script_enabled=False)
     pg = context.new_page()

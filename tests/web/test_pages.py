@@ -155,3 +155,47 @@ def test_input_borders_have_at_least_3_to_1_contrast_on_white():
     assert borders
     for colour in borders:
         assert (1.05) / (_luminance(colour) + 0.05) >= 3, colour
+
+
+@pytest.mark.parametrize("q", ["town:刘楼", "foo:微信公众号", "province:山东 微信"])
+def test_exports_and_the_api_hold_the_reports_a_corrected_query_listed(client, q):
+    import csv
+    import io
+    import json
+    from urllib.parse import quote
+
+    page = page_of(client, f"/?q={quote(q)}")
+    listed = int(re.search(r"共 <strong>(\d+)</strong> 份报告", page).group(1))
+    assert listed > 0
+    csv_href = re.search(r'href="(/api/search\.csv\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    rows = list(csv.DictReader(io.StringIO(client.get(csv_href).get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == listed
+    api = client.get(f"/api/search?q={quote(q)}").get_json()
+    assert api["total"] == listed and api["notes"]
+    lines = client.get(f"/api/search.jsonl?q={quote(q)}").get_data(as_text=True).splitlines()
+    assert len([json.loads(line) for line in lines if line.strip()]) == listed
+
+
+def test_a_word_cut_after_an_unknown_field_shows_the_words_searched(client):
+    page = page_of(client, "/?q=foo:微信公众号")
+    cut = re.search(r'<p class="note cut">(.*?)</p>', page, re.S).group(1)
+    assert "foo" not in cut and "%22%E5%BE%AE%E4%BF%A1%E5%85%AC%E4%BC%97%E5%8F%B7%22" in cut
+
+
+def test_report_page_keeps_the_reports_own_address_apart_from_addresses_in_its_text(corpus_copy, tmp_path):
+    from indexer.engine.build import build_index
+    from indexer.extract.report import report_id
+
+    name = "001_dba21300d4162f8d.txt"  # its own address: http://www.laiyang.gov.cn/col/col118852/index.html
+    path = corpus_copy / name
+    path.write_text(path.read_text(encoding="utf-8") + "\n投诉举报请登录 https://ts.example.gov.cn/form。\n",
+                    encoding="utf-8")
+    build_index(corpus_copy, tmp_path / "ix", procs=1, progress=False)
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    page = page_of(client, f"/reports/{report_id(name)}")
+    own = page.index("报告本身的地址")
+    assert "http://www.laiyang.gov.cn/col/col118852/index.html" in page[own:own + 200]
+    listed = re.search(r'<li class="mentioned-urls">(.*?)</ul>', page, re.S).group(1)
+    assert "https://ts.example.gov.cn/form" in listed and "laiyang" not in listed
+    other = page_of(client, f"/reports/{report_id('000_dcf4e469761e050f.txt')}")
+    assert "mentioned-urls" not in other and "本报告的网址" not in other  # no address at all: neither

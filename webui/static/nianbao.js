@@ -41,8 +41,10 @@
     }
   }
 
-  /* on a phone the filters start folded behind the 筛选 button */
+  /* on a phone the filters start folded behind the 筛选 button (without JavaScript they stay
+     open, after the results: style.css, html:not(.js)) */
   function foldFilters() {
+    document.documentElement.classList.add("js");
     var d = document.querySelector("details.filters");
     if (d && window.matchMedia && window.matchMedia("(max-width: 800px)").matches) d.open = false;
   }
