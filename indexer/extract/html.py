@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -109,30 +109,29 @@ def _is_chrome(node: _Node) -> bool:
     return bool(ident.strip()) and bool(_CHROME_ATTR.search(ident))
 
 
-def _prune(node: _Node) -> None:
-    """Drop what is never report text: scripts, styles, forms, hidden elements."""
-    kept: list[_Node | str] = []
-    for ch in node.children:
-        if isinstance(ch, _Node):
-            if ch.tag in _DROP or _hidden(ch):
-                continue
-            _prune(ch)
-        kept.append(ch)
-    node.children = kept
+def _prune(root: _Node) -> None:
+    """Drop what is never report text: scripts, styles, forms, hidden elements. (This walk and the
+    others below keep their own stack, as ``_parse`` does: a page nested deeper than Python's
+    recursion limit is read like any other.)"""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        node.children = [ch for ch in node.children
+                         if not (isinstance(ch, _Node) and (ch.tag in _DROP or _hidden(ch)))]
+        stack.extend(ch for ch in node.children if isinstance(ch, _Node))
 
 
 def _text(node: _Node) -> str:
     out: list[str] = []
-
-    def walk(n: _Node) -> None:
-        for ch in n.children:
-            if isinstance(ch, str):
-                out.append(ch)
-            else:
-                if ch.tag in _BLOCK or ch.tag in ("br", "td", "th"):
-                    out.append("\n")
-                walk(ch)
-    walk(node)
+    stack = node.children[::-1]  # popped in document order
+    while stack:
+        ch = stack.pop()
+        if isinstance(ch, str):
+            out.append(ch)
+        else:
+            if ch.tag in _BLOCK or ch.tag in ("br", "td", "th"):
+                out.append("\n")
+            stack.extend(ch.children[::-1])
     return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(out))
 
 
@@ -276,39 +275,52 @@ class _Renderer:
         self._node(n, skip_chrome, top=True)
 
     def _node(self, n: _Node, skip_chrome: bool, top: bool = False) -> None:
-        if n is self.skip or (skip_chrome and not top and _is_chrome(n)):
-            return
-        if n.tag == "table":
-            self.blank()
-            self.table(n)
-            self.blank()
-            return
-        if n.tag == "pre":
-            self.flush()
-            for line in "".join(_raw_strings(n)).split("\n"):
-                self.raw_line(line.rstrip())
-            return
-        block = n.tag in _BLOCK
-        if block:
-            self.flush()
-        for ch in n.children:
-            if isinstance(ch, str):
-                self.buf.append(re.sub(r"\s+", " ", ch))
-            elif ch.tag == "br":
+        # A stack of what is left to render, in reverse: (element, skip_chrome, top), a text, or
+        # a flush or blank line due after an element's children.
+        work: list[tuple[_Node, bool, bool] | str | object] = [(n, skip_chrome, top)]
+        while work:
+            item = work.pop()
+            if isinstance(item, str):
+                self.buf.append(re.sub(r"\s+", " ", item))
+                continue
+            if item is _FLUSH:
                 self.flush()
-            else:
-                self._node(ch, skip_chrome)
-        if block:
-            self.flush()
+                continue
+            if item is _BLANK:
+                self.blank()
+                continue
+            n, skip_chrome, top = cast(tuple[_Node, bool, bool], item)
+            if n is self.skip or (skip_chrome and not top and _is_chrome(n)):
+                continue
+            if n.tag == "table":
+                self.blank()
+                work.append(_BLANK)
+                # a layout table's cells are rendered as blocks, with chrome left out
+                work.extend((e, True, False) for e in reversed(self.table(n)))
+                continue
+            if n.tag == "pre":
+                self.flush()
+                for line in "".join(_raw_strings(n)).split("\n"):
+                    self.raw_line(line.rstrip())
+                continue
+            if n.tag in _BLOCK:
+                self.flush()
+                work.append(_FLUSH)
+            for ch in reversed(n.children):
+                if isinstance(ch, str):
+                    work.append(ch)
+                elif ch.tag == "br":
+                    work.append(_FLUSH)
+                else:
+                    work.append((ch, skip_chrome, False))
 
-    def table(self, t: _Node) -> None:
+    def table(self, t: _Node) -> list[_Node]:
+        """Render a data table's rows; a layout table (one holding another, or without rows) renders
+        nothing here and gives the elements to render as blocks instead."""
         rows = [r for r in _elements(t) if r.tag == "tr" and _owner_table(r) is t]
         nested = any(e.tag == "table" for r in rows for e in _elements(r)[1:])
         if nested or not rows:  # a layout table: its cells are blocks
-            for e in t.children:
-                if isinstance(e, _Node):
-                    self._node(e, True)
-            return
+            return [e for e in t.children if isinstance(e, _Node)]
         pending: dict[int, int] = {}  # column → rows still covered by a rowspan from above
         for r in rows:
             cells = [c for c in r.children if isinstance(c, _Node) and c.tag in ("td", "th")]
@@ -326,6 +338,10 @@ class _Renderer:
                     col += 1
             _fill_spans(pending, col, out)
             self.raw_line("\t".join(out))
+        return []
+
+
+_FLUSH, _BLANK = object(), object()  # the renderer's markers: end the line; end it and leave a blank one
 
 
 def _fill_spans(pending: dict[int, int], col: int, out: list[str]) -> int:
@@ -357,13 +373,15 @@ def _cell_text(c: _Node) -> str:
 
 def _raw_strings(n: _Node) -> list[str]:
     out: list[str] = []
-    for ch in n.children:
+    stack = n.children[::-1]
+    while stack:
+        ch = stack.pop()
         if isinstance(ch, str):
             out.append(ch)
         elif ch.tag == "br":
             out.append("\n")
         else:
-            out.extend(_raw_strings(ch))
+            stack.extend(ch.children[::-1])
     return out
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -95,3 +98,81 @@ def test_many_threads_searching_one_version_answer_as_one_thread_does(sample_ind
     racing.close()
     assert [g for item, g in got if g != expected[item]] == []
     assert all(v is not None and v.marks for v in views)
+
+
+BOTH_READING_TIMEOUT_S = 10.0
+
+
+def held_until_both_read(work: list[Callable[[], object]]) -> list[object]:
+    """Run the two calls of ``work`` in two threads, each held at its first read of an index file
+    (``os.pread``, under engine/files.py's and gramkeys.py's reads) until the other thread has reached
+    a read too: only the other thread's progress releases it. With a lock that lets one search at a
+    time read an index version (around a search, a version, a file or a read), the first thread waits
+    inside it for a read the second cannot reach, and the barrier's timeout fails the test instead of
+    hanging it. Their answers, in order."""
+    both_reading = threading.Barrier(2, timeout=BOTH_READING_TIMEOUT_S)
+    held: dict[int, bool] = {}  # racing thread -> whether it has been held already
+    real_pread = os.pread
+
+    def pread(fd: int, size: int, at: int) -> bytes:
+        me = threading.get_ident()
+        if held.get(me) is False:
+            held[me] = True
+            both_reading.wait()
+        return real_pread(fd, size, at)
+
+    answers: list[object] = [None, None]
+    errors: list[BaseException] = []
+
+    def run(k: int) -> None:
+        held[threading.get_ident()] = False
+        try:
+            answers[k] = work[k]()
+        except BaseException as err:  # reported below, with the barrier's state
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(2)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "pread", pread)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=3 * BOTH_READING_TIMEOUT_S)
+    assert not any(t.is_alive() for t in threads), "a search never finished"
+    assert not both_reading.broken, (
+        f"the two searches were never reading the index at the same time: one waited "
+        f"{BOTH_READING_TIMEOUT_S:.0f} s for the other (a lock lets one search at a time read it); "
+        f"{errors!r}")
+    assert errors == []
+    assert sorted(held.values()) == [True, True]  # each thread did read the index, and was held there
+    return answers
+
+
+def test_two_searches_read_one_open_index_at_the_same_time(sample_index: Path):
+    index = SearchIndex(sample_index)
+    plan = [("微信公众号", "relevance"), ("政府信息公开", "year")]
+    expected = [_answer(index, *item) for item in plan]
+    fresh = SearchIndex(sample_index)  # its matched sets are not cached: the searches read more
+    try:
+        got = held_until_both_read([lambda: _answer(fresh, *plan[0]), lambda: _answer(fresh, *plan[1])])
+    finally:
+        index.close()
+        fresh.close()
+    assert got == expected
+
+
+def test_two_requests_to_the_app_search_one_index_at_the_same_time(sample_index: Path):
+    from webui import create_app
+
+    app = create_app({"INDEX_DIR": str(sample_index), "TESTING": True})
+    app.test_client().get("/api/search?q=公开")  # the app opens its index before the race
+
+    def search(q: str) -> Callable[[], object]:
+        def get() -> object:
+            resp = app.test_client().get("/api/search?" + urlencode({"q": q, "per_page": "5"}))
+            assert resp.status_code == 200
+            return [h["id"] for h in resp.get_json()["hits"]]
+        return get
+
+    got = held_until_both_read([search("微信公众号"), search("申请 OR 复议")])
+    assert all(got)

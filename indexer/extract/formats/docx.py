@@ -69,15 +69,20 @@ def _table_rows(tbl: ET.Element) -> list[str]:
 
 def _body_lines(body: ET.Element) -> list[str]:
     out: list[str] = []
-    for el in body:
-        if el.tag == f"{W}p":
+    # a stack of the bodies being read (content controls nest, as deep as a file likes: no recursion)
+    stack = [iter(body)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+        elif el.tag == f"{W}p":
             out.extend(_para_text(el).split("\n"))
         elif el.tag == f"{W}tbl":
             out += ["", *_table_rows(el), ""]
         elif el.tag == f"{W}sdt":  # a content control wraps body elements
             content = el.find(f"{W}sdtContent")
             if content is not None:
-                out += _body_lines(content)
+                stack.append(iter(content))
     return out
 
 
@@ -91,9 +96,17 @@ def read_docx(data: bytes) -> str:
                 raise FormatError("not a Word document (zip without word/document.xml)") from None
             if info.file_size > MAX_XML:
                 raise FormatError(f"document.xml too large ({info.file_size} bytes)")
+            if info.flag_bits & 0x1:
+                raise FormatError("encrypted .docx: needs a password")
             xml = z.read(info)
+    except FormatError:
+        raise
     except zipfile.BadZipFile as err:
         raise FormatError(f"damaged .docx: {err}") from None
+    except Exception as err:  # zipfile raises many kinds on damaged files: zlib.error, EOFError,
+        # NotImplementedError (an unknown compression method or zip version), ValueError (an offset
+        # before the file's start), UnicodeDecodeError (a name flagged UTF-8 that is not)
+        raise FormatError(f"damaged .docx: {type(err).__name__}: {err}") from None
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as err:

@@ -22,6 +22,9 @@ from collections.abc import Iterable
 from indexer.extract.formats import FormatError, despace, join_wrapped
 
 DPI = 150
+# A page is rendered at most this many pixels (A0 at 150 dpi): a damaged or hostile page size
+# (595268 pt wide: 2 G pixels at 150 dpi) is rendered smaller, not in gigabytes of memory.
+MAX_PIXELS = 40_000_000
 MIN_CONFIDENCE = 0.3
 
 
@@ -98,6 +101,14 @@ def _recognise(image) -> list[Box]:
 NOT_INSTALLED = "OCR not installed (pip install nianbao[ocr])"
 
 
+def render_scale(width: float, height: float) -> float:
+    """Pixels per point for a page of ``width`` × ``height`` points: DPI, less for a page that would
+    take more than MAX_PIXELS."""
+    scale = DPI / 72
+    area = max(width * height, 1.0)
+    return min(scale, (MAX_PIXELS / area) ** 0.5)
+
+
 def ocr_pdf(data: bytes) -> str:
     """The text of an image-only PDF by OCR. Raises :class:`FormatError` when OCR is not installed."""
     if not available():
@@ -120,8 +131,11 @@ def ocr_pages(data: bytes, pages: Iterable[int] | None) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     try:
         for i in range(len(pdf)) if pages is None else pages:
-            page = pdf[i]
-            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            try:  # a damaged file: a page its page tree counts may not load or render
+                page = pdf[i]
+                image = page.render(scale=render_scale(*page.get_size()), grayscale=True).to_pil()
+            except pdfium.PdfiumError as err:
+                raise FormatError(f"cannot read PDF: page {i + 1}: {err}") from None
             out[i] = page_text(_recognise(image))
             page.close()
     finally:
