@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
-# (key, label, colour): colours that stay apart for the common colour-vision deficiencies
-SERIES: tuple[tuple[str, str, str], ...] = (
-    ("applications_new", "新收申请", "#0b5cad"),
-    ("reconsideration_total", "行政复议", "#d97706"),
-    ("litigation_total", "行政诉讼", "#7c3aed"),
-)
+from .labels import NUMBER_LABELS
+
+# (key, label, colour): colours that stay apart for the common colour-vision deficiencies; the labels
+# are the numbers' one name (labels.NUMBER_LABELS)
+_COLOURS = (("applications_new", "#0b5cad"), ("reconsideration_total", "#d97706"),
+            ("litigation_total", "#7c3aed"))
+SERIES: tuple[tuple[str, str, str], ...] = tuple((k, NUMBER_LABELS[k], colour) for k, colour in _COLOURS)
+BY_YEAR_TITLE = "按年份：" + "、".join(label for _, label, _ in SERIES)
 
 
 def bar_chart(groups: Sequence[tuple[str, Mapping[str, int | None]]], title: str,

@@ -63,8 +63,8 @@ SORT_LABELS: dict[str, str] = {
     "relevance": "相关度",
     "year": "年份（新→旧）",
     "year_asc": "年份（旧→新）",
-    "applications": "申请数（多→少）",
-    "litigation": "诉讼数（多→少）",
+    "applications": "新收依申请数（多→少）",
+    "litigation": "行政诉讼数（多→少）",
     "reuse": "文字重复（多→少）",
 }
 YES_NO: dict[str, str] = {"yes": "有", "no": "无", "unknown": "未知"}

@@ -15,7 +15,7 @@ from indexer.extract.meta import mentioned_urls
 from indexer.extract.tables.template import APPLICANT_COLUMNS, OUTCOME_COLUMNS, PART_FOUR_GROUPS, TOTAL_COLUMN
 
 from . import corpuslines, follow, get_index
-from .charts import bar_chart
+from .charts import BY_YEAR_TITLE, bar_chart
 from .hints import correction_notes, facet_hints, word_cuts
 from .labels import (
     FACET_LABELS,
@@ -154,8 +154,16 @@ def _overview(index, query: Query, result):
         return None
     data = index.overview(query)
     groups = [(str(y), vals) for y, vals in sorted(data["by_year"].items())]
-    data["chart"] = bar_chart(groups, "按年份：新收申请、行政复议、行政诉讼")
+    data["chart"] = bar_chart(groups, BY_YEAR_TITLE)
     data["rate_rows"] = [(key, *RATES[key], r) for key, r in data["rates"].items()]
+
+    def of_body(name: str) -> str:
+        """The current search narrowed to one body's reports."""
+        term = 'body:"' + name.replace('"', "") + '"'
+        return search_url(replace(query, q=f"{query.q} {term}".strip()).with_page(1))
+
+    for key in ("top_applications", "top_litigation"):
+        data[key] = [(b, n, v, of_body(b)) for b, n, v in data[key]]
     return data
 
 
@@ -240,12 +248,12 @@ FACT_LABELS: dict[str, str] = {
     "town": "乡镇",
     "notes": "说明",
     "applications": "依申请公开",
-    "applications_new": "新收依申请",
+    "applications_new": NUMBER_LABELS["applications_new"],
     "reconsideration": "行政复议",
-    "reconsideration_total": "行政复议",
+    "reconsideration_total": NUMBER_LABELS["reconsideration_total"],
     "litigation_direct": "行政诉讼（直接起诉）",
     "litigation_after_reconsideration": "行政诉讼（复议后起诉）",
-    "litigation_total": "行政诉讼合计",
+    "litigation_total": NUMBER_LABELS["litigation_total"],
     "places_ambiguous": "地名有歧义",
 }
 ALWAYS_SHOWN = {"year", "body", "province", "city", "county", "town"}
@@ -420,6 +428,7 @@ def body(body_id: str):
     chart = bar_chart([(str(r.year), r.numbers) for r in rows], f"{latest.get('body')} 历年主要数字")
     ids = [r.report_id for r in rows][-5:]
     return render_template("body.html", rows=rows, facts=latest, chart=chart, body_id=body_id,
+                           by_year_title=BY_YEAR_TITLE, compared_years=len(ids), all_years=len(rows),
                            number_labels=NUMBER_LABELS, keys=[k for k, _g, _s in follow.KEY_NUMBERS],
                            compare_url=compare_url(ids) if len(ids) >= 2 else None,
                            report_url=report_url, skip_target="years")

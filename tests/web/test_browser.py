@@ -331,3 +331,22 @@ def test_side_by_side_view_marks_both_columns_links_passages_and_stacks_on_a_pho
             pg.wait_for_load_state()
             assert f"/reports/{ids['a.txt']}" in pg.url
         context.close()
+
+
+def test_the_keyboard_reaches_the_first_result_before_the_filters(page):
+    search(page, "微信公众号")
+    page.focus("input[name=q]")
+    presses = 0
+    for presses in range(1, 41):
+        page.keyboard.press("Tab")
+        where = page.evaluate("""() => { const a = document.activeElement;
+            return a.closest('li.result') ? 'result'
+                 : a.closest('details.filters') ? 'filters' : 'other'; }""")
+        assert where != "filters", f"a filter took the focus before the results, after {presses} Tabs"
+        if where == "result":
+            break
+    assert where == "result" and presses <= 15, presses
+    # and the filters still stand in the left column, beside the results
+    filters = page.locator("details.filters").bounding_box()
+    results = page.locator("section.results").bounding_box()
+    assert filters["x"] + filters["width"] <= results["x"] and abs(filters["y"] - results["y"]) < 40

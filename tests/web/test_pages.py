@@ -199,3 +199,17 @@ def test_report_page_keeps_the_reports_own_address_apart_from_addresses_in_its_t
     assert "https://ts.example.gov.cn/form" in listed and "laiyang" not in listed
     other = page_of(client, f"/reports/{report_id('000_dcf4e469761e050f.txt')}")
     assert "mentioned-urls" not in other and "本报告的网址" not in other  # no address at all: neither
+
+
+def test_top_bodies_link_to_their_reports_within_the_search_and_rates_are_defined_in_the_page(client):
+    from html import unescape
+
+    page = page_of(client, "/?q=政府信息")
+    table = re.search(r'<table class="top-bodies">(.*?)</table>', page, re.S).group(1)
+    href, name = re.search(r'<td><a href="([^"]+)">([^<]+)</a></td>', table).groups()
+    narrowed = page_of(client, unescape(href))
+    assert "共 <strong>1</strong> 份报告" in narrowed and name in narrowed
+    # the search it came from, narrowed to the body
+    assert href.startswith("/?q=%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF+body%3A")
+    defs = re.search(r'<details class="rate-definitions small">(.*?)</details>', page, re.S).group(1)
+    assert "比率怎么算" in defs and defs.count("<dt>") == 3
