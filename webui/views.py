@@ -124,8 +124,9 @@ class TreeLevel:
     name: str
     label: str
     crumbs: list[tuple[str, str]]  # (value, URL that goes back up to this level); first: 全部
-    level: str | None  # the facet listed next (None: at the bottom)
+    level: str | None  # the label of the facet listed next (None: at the bottom)
     values: list[tuple[str, int, str]]  # (value, count, URL one level down)
+    facet: str | None = None  # the facet listed next: its "全部 N 个" link lists every value
 
 
 def _trees(query: Query, result) -> list[TreeLevel]:
@@ -144,7 +145,7 @@ def _trees(query: Query, result) -> list[TreeLevel]:
                     down = search_url(query.with_path(h.name, (*path, fv.value)))
                     values.append((fv.value, fv.count, down))
         out.append(TreeLevel(h.name, HIERARCHY_LABELS.get(h.name, h.name), crumbs,
-                             level and FACET_LABELS.get(level, level), values))
+                             level and FACET_LABELS.get(level, level), values, level))
     return out
 
 

@@ -213,3 +213,21 @@ def test_top_bodies_link_to_their_reports_within_the_search_and_rates_are_define
     assert href.startswith("/?q=%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF+body%3A")
     defs = re.search(r'<details class="rate-definitions small">(.*?)</details>', page, re.S).group(1)
     assert "比率怎么算" in defs and defs.count("<dt>") == 3
+
+
+def test_a_place_level_over_ten_values_folds_and_links_to_its_full_list(tmp_path_factory):
+    from helpers import generated_corpus
+
+    from indexer.engine.build import build_index
+
+    work = tmp_path_factory.mktemp("tree")
+    corpus = generated_corpus(work / "corpus", 300)  # every province: 31 values at the top level
+    build_index(corpus, work / "ix", procs=2, progress=False)
+    client = create_app({"INDEX_DIR": str(work / "ix"), "TESTING": True}).test_client()
+    tree_re = r'<section class="tree" data-tree="place">(.*?)</section>'
+    tree = re.search(tree_re, page_of(client, "/"), re.S).group(1)
+    shown, folded = tree.split('<details class="more-values">')
+    assert shown.count("<li>") == 10 and folded.count("<li>") == 20 and "更多（20）" in folded
+    full = re.search(r'<a class="more" href="([^"]+)">全部 31 个</a>', folded).group(1)
+    expanded = re.search(tree_re, page_of(client, full.replace("&amp;", "&")), re.S).group(1)
+    assert expanded.count("<li>") == 31 and "收起" in expanded
