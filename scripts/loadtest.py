@@ -298,7 +298,8 @@ class ServerProcess:
     """The app served by ``python -m webui`` (waitress) in a process of its own on a free 127.0.0.1
     port: what a deployment runs, and the clients' own work does not share the server's GIL."""
 
-    def __init__(self, index_dir: Path, corpus: Path | None, threads: int, workers: int = 1) -> None:
+    def __init__(self, index_dir: Path, corpus: Path | None, threads: int,
+                 workers: int | None = None) -> None:
         import socket
 
         with socket.socket() as s:
@@ -306,7 +307,8 @@ class ServerProcess:
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         self.argv = [sys.executable, "-m", "webui", "--index", str(index_dir), "--host", "127.0.0.1",
-                     "--port", str(port), "--threads", str(threads), "--workers", str(workers),
+                     "--port", str(port), "--threads", str(threads),
+                     *(["--workers", str(workers)] if workers else []),  # None: the server's default
                      *(["--corpus", str(corpus)] if corpus else [])]
         self.proc: subprocess.Popen | None = None
 
@@ -350,8 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--server-threads", type=int, default=8, help="waitress threads (default: 8)")
     p.add_argument("--server-process", action="store_true",
                    help="serve from a process of its own (python -m webui) instead of a thread of this one")
-    p.add_argument("--server-workers", type=int, default=1,
-                   help="--server-process: serving processes (python -m webui --workers; default: 1)")
+    p.add_argument("--server-workers", type=int, default=None,
+                   help="--server-process: serving processes (python -m webui --workers; default: the "
+                        "server's own, one a core up to 4)")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]

@@ -94,3 +94,21 @@ def test_a_port_that_is_not_a_number_is_refused_with_a_message(capsys):
     with pytest.raises(SystemExit) as exc:
         parse_args([], {"PORT": "http"})
     assert exc.value.code == 2 and "PORT must be a number" in capsys.readouterr().err
+
+
+def test_serving_takes_one_process_a_core_up_to_four_unless_told():
+    from webui.__main__ import MAX_DEFAULT_WORKERS, default_workers, parse_args
+
+    assert [default_workers(n) for n in (1, 2, 3, 8)] == [1, 2, 3, MAX_DEFAULT_WORKERS]
+    assert parse_args([], {}).workers == default_workers()
+    assert parse_args([], {"NIANBAO_WORKERS": "3"}).workers == 3
+    assert parse_args(["--workers", "1"], {"NIANBAO_WORKERS": "3"}).workers == 1
+
+
+def test_a_workers_setting_that_is_not_a_count_is_refused_with_a_message(capsys):
+    from webui.__main__ import parse_args
+
+    for bad in ("two", "0"):
+        with pytest.raises(SystemExit) as exc:
+            parse_args([], {"NIANBAO_WORKERS": bad})
+        assert exc.value.code == 2 and "NIANBAO_WORKERS must be a whole number" in capsys.readouterr().err
