@@ -278,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         items = format_items(args.reports, args.seed, args.formats.split(","))
         same = same_as_text(items)
     elif args.corpus:
+        if not (args.corpus / "gold.json").is_file():
+            raise SystemExit(f"{args.corpus}/gold.json not found: --corpus takes a folder with the gold "
+                             "file and the reports it names (the samples' gold: tests/data/gold.json)")
         items = folder_items(args.corpus)
     else:
         items = generated_items(args.reports, args.seed, args.layouts.split(",") if args.layouts else None)
