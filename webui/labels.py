@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from indexer.engine import facets
 from indexer.engine.errors import QueryError, Unsupported
+from indexer.extract.tables.template import PART_TWO_COLUMN_KEYS
 
 FACET_LABELS: dict[str, str] = {
     "year": "年份", "province": "省", "city": "市", "county": "县区", "town": "乡镇",
@@ -108,8 +109,7 @@ def facet_label(name: str) -> str:
 
 def uncounted_note(name: str) -> str:
     """The search page's note for a listed facet the backend does not count (``uncounted_facets``)."""
-    return (f"分面“{facet_label(name)}”只有 whoosh 后端提供，Xapian 后端不统计"
-            "（not counted by the xapian backend）")
+    return f"筛选项“{facet_label(name)}”只有 whoosh 后端提供，Xapian 后端不统计"
 
 
 def query_error_text(err: QueryError) -> str:
@@ -168,3 +168,25 @@ def identity_scope(scope: str) -> str:
     if rest.endswith(" column"):
         return f"{part}「{rest[:-7]}」列"
     return f"{part}「{rest}」"
+
+
+# The other facts of the report page's 全部字段 panel, by key (the key itself is shown beside, for the
+# API and the exports that use it).
+OTHER_FACT_LABELS: dict[str, str] = {
+    "body_id": "机关编号（跨年份同一机关）", "body_canonical": "机关规范名", "parts": "找到的部分",
+    "tables": "表格中读到的全部数字", "encoding": "文本编码", "format": "文件格式",
+    "cross_year": "与上年衔接", "cross_year_prev": "上年报告", "cross_year_next": "下年报告",
+    "reuse_max": "文字重复占比", "reuse_from": "重复来源报告", "reuse_kind": "重复来源",
+    "reuse_prev": "与本单位上年报告的重复",
+}
+# The keys inside ``tables`` (the table reader's record) and ``parts``, for the same panel.
+TABLE_KEY_LABELS: dict[str, str] = {
+    "edition": "模板版本", "source": "数字来源", "status": "数据质量", "problems": "问题",
+    "applications": "第三部分（依申请）", "columns": "申请人列", "part_four": "第四部分（复议、诉讼）",
+    "part_two": "第二部分（主动公开）", "proactive_total": "正文所述主动公开总数",
+    "derived": "由合计推出（未读到）的数", "ambiguous": "有歧义的读数", "prose": "正文中的数字",
+    "gold_facts": "主要数字", "spans": "各数字在原文中的位置", "gold_spans": "主要数字在原文中的位置",
+    "number": "序号", "heading": "标题",
+    # part two's columns, by the template's own labels (the first edition's label where two share a key)
+    **{key: label for label, key in reversed(PART_TWO_COLUMN_KEYS.items())},
+}

@@ -21,10 +21,12 @@ from .labels import (
     FACET_LABELS,
     HIERARCHY_LABELS,
     NUMBER_LABELS,
+    OTHER_FACT_LABELS,
     RANGE_LABELS,
     RATES,
     SORT_LABELS,
     SYNTAX_HELP,
+    TABLE_KEY_LABELS,
     arg_label,
     query_error_text,
     status_info,
@@ -330,7 +332,8 @@ def report(report_id: str):
     facts = view.facts or {}
     main = [(key, label, facts.get(key)) for key, label in FACT_LABELS.items()
             if key in facts and (facts.get(key) not in (None, "", [], {}) or key in ALWAYS_SHOWN)]
-    other = [(k, v) for k, v in facts.items() if k not in FACT_LABELS and k not in SHOWN_APART]
+    other = [(k, OTHER_FACT_LABELS.get(k, k), v) for k, v in facts.items()
+             if k not in FACT_LABELS and k not in SHOWN_APART]
     def lookup(ids: list[str]) -> list[tuple[str, str, dict]]:
         return get_index().reports_by_id(ids) if ids else []
 
@@ -342,7 +345,7 @@ def report(report_id: str):
         facts=facts,
         main_facts=main,
         other_facts=other,
-        sublabels=SUBFACT_LABELS,
+        sublabels={**SUBFACT_LABELS, **TABLE_KEY_LABELS},
         back_url=_search_url(),
         body_url=body_url,
         report_url=report_url,

@@ -231,3 +231,12 @@ def test_a_place_level_over_ten_values_folds_and_links_to_its_full_list(tmp_path
     full = re.search(r'<a class="more" href="([^"]+)">全部 31 个</a>', folded).group(1)
     expanded = re.search(tree_re, page_of(client, full.replace("&amp;", "&")), re.S).group(1)
     assert expanded.count("<li>") == 31 and "收起" in expanded
+
+
+def test_every_field_of_the_full_list_has_a_chinese_name_beside_its_key(client):
+    hit = client.get("/api/search?q=town:李楼镇").get_json()["hits"][0]
+    page = page_of(client, f"/reports/{hit['id']}")
+    panel = re.search(r"<summary>全部字段</summary>\s*<dl>(.*?)</dl>", page, re.S).group(1)
+    names = re.findall(r"<dt>(.*?)</dt>", panel, re.S)
+    assert names and all(re.match(r"[\u4e00-\u9fff]", n) for n in names), names
+    assert '<code class="muted small">body_id</code>' in panel

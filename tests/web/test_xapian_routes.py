@@ -289,7 +289,7 @@ def test_unindexed_facets_are_named_by_their_chinese_label_on_the_page_and_in_ap
     page = _get(xapian, "/?q=公开").get_data(as_text=True)
     for name in uncounted:
         assert facet_label(name) != name
-        assert f"分面“{facet_label(name)}”只有 whoosh 后端提供" in page, name
+        assert f"筛选项“{facet_label(name)}”只有 whoosh 后端提供" in page, name
         assert f"“{name}”" not in page, name
     label = facet_label("reuse_kind")
     for url in ("/?reuse_kind=other_body", "/?q=公开 reuse_kind:other_body"):

@@ -303,23 +303,26 @@ PART_THREE_BARRIER = r"结果维持|结果纠正|尚未审结|直接起诉|复�
 # ----------------------------------------------------------------------------------------------
 
 
+# Part two's column labels → their keys (a label of the 2019 or 2021 edition).
+PART_TWO_COLUMN_KEYS: dict[str, str] = {
+    "本年新制作数量": "made",
+    "本年新公开数量": "published",
+    "对外公开总数量": "public_total",
+    "上一年项目数量": "previous_items",
+    "本年增/减": "change",
+    "处理决定数量": "decisions",
+    "采购项目数量": "procurement_items",
+    "采购总金额": "procurement_amount",
+    "本年制发件数": "issued",
+    "本年废止件数": "repealed",
+    "现行有效件数": "in_force",
+    "本年处理决定数量": "decisions",
+    "本年收费金额（单位：万元）": "fees_amount",
+}
+
+
 def _cols(*labels: str) -> tuple[Column, ...]:
-    keys = {
-        "本年新制作数量": "made",
-        "本年新公开数量": "published",
-        "对外公开总数量": "public_total",
-        "上一年项目数量": "previous_items",
-        "本年增/减": "change",
-        "处理决定数量": "decisions",
-        "采购项目数量": "procurement_items",
-        "采购总金额": "procurement_amount",
-        "本年制发件数": "issued",
-        "本年废止件数": "repealed",
-        "现行有效件数": "in_force",
-        "本年处理决定数量": "decisions",
-        "本年收费金额（单位：万元）": "fees_amount",
-    }
-    return tuple(Column(keys[lab], lab) for lab in labels)
+    return tuple(Column(PART_TWO_COLUMN_KEYS[lab], lab) for lab in labels)
 
 
 _P2_RULES = ("rules", "规章", (r"(?<!行政)规章",))
