@@ -350,3 +350,23 @@ def test_the_keyboard_reaches_the_first_result_before_the_filters(page):
     filters = page.locator("details.filters").bounding_box()
     results = page.locator("section.results").bounding_box()
     assert filters["x"] + filters["width"] <= results["x"] and abs(filters["y"] - results["y"]) < 40
+
+
+def test_reports_ticked_on_different_pages_are_compared_together(page):
+    page.goto("/?per_page=2")
+    first = page.locator("input[name=id][form=cmp]").nth(0)
+    first_id = first.get_attribute("value")
+    first.check()
+    page.goto("/?per_page=2&page=2")
+    assert page.locator(".compare-count").inner_text().startswith("已选 1 份")
+    second = page.locator("input[name=id][form=cmp]").nth(0)
+    second_id = second.get_attribute("value")
+    second.check()
+    assert page.locator(".compare-count").inner_text().startswith("已选 2 份")
+    page.click("#cmp button[type=submit]")
+    page.wait_for_load_state()
+    assert "/compare?" in page.url and first_id in page.url and second_id in page.url
+    assert page.locator("table.compare thead th").count() == 3
+    page.goto("/?per_page=2")  # sent: the selection starts again
+    assert page.locator(".compare-count").inner_text() == ""
+    assert not page.locator("input[name=id][form=cmp]").nth(0).is_checked()

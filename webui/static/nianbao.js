@@ -53,9 +53,46 @@
   function compareLimit() {
     var form = document.getElementById("cmp");
     if (!form) return;
+    /* the reports ticked are kept for the tab (sessionStorage), so that reports on different pages
+       of the results can be compared; without JavaScript only the current page's ticks are sent */
+    var KEY = "nianbao-compare", chosen = [];
+    try { chosen = JSON.parse(window.sessionStorage.getItem(KEY) || "[]"); } catch (e) { chosen = []; }
+    if (!Array.isArray(chosen)) chosen = [];
+    var boxes = document.querySelectorAll("input[name=id][form=cmp]");
+    var count = form.querySelector(".compare-count"), clear = form.querySelector(".compare-clear");
+    function show() {
+      try { window.sessionStorage.setItem(KEY, JSON.stringify(chosen)); } catch (e) { /* private mode */ }
+      if (count) count.textContent = chosen.length ? "已选 " + chosen.length + " 份（可翻页继续勾选）" : "";
+      if (clear) clear.hidden = chosen.length === 0;
+    }
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].checked = chosen.indexOf(boxes[i].value) >= 0;
+      boxes[i].addEventListener("change", function () {
+        var at = chosen.indexOf(this.value);
+        if (this.checked && at < 0) chosen.push(this.value);
+        if (!this.checked && at >= 0) chosen.splice(at, 1);
+        show();
+      });
+    }
+    if (clear) clear.addEventListener("click", function () {
+      chosen = [];
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = false;
+      show();
+    });
+    show();
     form.addEventListener("submit", function (e) {
-      var n = document.querySelectorAll('input[name=id][form=cmp]:checked').length;
-      if (n < 2 || n > 5) { e.preventDefault(); alert("请勾选 2 到 5 份报告再对比"); }
+      if (chosen.length < 2 || chosen.length > 5) {
+        e.preventDefault(); alert("请勾选 2 到 5 份报告再对比（现在是 " + chosen.length + " 份）"); return;
+      }
+      var here = {};
+      for (var i = 0; i < boxes.length; i++) here[boxes[i].value] = true;
+      for (var k = 0; k < chosen.length; k++) {
+        if (here[chosen[k]]) continue;  /* ticked on another page: sent as a hidden field */
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "id"; input.value = chosen[k];
+        form.appendChild(input);
+      }
+      try { window.sessionStorage.removeItem(KEY); } catch (err) { /* private mode */ }
     });
   }
 
