@@ -190,3 +190,21 @@ TABLE_KEY_LABELS: dict[str, str] = {
     # part two's columns, by the template's own labels (the first edition's label where two share a key)
     **{key: label for label, key in reversed(PART_TWO_COLUMN_KEYS.items())},
 }
+
+
+# The figures a prose-only report states (``TableReading.gold_spans`` keys), by the numbers' one name.
+PROSE_FIGURE_LABELS: dict[str, str] = {
+    "applications.new": NUMBER_LABELS["applications_new"],
+    "applications.carried_over": NUMBER_LABELS["applications_carried_over"],
+    "applications.granted": NUMBER_LABELS["applications_granted"],
+    "applications.handled_total": NUMBER_LABELS["applications_handled_total"],
+    "applications.carried_forward": NUMBER_LABELS["applications_carried_forward"],
+    "reconsideration.total": NUMBER_LABELS["reconsideration_total"],
+    "reconsideration.maintained": "行政复议：结果维持",
+    "reconsideration.corrected": "行政复议：结果纠正",
+    "litigation_total": NUMBER_LABELS["litigation_total"],
+}
+
+
+def prose_figure_label(key: str) -> str:
+    return PROSE_FIGURE_LABELS.get(key, key)

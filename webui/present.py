@@ -8,10 +8,11 @@ their report pages.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.engine.results import Hit, SearchResult
+from indexer.extract.normalise import nfkc_string
 
 from . import labels, urls
 
@@ -134,6 +135,8 @@ class ReportTables:
     tables: list[TableView]
     identities: list[IdentityView]
     anchors: list[tuple[int, int, str]]  # (start, end, id) in the text: where each linked cell was read
+    # a report whose numbers come from its prose: (label, value, anchor id) of each figure it states
+    prose: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def cell_anchor(key: str) -> str:
@@ -207,5 +210,27 @@ def report_tables(tables: dict, text: str) -> ReportTables:
                      [cell_anchor(k) for k in r.cells if k in spans])
         for r in identity_results(tables)
     ]
-    anchors = sorted((s, e, cell_anchor(k)) for k, (s, e) in spans.items())
-    return ReportTables(views, identities, anchors)
+    prose, prose_spans = _prose_figures(tables, text)
+    anchors = sorted([(s, e, cell_anchor(k)) for k, (s, e) in spans.items()]
+                     + [(s, e, a) for a, (s, e) in prose_spans.items()])
+    return ReportTables(views, identities, anchors, prose)
+
+
+def _prose_figures(tables: dict, text: str) -> tuple[list[tuple[str, int, str]], dict[str, tuple[int, int]]]:
+    """The figures a prose-only report states, each linked to where it stands in ``text`` (a span
+    whose text is not the figure, from an index built over another text, is left out)."""
+    if tables.get("source") != "prose":
+        return [], {}
+    gold = tables.get("gold_facts") or {}
+    figures: list[tuple[str, int, str]] = []
+    where: dict[str, tuple[int, int]] = {}
+    for key, span in sorted((tables.get("gold_spans") or {}).items(), key=lambda kv: kv[1]):
+        group, _, field_name = key.partition(".")
+        value = gold.get(key) if not field_name else (gold.get(group) or {}).get(field_name)
+        s, e = int(span[0]), int(span[1])
+        if not (isinstance(value, int) and 0 <= s < e <= len(text) and nfkc_string(text[s:e]) == str(value)):
+            continue
+        anchor = cell_anchor("prose." + key)
+        figures.append((labels.prose_figure_label(key), value, anchor))
+        where[anchor] = (s, e)
+    return figures, where

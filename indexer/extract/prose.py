@@ -96,18 +96,25 @@ _STAT_KEYS = (("申请", "applications.new"), ("行政复议", "reconsideration.
               ("行政诉讼", "litigation_total"))
 
 
-def _stat_lines(text: str) -> tuple[dict[str, int | None], list[str]]:
-    """Figures of statistics lines, and the problems of the lines that cannot be read: a single
-    run of digits where the other lines have two columns ("2121": 21 and 21, or 2121?) is left
-    unknown rather than guessed."""
+Span = tuple[int, int]
+
+
+def _stat_lines(text: str) -> tuple[dict[str, int | None], list[str], dict[str, Span]]:
+    """Figures of statistics lines, the problems of the lines that cannot be read (a single run of
+    digits where the other lines have two columns, "2121": 21 and 21, or 2121?, is left unknown
+    rather than guessed), and where each figure read stands in ``text``."""
     rows = []
     for m in _STAT_LINE.finditer(text):
         key = next(k for word, k in _STAT_KEYS if word in m.group("label"))
-        rows.append((key, m.group("label"), m.group("nums").split()))
-    two_columns = any(len(nums) >= 2 for _, _, nums in rows)
+        first = re.match(r"\d+", text[m.start("nums"):])
+        assert first is not None  # the group starts with digits
+        rows.append((key, m.group("label"), m.group("nums").split(),
+                     (m.start("nums"), m.start("nums") + first.end())))
+    two_columns = any(len(nums) >= 2 for _, _, nums, _ in rows)
     found: dict[str, int | None] = {}
     problems: list[str] = []
-    for key, label, nums in rows:
+    spans: dict[str, Span] = {}
+    for key, label, nums, span in rows:
         if key in found:
             continue
         if len(nums) == 1 and two_columns and len(nums[0]) >= 2:
@@ -115,7 +122,8 @@ def _stat_lines(text: str) -> tuple[dict[str, int | None], list[str]]:
             problems.append(f"prose: {label} {nums[0]!r} runs two columns together (ambiguous, left unknown)")
         else:
             found[key] = int(nums[0])
-    return found, problems
+            spans[key] = span
+    return found, problems, spans
 
 
 def _empty_group() -> dict[str, int | None]:
@@ -135,6 +143,10 @@ class ProseFacts:
     litigation_total: int | None = None
     proactive_total: int | None = None
     problems: list[str] = field(default_factory=list)  # what could not be read, and why
+    # where each figure read as digits stands in the text read (``applications.new``,
+    # ``reconsideration.total``, ``litigation_total``, ``proactive_total`` …); a figure that follows
+    # from a sentence without digits ("未收到…申请": 0) has none
+    spans: dict[str, Span] = field(default_factory=dict)
 
     @property
     def applications_new(self) -> int | None:
@@ -158,6 +170,7 @@ class ProseFacts:
             "litigation_total": self.litigation_total,
             "proactive_total": self.proactive_total,
             "problems": list(self.problems),
+            "spans": {k: list(v) for k, v in self.spans.items()},
         }
 
 
@@ -170,38 +183,46 @@ def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     return best
 
 
-def _sentence(text: str, pos: int) -> str:
-    """The sentence around ``pos``."""
+def _sentence(text: str, pos: int) -> tuple[int, str]:
+    """The sentence around ``pos``, and where it starts."""
     a = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
     ends = [i for i in (text.find(c, pos) for c in "。；;\n") if i >= 0]
-    return text[a : min(ends) if ends else len(text)]
+    return a, text[a : min(ends) if ends else len(text)]
 
 
 def read_prose(text: str) -> ProseFacts:
-    """The facts the prose states (``text`` NFKC-folded; whitespace between CJK is ignored)."""
-    t = search_text(text).text
+    """The facts the prose states (``text`` NFKC-folded; whitespace between CJK is ignored), and
+    where each figure stands in ``text``."""
+    norm = search_text(text)
+    t = norm.text
     f = ProseFacts()
     apps = f.applications
+
+    def put(key: str, m: re.Match[str], group: int = 1, offset: int = 0) -> int:
+        """The figure of ``m``'s ``group`` (a match in ``t``, or in a sentence of it starting at
+        ``offset``), its span kept under ``key``."""
+        f.spans[key] = norm.span_to_original(offset + m.start(group), offset + m.end(group))
+        return int(m.group(group))
 
     m = _first(_APP_NEW, t)
     none_said = bool(_APP_NONE.search(t))
     if m:
         n = int(m.group(1))
         if not (none_said and n != 0):
-            apps["new"] = n
-            sent = _sentence(t, m.start())
+            apps["new"] = put("applications.new", m)
+            at, sent = _sentence(t, m.start())
             if (x := _APP_CARRIED_OVER.search(sent)) is not None:
-                apps["carried_over"] = int(x.group(1))
+                apps["carried_over"] = put("applications.carried_over", x, offset=at)
             if (x := _APP_HANDLED.search(sent)) is not None:
-                apps["handled_total"] = int(x.group(1))
+                apps["handled_total"] = put("applications.handled_total", x, offset=at)
             elif _APP_ALL_HANDLED.search(sent) and apps["carried_over"] in (None, 0):
                 apps["handled_total"] = n
             if (x := _APP_GRANTED.search(sent)) is not None:
-                apps["granted"] = int(x.group(1))
+                apps["granted"] = put("applications.granted", x, offset=at)
             elif _APP_ALL_GRANTED.search(sent):
                 apps["granted"] = n
             if (x := _first(_APP_FORWARD, sent)) is not None:
-                apps["carried_forward"] = int(x.group(1))
+                apps["carried_forward"] = put("applications.carried_forward", x, offset=at)
     elif none_said:
         apps["new"] = 0
 
@@ -214,13 +235,15 @@ def read_prose(text: str) -> ProseFacts:
         if r:
             total = int(r.group(1))
             if not (_RECON_NONE.search(t) and total != 0):
-                f.reconsideration["total"] = total
-                split = _RECON_SPLIT.search(_sentence(t, r.start()))
+                f.reconsideration["total"] = put("reconsideration.total", r)
+                at, sent = _sentence(t, r.start())
+                split = _RECON_SPLIT.search(sent)
                 if total == 0:
                     f.reconsideration.update(dict.fromkeys(_OUTCOMES, 0))
                 elif split and int(split.group(1)) + int(split.group(2)) == total:
                     f.reconsideration.update(
-                        maintained=int(split.group(1)), corrected=int(split.group(2)), other=0, pending=0
+                        maintained=put("reconsideration.maintained", split, 1, at),
+                        corrected=put("reconsideration.corrected", split, 2, at), other=0, pending=0
                     )
         elif _RECON_NONE.search(t):
             f.reconsideration.update(dict.fromkeys(_OUTCOMES, 0))
@@ -228,20 +251,20 @@ def read_prose(text: str) -> ProseFacts:
         if lit:
             n = int(lit.group(1))
             if not (_LIT_NONE.search(t) and n != 0):
-                f.litigation_total = n
+                f.litigation_total = put("litigation_total", lit)
         elif _LIT_NONE.search(t):
             f.litigation_total = 0
 
     _apply_stat_lines(f, text)
     pm = _first(_PROACTIVE, t)
-    f.proactive_total = int(pm.group(1)) if pm else None
+    f.proactive_total = put("proactive_total", pm) if pm else None
     return f
 
 
 def _apply_stat_lines(f: ProseFacts, text: str) -> None:
     """Statistics lines fill what the sentences leave unknown; where both state a figure and they
     disagree, the figure is unknown and a problem says so."""
-    found, problems = _stat_lines(text)
+    found, problems, spans = _stat_lines(text)
     f.problems.extend(problems)
     slots = {
         "applications.new": (f.applications, "new"),
@@ -260,6 +283,10 @@ def _apply_stat_lines(f: ProseFacts, text: str) -> None:
         if current is not None and current != n:
             f.problems.append(f"prose: {key} is {current} in a sentence but {n} in the statistics lines")
             n = None
+        if n is None:
+            f.spans.pop(key, None)  # two places disagree: the figure is unknown, and stands nowhere
+        elif current is None and key in spans:
+            f.spans[key] = spans[key]  # read from the statistics line
         if key == "litigation_total":
             f.litigation_total = n
         else:

@@ -115,3 +115,34 @@ def test_identity_scopes_read_in_chinese():
     assert labels.identity_scope(f"part 3 row {row}") == f"第三部分「{row}」行"
     assert labels.identity_scope("part 4 行政诉讼·直接起诉") == "第四部分「行政诉讼·直接起诉」"
     assert labels.identity_scope("something else") == "something else"
+
+
+def test_a_prose_only_report_links_each_figure_it_states_to_its_sentence(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(CORPUS.parent / "scripts"))
+    from make_corpus import generate
+
+    from indexer.engine.build import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, data, gold in generate(40, 31, ["prose_pre2019"]):
+        if gold["applications"]["new"]:
+            (corpus / name).write_bytes(data)
+    build_index(corpus, tmp_path / "ix", procs=1, progress=False)
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    hits = client.get("/api/search?per_page=100").get_json()["hits"]
+    linked = 0
+    for hit in hits:
+        page = client.get(f"/reports/{hit['id']}").get_data(as_text=True)
+        if 'class="tables prose-figures"' not in page:
+            continue
+        figures = re.search(r'<section class="tables prose-figures".*?</section>', page, re.S).group(0)
+        text = page[page.index('<pre class="text">'):page.index("</pre>")]
+        anchors = dict(ANCHOR.findall(text))
+        for anchor, value in LINK.findall(figures):
+            assert anchors.get(anchor) == value, (hit["file"], anchor)  # the digits of that figure
+            linked += 1
+        assert labels.NUMBER_LABELS["applications_new"] in figures
+    assert linked >= 5

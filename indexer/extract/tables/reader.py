@@ -135,6 +135,9 @@ def read_tables(text: str, search: str | None = None, original: str | None = Non
     reading.issues = issues
     reading.status = status_of(issues, _gold_unknown(reading))
     reading.spans = _spans(cells, text, original, p3, p4)
+    if original is not None and len(original) != len(text) and facts.spans:
+        fold = nfkc(original)  # the prose's spans, in the original text as the cells' are
+        facts.spans = {k: fold.span_to_original(*v) for k, v in facts.spans.items()}
     return reading
 
 

@@ -181,8 +181,12 @@ class TableReading:
 
     def gold_spans(self) -> dict[str, tuple[int, int]]:
         """The spans of the gold facts read from a table cell (``applications.new``,
-        ``reconsideration.total`` …), keyed as in :meth:`gold_facts`."""
+        ``reconsideration.total`` …), keyed as in :meth:`gold_facts`; for a report whose numbers
+        come from its prose, where the prose states them (``litigation_total`` too)."""
         out: dict[str, tuple[int, int]] = {}
+        if self.source == "prose" and self.prose is not None:
+            # the figures the prose states where they stand (proactive_total is no gold fact)
+            return {k: v for k, v in self.prose.spans.items() if k != "proactive_total"}
         if self.source != "tables":
             return out
         for key, name in template.GOLD_APPLICATION_ROWS:
