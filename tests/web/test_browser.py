@@ -370,3 +370,28 @@ def test_reports_ticked_on_different_pages_are_compared_together(page):
     page.goto("/?per_page=2")  # sent: the selection starts again
     assert page.locator(".compare-count").inner_text() == ""
     assert not page.locator("input[name=id][form=cmp]").nth(0).is_checked()
+
+
+def test_a_search_and_a_suggestion_that_take_a_moment_say_so_until_they_arrive(page):
+    page.goto("/")
+    held: list = []
+    page.route("**/api/suggest*", lambda route: held.append(route))
+    page.fill("input[name=q]", "刘")
+    page.wait_for_function("() => document.getElementById('suggest-status').textContent === '正在查找…'")
+    for _ in range(100):  # the request reaches the route a moment after the status is set
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1  # the suggestions are on their way: held here, the status says so
+    assert page.locator("#suggest-status").text_content() == "正在查找…"
+    held.pop().continue_()
+    page.wait_for_function("() => document.getElementById('suggest-status').textContent !== '正在查找…'")
+    # a search that has not come back yet (its navigation stopped here, so the page stays to be read)
+    page.locator("#s").evaluate("f => f.addEventListener('submit', e => e.preventDefault())")
+    page.fill("input[name=q]", "微信公众号")
+    page.locator("#s").evaluate("f => f.requestSubmit()")
+    page.wait_for_selector("p.loading")
+    assert page.locator("#results").get_attribute("aria-busy") == "true"
+    assert page.locator("p.loading").inner_text() == "正在检索…"
+    search(page, "微信公众号")  # the page that arrives is not busy
+    assert page.locator("li.result").count() >= 3 and page.locator("p.loading").count() == 0

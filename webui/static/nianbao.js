@@ -151,6 +151,7 @@
         asked = word;
         var head = words.slice(0, -1).join(" ");
         var carry = input.getAttribute("data-carry");  // partial=1 when the page was asked with it
+        if (status) status.textContent = "正在查找…";
         fetch("/api/suggest?limit=10&prefix=" + encodeURIComponent(word) + (carry ? "&" + carry : ""))
           .then(function (r) { return r.json(); })
           .then(function (data) { if (asked === word) show(data, head); })
@@ -238,7 +239,33 @@
     }
   }
 
-  function ready() { hitNavigation(); partLinks(); cellTargets(); autoSubmit(); foldFilters(); compareLimit(); suggest(); exportNotice(); }
+  /* a search (or a click on a facet, a page, a sort) that takes more than a moment says so: the
+     results are marked busy and a status line appears until the next page arrives */
+  function loadingState() {
+    var results = document.getElementById("results");
+    if (!results) return;
+    function busy() {
+      if (results.getAttribute("aria-busy") === "true") return;
+      results.setAttribute("aria-busy", "true");
+      var p = document.createElement("p");
+      p.className = "loading"; p.setAttribute("role", "status"); p.textContent = "正在检索…";
+      results.insertBefore(p, results.firstChild);
+    }
+    var form = document.getElementById("s");
+    if (form) form.addEventListener("submit", function () { setTimeout(busy, 150); });
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[href^='/?'], a[href='/']");
+      if (a && !a.hasAttribute("download") && !e.ctrlKey && !e.metaKey && !e.shiftKey) setTimeout(busy, 150);
+    });
+    /* back from the next page (the browser's page cache): not busy any more */
+    window.addEventListener("pageshow", function () {
+      results.removeAttribute("aria-busy");
+      var p = results.querySelector("p.loading");
+      if (p) p.remove();
+    });
+  }
+
+  function ready() { hitNavigation(); partLinks(); cellTargets(); autoSubmit(); foldFilters(); compareLimit(); suggest(); exportNotice(); loadingState(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
