@@ -100,3 +100,14 @@ def test_search_page_lists_the_corpus_facets_and_the_reuse_sort(client):
     page = _page(client, "/")
     assert 'data-facet="cross_year"' in page and 'data-facet="reuse"' in page
     assert "其他单位" in page and "80% 以上" in page and "文字重复（多→少）" in page
+
+
+def test_a_report_page_links_to_its_body_and_the_same_bodys_previous_and_next_year(client):
+    page = _page(client, f"/reports/{ID['a2017.txt']}")
+    prev = re.search(r'<a rel="prev" class="prev-year" href="([^"]+)">← 2016 年</a>', page).group(1)
+    nxt = re.search(r'<a rel="next" class="next-year" href="([^"]+)">2018 年 →</a>', page).group(1)
+    assert prev.startswith(f"/reports/{ID['a2016.txt']}") and nxt.startswith(f"/reports/{ID['a2018.txt']}")
+    body = re.search(r'<a class="body-link" href="(/bodies/[^"]+)">', page).group(1)
+    assert "2016" in _page(client, body) and "2018" in _page(client, body)
+    first = _page(client, f"/reports/{ID['a2016.txt']}")
+    assert 'class="prev-year"' not in first and 'class="next-year"' in first  # no year before 2016
