@@ -258,7 +258,23 @@ def test_the_server_listens_on_loopback_by_default(monkeypatch, tmp_path):
 
     calls: list[dict] = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
-    assert cli.main(["--index", str(tmp_path / "none")]) == 0
+    assert cli.main(["--index", str(tmp_path / "none"), "--workers", "1"]) == 0
     assert calls[-1]["host"] == "127.0.0.1"
-    assert cli.main(["--index", str(tmp_path / "none"), "--host", "0.0.0.0"]) == 0
+    assert cli.main(["--index", str(tmp_path / "none"), "--workers", "1", "--host", "0.0.0.0"]) == 0
     assert calls[-1]["host"] == "0.0.0.0"  # only when told
+
+    # several processes (the default on a machine with more than one core) share one socket, bound
+    # the same way: stopped here, before anything forks
+    import socket
+
+    class Bound(Exception):
+        pass
+
+    def create_server(address, **kw):
+        calls.append({"host": address[0]})
+        raise Bound
+
+    monkeypatch.setattr(socket, "create_server", create_server)
+    with pytest.raises(Bound):
+        cli.main(["--index", str(tmp_path / "none"), "--workers", "2"])
+    assert calls[-1]["host"] == "127.0.0.1"
