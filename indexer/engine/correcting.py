@@ -1,7 +1,7 @@
 """What a typed query is searched as: the one home of the forgiving reading that the page, the API,
 the exports and the command line share, so that an export holds exactly the reports the page listed.
 
-Places typed without their suffix are read as the indexed place (``town:刘楼`` → ``town:刘楼镇``;
+Places typed without their suffix are read as the indexed place (``town:某楼`` → ``town:某楼镇``;
 a prefix that begins several places is left as typed and the candidates named), and a ``name:``
 that is no field of the index is a typo, not text to find: it is taken out and what follows is
 searched as words. The core returns what it did; the web layer and the CLI word it for people.

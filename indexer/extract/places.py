@@ -6,7 +6,7 @@
    ("某市X镇人民政府 2020年…年度报告"), "由…编制", the report's own name in 《…年度报告》, the
    signature at the end. A shorter form is completed when the text confirms the longer one: a title
    naming only a place ("X镇 2020 年…") or "X镇政府" becomes "X镇人民政府" when the text writes that; a
-   candidate that is the same organ with more of its administrative chain in front ("金乡县X镇人民政府"
+   candidate that is the same organ with more of its administrative chain in front ("某县X镇人民政府"
    for "X镇人民政府") is preferred. Nothing confirmed → ``body`` None (the places are still resolved).
 2. **The chain** inside the body ("某市 / 某区 / X镇 / 人民政府") is read against the gazetteer,
    each unit filtered to those inside the unit before it. Township names are also matched by stem,
@@ -230,7 +230,7 @@ def _is_generic(name: str) -> bool:
 
 
 def _is_fuller(name: str, body: str) -> bool:
-    """Is ``name`` the same organ as ``body`` with more of its chain in front? ("金乡县X镇人民政府" for
+    """Is ``name`` the same organ as ``body`` with more of its chain in front? ("某县X镇人民政府" for
     "X镇人民政府"; "某县教育局" for the generic "县教育局")."""
     if len(name) <= len(body) or not name.endswith(body):
         return False
@@ -343,7 +343,7 @@ def _municipality_short(name: str, g: Gazetteer) -> _Unit | None:
 
 
 def _read_chain(name: str, g: Gazetteer) -> tuple[list[_Unit], str]:
-    """Split "洛阳市洛龙区X镇人民政府" into its units (gazetteer units, longest match first; else an
+    """Split "某市某区X镇人民政府" into its units (gazetteer units, longest match first; else an
     unknown unit by its suffix) and the organ that remains ("人民政府", "教育局")."""
     units: list[_Unit] = []
     i = 0
