@@ -192,19 +192,12 @@ TABLE_KEY_LABELS: dict[str, str] = {
 }
 
 
-# The figures a prose-only report states (``TableReading.gold_spans`` keys), by the numbers' one name.
-PROSE_FIGURE_LABELS: dict[str, str] = {
-    "applications.new": NUMBER_LABELS["applications_new"],
-    "applications.carried_over": NUMBER_LABELS["applications_carried_over"],
-    "applications.granted": NUMBER_LABELS["applications_granted"],
-    "applications.handled_total": NUMBER_LABELS["applications_handled_total"],
-    "applications.carried_forward": NUMBER_LABELS["applications_carried_forward"],
-    "reconsideration.total": NUMBER_LABELS["reconsideration_total"],
-    "reconsideration.maintained": "行政复议：结果维持",
-    "reconsideration.corrected": "行政复议：结果纠正",
-    "litigation_total": NUMBER_LABELS["litigation_total"],
-}
+# The outcomes of reconsideration a prose-only report may state (the other figures it states are
+# numbers of NUMBER_LABELS: ``applications.new`` is ``applications_new``).
+PROSE_OUTCOME_LABELS: dict[str, str] = {"reconsideration.maintained": "行政复议：结果维持",
+                                        "reconsideration.corrected": "行政复议：结果纠正"}
 
 
 def prose_figure_label(key: str) -> str:
-    return PROSE_FIGURE_LABELS.get(key, key)
+    """A figure of a prose-only report (``TableReading.gold_spans`` keys) by the numbers' one name."""
+    return NUMBER_LABELS.get(key.replace(".", "_")) or PROSE_OUTCOME_LABELS.get(key, key)

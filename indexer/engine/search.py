@@ -508,8 +508,6 @@ def forgive_places(query: Query, known: dict[str, set[str]]) -> Forgiven:
 
 def _field_values(q: str, name: str) -> list[str]:
     """The values typed after ``name:`` in query text (unquoted)."""
-    import re
-
     return re.findall(rf"(?:^|[\s(-]){name}:([^\s()\"]+)", q)
 
 

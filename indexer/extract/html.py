@@ -121,7 +121,9 @@ def _prune(root: _Node) -> None:
         stack.extend(ch for ch in node.children if isinstance(ch, _Node))
 
 
-def _text(node: _Node) -> str:
+def _strings(node: _Node, breaks: frozenset[str]) -> list[str]:
+    """The strings under ``node`` in document order, with a line break before each element whose tag
+    is in ``breaks`` (a stack, not recursion: see :func:`_prune`)."""
     out: list[str] = []
     stack = node.children[::-1]  # popped in document order
     while stack:
@@ -129,10 +131,18 @@ def _text(node: _Node) -> str:
         if isinstance(ch, str):
             out.append(ch)
         else:
-            if ch.tag in _BLOCK or ch.tag in ("br", "td", "th"):
+            if ch.tag in breaks:
                 out.append("\n")
             stack.extend(ch.children[::-1])
-    return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(out))
+    return out
+
+
+_TEXT_BREAKS = frozenset(_BLOCK) | {"br", "td", "th"}
+_RAW_BREAKS = frozenset({"br"})
+
+
+def _text(node: _Node) -> str:
+    return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(_strings(node, _TEXT_BREAKS)))
 
 
 def _texts_and_links(root: _Node) -> tuple[dict[int, str], dict[int, int]]:
@@ -372,17 +382,7 @@ def _cell_text(c: _Node) -> str:
 
 
 def _raw_strings(n: _Node) -> list[str]:
-    out: list[str] = []
-    stack = n.children[::-1]
-    while stack:
-        ch = stack.pop()
-        if isinstance(ch, str):
-            out.append(ch)
-        elif ch.tag == "br":
-            out.append("\n")
-        else:
-            stack.extend(ch.children[::-1])
-    return out
+    return _strings(n, _RAW_BREAKS)
 
 
 def _meta_node(root: _Node, texts: dict[int, str]) -> _Node | None:

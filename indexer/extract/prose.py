@@ -106,10 +106,8 @@ def _stat_lines(text: str) -> tuple[dict[str, int | None], list[str], dict[str, 
     rows = []
     for m in _STAT_LINE.finditer(text):
         key = next(k for word, k in _STAT_KEYS if word in m.group("label"))
-        first = re.match(r"\d+", text[m.start("nums"):])
-        assert first is not None  # the group starts with digits
-        rows.append((key, m.group("label"), m.group("nums").split(),
-                     (m.start("nums"), m.start("nums") + first.end())))
+        nums = m.group("nums").split()  # the group starts with its first figure
+        rows.append((key, m.group("label"), nums, (m.start("nums"), m.start("nums") + len(nums[0]))))
     two_columns = any(len(nums) >= 2 for _, _, nums, _ in rows)
     found: dict[str, int | None] = {}
     problems: list[str] = []

@@ -230,13 +230,14 @@ def _read_binary(data: bytes, kind: str) -> tuple[str, str, tuple[str, ...]]:
             from indexer.extract.formats.pdf import read_pdf
 
             pdf = read_pdf(data)
-            text, fmt = pdf.text, "pdf"
             if pdf.image_only:
                 from indexer.extract.formats.ocr import ocr_pdf
 
                 text, fmt = ocr_pdf(data), "pdf-ocr"
             elif pdf.image_pages:
                 text, fmt, problems = _with_image_pages(data, pdf)
+            else:
+                text, fmt = pdf.text, "pdf"
     except FormatError as err:
         raise ReadError(str(err)) from None
     if not text.strip():

@@ -18,6 +18,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .tablemodel import Table, grid
@@ -224,27 +225,35 @@ def scanned_pdf(pdf: bytes, dpi: int = 150, seed: int = 0, bilevel: bool = False
         return out.getvalue()
 
 
-def mixed_pdf(pdf: bytes, seed: int = 0, scanned_from: int = -2) -> bytes:
-    """A PDF typed and scanned in part, as offices make it when the signed statistics tables are
-    printed, stamped and scanned back in: the text PDF's pages from ``scanned_from`` on (default the
-    last two) replaced by their scan (:func:`scanned_pdf`), the pages before kept with their text."""
+def spliced_pdf(text: bytes, scan: bytes, scanned: Iterable[int]) -> bytes:
+    """The pages of ``text`` (a PDF), those numbered in ``scanned`` (0-based) taken from ``scan``
+    instead (its scan: the same pages as images)."""
     import pypdfium2 as pdfium
 
-    text = pdfium.PdfDocument(pdf)
-    scan = pdfium.PdfDocument(scanned_pdf(pdf, seed=seed))
+    docs = pdfium.PdfDocument(text), pdfium.PdfDocument(scan)
+    out = pdfium.PdfDocument.new()
     try:
-        n = len(text)
-        first = max(1, n + scanned_from if scanned_from < 0 else min(scanned_from, n - 1))
-        out = pdfium.PdfDocument.new()
-        out.import_pages(text, list(range(first)))
-        out.import_pages(scan, list(range(first, n)))
+        pages = set(scanned)
+        for n in range(len(docs[0])):
+            out.import_pages(docs[1] if n in pages else docs[0], [n])
         buf = io.BytesIO()
         out.save(buf)
-        out.close()
         return buf.getvalue()
     finally:
-        text.close()
-        scan.close()
+        for d in (out, *docs):
+            d.close()
+
+
+def mixed_pdf(pdf: bytes, seed: int = 0, scanned_last: int = 2) -> bytes:
+    """A PDF typed and scanned in part, as offices make it when the signed statistics tables are
+    printed, stamped and scanned back in: the text PDF's last ``scanned_last`` pages (never its
+    first) replaced by their scan (:func:`scanned_pdf`), the pages before kept with their text."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    n = len(doc)
+    doc.close()
+    return spliced_pdf(pdf, scanned_pdf(pdf, seed=seed), range(max(1, n - scanned_last), n))
 
 
 def column_order_text(blocks: list) -> str:

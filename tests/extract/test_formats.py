@@ -99,16 +99,8 @@ def test_scan_without_ocr_is_skipped_with_the_reason(monkeypatch: pytest.MonkeyP
 
 def mixed_pdf(scanned: list[int]) -> bytes:
     """The fixture PDF with the pages ``scanned`` (0-based) taken from its scan: typed and scanned in part."""
-    import pypdfium2 as pdfium
-
-    text = pdfium.PdfDocument(str(DATA / (STEM + ".pdf")))
-    scan_pdf = pdfium.PdfDocument(str(DATA / (STEM + ".scan.pdf")))
-    out = pdfium.PdfDocument.new()
-    for n in range(len(text)):
-        out.import_pages(scan_pdf if n in scanned else text, [n])
-    buf = io.BytesIO()
-    out.save(buf)
-    return buf.getvalue()
+    text, scan = (DATA / (STEM + ".pdf")).read_bytes(), (DATA / (STEM + ".scan.pdf")).read_bytes()
+    return office.spliced_pdf(text, scan, scanned)
 
 
 def test_scanned_pages_inside_a_typed_pdf_are_found_and_left_out_of_its_text() -> None:

@@ -5,6 +5,7 @@ shows the extracted text."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,23 +17,17 @@ from webui import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "formats"
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+from corpusgen import office  # noqa: E402
 
 
 def mixed_pdf() -> bytes:
     """The fixture PDF with its last two pages (part four's table) replaced by the scan's: a report
     typed and scanned in part."""
-    import io
-
-    import pypdfium2 as pdfium
-
-    text = pdfium.PdfDocument(str(FIXTURES / "000012_tabs.pdf"))
-    scan = pdfium.PdfDocument(str(FIXTURES / "000012_tabs.scan.pdf"))
-    out = pdfium.PdfDocument.new()
-    out.import_pages(text, [0, 1, 2])
-    out.import_pages(scan, [3, 4])
-    buf = io.BytesIO()
-    out.save(buf)
-    return buf.getvalue()
+    return office.spliced_pdf((FIXTURES / "000012_tabs.pdf").read_bytes(),
+                              (FIXTURES / "000012_tabs.scan.pdf").read_bytes(), [3, 4])
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from indexer.extract import prose
-from indexer.extract.normalise import nfkc
+from indexer.extract.normalise import Normalised, nfkc
 from indexer.extract.tables import template
 from indexer.extract.tables.cells import Cells, tokenize
 from indexer.extract.tables.labels import MIN_ROWS_FOUND
@@ -134,17 +134,19 @@ def read_tables(text: str, search: str | None = None, original: str | None = Non
         issues.extend(Problem(_AMBIGUOUS, part, f"ambiguous {k}: readings {seen}") for k, seen in amb.items())
     reading.issues = issues
     reading.status = status_of(issues, _gold_unknown(reading))
-    reading.spans = _spans(cells, text, original, p3, p4)
-    if original is not None and len(original) != len(text) and facts.spans:
-        fold = nfkc(original)  # the prose's spans, in the original text as the cells' are
+    # spans in the original text when folding moved offsets (one fold, for the cells and the prose)
+    fold = nfkc(original) if original is not None and len(original) != len(text) else None
+    reading.spans = _spans(cells, text, fold, p3, p4)
+    if fold is not None:
         facts.spans = {k: fold.span_to_original(*v) for k, v in facts.spans.items()}
     return reading
 
 
 def _spans(
-    cells: Cells, text: str, original: str | None, p3: PartThree | None, p4: PartFour | None
+    cells: Cells, text: str, fold: Normalised | None, p3: PartThree | None, p4: PartFour | None
 ) -> dict[str, tuple[int, int]]:
-    """Cell name (``part3.row.column``, ``part4.group.column``) -> its span in the report text."""
+    """Cell name (``part3.row.column``, ``part4.group.column``) -> its span in the report text (in
+    the original text through ``fold``, the NFKC fold of it, when given)."""
     where: dict[str, tuple[int, int, int]] = {}
     if p3 is not None:
         for (rk, ci), loc in p3.cell_tokens.items():
@@ -155,14 +157,13 @@ def _spans(
             group, col = template.PART_FOUR_GROUPS[ci // g], template.OUTCOME_COLUMNS[ci % g]
             where[f"part4.{group.key}.{col.key}"] = loc
     found = token_spans(cells, text, {t for t, _, _ in where.values()})
-    norm = nfkc(original) if original is not None and len(original) != len(text) else None
     out: dict[str, tuple[int, int]] = {}
     for name, (tok, a, b) in where.items():
         if tok not in found:
             continue
         start = found[tok][0]
         span = (start + a, start + b)
-        out[name] = norm.span_to_original(*span) if norm is not None else span
+        out[name] = fold.span_to_original(*span) if fold is not None else span
     return out
 
 
