@@ -3,15 +3,17 @@
 
     python scripts/accuracy.py --reports 1000 --seed 1 [--layouts tabs,pdf] [--failures 10] [--json]
     python scripts/accuracy.py --corpus DIR     # DIR/gold.json + the files it names
-    python scripts/accuracy.py --formats docx,pdf[,doc,scan,mixed] --reports 20   # office renderings
+    python scripts/accuracy.py --formats docx,pdf[,doc,scan,mixed,pdftotext] --reports 20  # office files
 
 Prints the share of reports whose every gold field is exact, each field's accuracy (numbers per
 sub-field), exactness per layout, the quality statuses, and the first failures. With ``--formats``,
 each generated report (layouts tabs and prose_pre2019) is also written as .docx (scripts/corpusgen/
 office.py), exported to PDF (and .doc) by LibreOffice, and scanned to an image-only PDF (``scan``:
 read by OCR when installed) or scanned in part (``mixed``: the last two pages, where the tables
-stand, as images); "layout" is then the format, and every format's facts are compared with
-those of the same report's text rendering.
+stand, as images), or saved as text by poppler's ``pdftotext -layout`` (``pdftotext``: every other
+report's zero cells left blank in the Word file, so only spaces stand where they are); "layout" is
+then the format, and every format's facts are compared with those of the same report's text
+rendering.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ def generated_items(n: int, seed: int, layouts: list[str] | None):
 
 
 FORMAT_LAYOUTS = ("tabs", "prose_pre2019")
-FORMATS = ("docx", "pdf", "doc", "scan", "mixed")
+FORMATS = ("docx", "pdf", "doc", "scan", "mixed", "pdftotext")
 
 
 def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes, dict]]:
@@ -170,14 +172,21 @@ def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes
     items: list[tuple[str, bytes, dict]] = []
     docx: dict[str, bytes] = {}
     golds: dict[str, dict] = {}
+    blocks: dict[str, list] = {}
     for i in range(n):
         d = draw_report(i, seed, FORMAT_LAYOUTS)
         stem = f"{i:06d}_{d.layout}"
         docx[f"{stem}.docx"] = office.render_docx(d.blocks)
+        blocks[stem] = d.blocks
         text, ext = render_layout(d.blocks, d.layout, d.ctx, d.rng, d.encoding)
         golds[stem] = d.gold
         items.append((f"{stem}.{ext}", text.encode(d.encoding), {**d.gold, "layout": "text"}))
     pdf = office.soffice_convert_many(docx, "pdf") if {"pdf", "scan", "mixed"} & set(formats) else {}
+    # pdftotext: poppler's -layout text of the PDF, every other report's zero cells left blank
+    blank = {name: office.render_docx(blocks[name[:-5]], blank_zeros=int(name[:6]) % 2 == 1)
+             for name in docx} if "pdftotext" in formats else {}
+    laid_out = {name: office.pdftotext_layout(data)
+                for name, data in office.soffice_convert_many(blank, "pdf").items()} if blank else {}
     doc = office.soffice_convert_many(docx, "doc:MS Word 97") if "doc" in formats else {}
     for name, data in docx.items():
         stem = name[:-5]
@@ -190,6 +199,9 @@ def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes
         if "scan" in formats:
             items.append((f"{stem}.scan.pdf", office.scanned_pdf(pdf[name], seed=int(stem[:6])),
                           {**golds[stem], "layout": "scan"}))
+        if "pdftotext" in formats:
+            items.append((f"{stem}.pdftotext.txt", laid_out[name].encode("utf-8"),
+                          {**golds[stem], "layout": "pdftotext"}))
         if "mixed" in formats:
             items.append((f"{stem}.mixed.pdf", office.mixed_pdf(pdf[name], seed=int(stem[:6])),
                           {**golds[stem], "layout": "mixed"}))

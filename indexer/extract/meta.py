@@ -119,16 +119,30 @@ _TITLE_END = re.compile(
 _TITLE_HEAD = re.compile(r"(?:信息公开|政务公开)(?:工作)?(?:的)?(?:年度)?$|(?:政府)?信息$|政务$|政府$")
 
 
+# How a title ends; a line may break it anywhere ("…年度政府信息公开工" / "作的年度报告", as a PDF's
+# centred title wraps at the page's width).
+_TITLE_PHRASES = tuple(f"{a}{w}{d}{y}报告" for a in ("信息公开", "政务公开") for w in ("工作", "")
+                       for d in ("的", "") for y in ("年度", ""))
+_NOTE = r"(?:\s*[(（][^)）]{0,20}[)）])?$"
+
+
+def _cuts_title_phrase(line: str, nxt: str) -> bool:
+    """``line`` ends part-way through a title's closing phrase and ``nxt`` is the rest of it."""
+    return any(line.endswith(p[:k]) and re.match(re.escape(p[k:]) + _NOTE, nxt)
+               for p in _TITLE_PHRASES for k in range(2, len(p)))
+
+
 def _title_rest(line: str, after: list[str]) -> str | None:
     """The next line when it completes a title this line starts ("2024年某市某委政府信息公开工作" /
     "年度报告"): this line names a year or an organ and ends part-way through "信息公开…年度报告"."""
     if len(line) > 60 or _REPORT.search(line) or _CHROME.search(line) or "《" in line:
         return None
     nxt = next((a for a in after if a), "")
-    if not nxt or not _TITLE_HEAD.search(line):
+    if not nxt:
         return None
-    if not (_TITLE_END.match(nxt) or (re.match(r"(?:政府)?(?:信息公开|政务公开)", nxt) and _REPORT.match(nxt)
-                                      and len(nxt) <= 24)):
+    if not _cuts_title_phrase(line, nxt) and (not _TITLE_HEAD.search(line) or not (
+            _TITLE_END.match(nxt) or (re.match(r"(?:政府)?(?:信息公开|政务公开)", nxt) and _REPORT.match(nxt)
+                                      and len(nxt) <= 24))):
         return None
     if not re.search(r"(?:19|20)\d{2}\s*年|政府|局|委|办公室|中心", line):
         return None
@@ -293,6 +307,25 @@ _ADDRESS_LINE = re.compile(r"^\s*((?:https?://|www\.)\S+)\s*(?:\d+\s*/\s*\d+)?\s
 _REPORT_HERE = re.compile(r"本报告|本年报|本年度报告|报告全文|电子版")
 
 
+# A web address that a PDF's text broke over two lines ("…门户网站（http://" then, a line or two
+# later, "www.x.gov.cn/…）查阅"): its first piece ends the line where an address goes on (after
+# "//", "/", ".", "-", "_", "?", "=", "&"), the next line starts with the rest, which has a "." or "/".
+_URL_CHARS = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
+_WRAPPED_URL = re.compile(
+    rf"((?:https?://|www\.)(?:[{_URL_CHARS}]*[/.\-_?=&])?)[ \t]*\n(?:[ \t\f]*\n)*[ \t\f]*"
+    rf"(?=[A-Za-z0-9][{_URL_CHARS}]*[./])",
+    re.IGNORECASE,
+)
+# Justified lines of a PDF's text layer spread their characters apart ("本 报 告 电 子 版 可 在"):
+# spaces between two Chinese characters are no word boundary.
+_SPREAD = re.compile(rf"(?<=[{_HAN}“”‘’（）《》、，])[ \t\u3000]+(?=[{_HAN}“”‘’（）《》、，])")
+
+
+def _joined_urls(text: str) -> str:
+    """The text with each address a line break cut in two joined again."""
+    return _WRAPPED_URL.sub(r"\1", text) if "\n" in text else text
+
+
 def _clean_url(url: str) -> str:
     """A URL inside ( ) or < > stops at the closing bracket; trailing punctuation is not part of it;
     "www.…" gets its scheme."""
@@ -305,7 +338,7 @@ def mentioned_urls(text: str, own: str | None = None) -> list[str]:
     """Every web address the text mentions, in order, once each, without ``own`` (the report's own
     address, :func:`_source_url`'s answer): a portal's home page, a complaint address, a link in
     the prose. The report page lists them apart from the report's own address."""
-    found = dict.fromkeys(_clean_url(m.group(0)) for m in _URL.finditer(text))
+    found = dict.fromkeys(_clean_url(m.group(0)) for m in _URL.finditer(_joined_urls(text)))
     found.pop(own or "", None)
     return [u for u in found if u]
 
@@ -317,16 +350,22 @@ def _source_url(text: str) -> str | None:
     and only then another sentence about the annual report being published at an address (a full
     address before a portal's home page)."""
     weaker: list[str] = []
-    for sentence in re.split(r"[。\n]", text):
-        if not _URL_CONTEXT.search(sentence):
-            continue
-        m = _URL.search(sentence)
-        if not m:
-            continue
-        if _REPORT_HERE.search(sentence):
-            return _clean_url(m.group(0))
-        if "年度报告" in sentence:
-            weaker.append(_clean_url(m.group(0)))
+    text = _joined_urls(text)
+    spread = _SPREAD.sub("", text)
+    # sentences line by line, then (a PDF's lines wrap inside sentences) the lines run together, there
+    # only for the sentence that says where the report is (a title run into the next line is not one)
+    run_together = re.sub(r"\s*\n\s*", "", spread)
+    for whole, sentences in ((False, re.split(r"[。\n]", spread)), (True, run_together.split("。"))):
+        for sentence in sentences:
+            if not _URL_CONTEXT.search(sentence):
+                continue
+            m = _URL.search(sentence)
+            if not m:
+                continue
+            if _REPORT_HERE.search(sentence):
+                return _clean_url(m.group(0))
+            if "年度报告" in sentence and not whole:
+                weaker.append(_clean_url(m.group(0)))
     for lab in _PAGE_URL.finditer(text):
         m = _URL.match(text, lab.end())
         if m:

@@ -181,11 +181,22 @@ def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     return best
 
 
+# A line break inside a sentence: a PDF's text wraps its lines anywhere, between a figure and its unit
+# too ("同意部分公开 0" / "件，…"); breaks between Chinese characters are gone from the search text.
+_WRAP = re.compile(r"(?<=[\d，、,:：(（])\s*\n\s*|\s*\n\s*(?=[\d，、,)）件条])")
+
+
 def _sentence(text: str, pos: int) -> tuple[int, str]:
-    """The sentence around ``pos``, and where it starts."""
-    a = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。；;\n") if i >= 0]
-    return a, text[a : min(ends) if ends else len(text)]
+    """The sentence around ``pos``, and where it starts: up to 。；; or a line break that ends a line
+    (not one that wraps it, :data:`_WRAP`); the text keeps its offsets (a wrap reads as spaces)."""
+    line_ends = [m.start() for m in re.finditer("\n", text[max(0, pos - 400): pos + 400])]
+    base = max(0, pos - 400)
+    wraps = {i for m in _WRAP.finditer(text, base, pos + 400) for i in range(m.start(), m.end())}
+    breaks = [base + i for i in line_ends if base + i not in wraps]
+    a = max([text.rfind(c, 0, pos) for c in "。；;"] + [b for b in breaks if b < pos]) + 1
+    ends = [i for i in (text.find(c, pos) for c in "。；;") if i >= 0] + [b for b in breaks if b >= pos]
+    end = min(ends) if ends else len(text)
+    return a, re.sub(r"\s", " ", text[a:end])
 
 
 def read_prose(text: str) -> ProseFacts:

@@ -109,7 +109,9 @@ def _repeat_header(row) -> None:
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
 
 
-def add_table(doc, table: Table) -> None:
+def add_table(doc, table: Table, blank_zeros: bool = False) -> None:
+    """The table with the template's ruling; ``blank_zeros``: a zero cell left empty, as many offices
+    fill the form."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Twips
@@ -133,13 +135,13 @@ def add_table(doc, table: Table) -> None:
             extra._element.getparent().remove(extra._element)
         para = cell.paragraphs[0]
         para.alignment = 1 if number else 0
-        _set_font(para.add_run(text), 9)
+        _set_font(para.add_run("" if blank_zeros and number and text == "0" else text), 9)
     for tc in t._tbl.iter(qn("w:tc")):  # each cell once: row.cells repeats a merged cell
         _rule(tc)
 
 
-def render_docx(blocks: list) -> bytes:
-    """The report's blocks as a .docx (bytes)."""
+def render_docx(blocks: list, blank_zeros: bool = False) -> bytes:
+    """The report's blocks as a .docx (bytes); ``blank_zeros``: the tables' zero cells left empty."""
     doc = _blank_template()
     for block in blocks:
         kind = block[0]
@@ -154,7 +156,7 @@ def render_docx(blocks: list) -> bytes:
             para.paragraph_format.first_line_indent = 2 * 12 * 12700  # two characters, in EMU
             _set_font(para.add_run(block[1]), 12)
         elif kind == "table":
-            add_table(doc, block[1])
+            add_table(doc, block[1], blank_zeros)
             doc.add_paragraph()
         elif kind == "sign":
             for line in block[1]:
@@ -192,6 +194,17 @@ def soffice_convert_many(files: dict[str, bytes], to: str, timeout: float = 600.
 def soffice_convert(data: bytes, suffix: str, to: str, timeout: float = 120.0) -> bytes:
     """Convert one document's bytes with LibreOffice headless."""
     return soffice_convert_many({f"report{suffix}": data}, to, timeout)[f"report{suffix}"]
+
+
+def pdftotext_layout(pdf: bytes, timeout: float = 60.0) -> str:
+    """The PDF's text as poppler's ``pdftotext -layout`` prints it (a real producer of the space-aligned
+    tables saved as .txt: cells padded with spaces to where they stand, a form feed between pages)."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise RuntimeError("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run([tool, "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, check=True,
+                          capture_output=True, timeout=timeout)
+    return done.stdout.decode("utf-8")
 
 
 def docx_to_pdf(data: bytes) -> bytes:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from indexer.extract.tables.vertical_headers import stacked_header_lines
 from indexer.extract.text import CJK, cjk_of, strip_markup
 
 TEXT, NUM, EMPTY = "text", "num", "empty"
@@ -214,9 +215,12 @@ def space_separated_cells(lines: list[str]) -> list[str]:
             multi += bool(_SPACE_RUN.search(lines[j]) and "\t" not in lines[j])
             j += 1
         if multi >= 2:
+            stacked = stacked_header_lines(lines[i:j])
             for k in range(i, j):
                 line = lines[k]
-                if line.strip():
+                if k - i in stacked:
+                    out[k] = stacked[k - i]
+                elif line.strip():
                     body = line.lstrip(" \f")
                     lead = "\t" if len(line) - len(body) >= 4 else ""
                     out[k] = lead + _SPACE_RUN.sub("\t", body.rstrip())
