@@ -171,24 +171,36 @@ def render_docx(blocks: list, blank_zeros: bool = False) -> bytes:
 def soffice_convert_many(files: dict[str, bytes], to: str, timeout: float = 600.0) -> dict[str, bytes]:
     """Convert documents with one LibreOffice headless run (``to``: pdf, doc, docx …): its start-up
     takes most of a single conversion's 3 s. ``files``: name (with suffix) → bytes; the result is
-    keyed by the same names."""
+    keyed by the same names. A run over a few hundred files sometimes leaves one out (seen: 1 of
+    300 under load); those are converted again in a run of their own (once)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
     ext = to.split(":")[0]
+    out: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
-        srcs = []
-        for name, data in files.items():
-            src = Path(tmp) / "in" / name
-            src.parent.mkdir(exist_ok=True)
-            src.write_bytes(data)
-            srcs.append(str(src))
-        profile = Path(tmp) / "profile"
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to,
-             "--outdir", str(Path(tmp) / "out"), *srcs],
-            check=True, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-        return {name: (Path(tmp) / "out" / f"{Path(name).stem}.{ext}").read_bytes() for name in files}
+        for attempt in range(2):
+            todo = [name for name in files if name not in out]
+            if not todo:
+                break
+            srcs = []
+            for name in todo:
+                src = Path(tmp) / f"in{attempt}" / name
+                src.parent.mkdir(exist_ok=True)
+                src.write_bytes(files[name])
+                srcs.append(str(src))
+            subprocess.run(
+                [soffice, f"-env:UserInstallation=file://{Path(tmp) / 'profile'}", "--headless",
+                 "--convert-to", to, "--outdir", str(Path(tmp) / f"out{attempt}"), *srcs],
+                check=True, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            for name in todo:
+                done = Path(tmp) / f"out{attempt}" / f"{Path(name).stem}.{ext}"
+                if done.is_file():
+                    out[name] = done.read_bytes()
+    missing = [name for name in files if name not in out]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not convert {', '.join(missing[:5])} to {to}")
+    return out
 
 
 def soffice_convert(data: bytes, suffix: str, to: str, timeout: float = 120.0) -> bytes:

@@ -83,6 +83,28 @@ def test_a_numbered_line_wrapped_at_a_comma_stays_one_sentence_with_its_heading(
     assert [p.sentence for p in pieces(heading, [])] == [False, True]
 
 
+def test_a_line_wrapped_beside_a_quote_stays_one_sentence():
+    # a PDF wraps after a closing quote or before an opening one: the same sentence as on one line
+    for wrapped in ("坚持依法公开，围绕垃圾分类、“三公”\n\n经费等重点工作，不断提高政府信息公开实效。",
+                    "坚持依法公开，围绕垃圾分类、\n“三公”经费等重点工作，不断提高政府信息公开实效。",
+                    "按照《条例》\n要求，我镇全面梳理政府信息公开目录，及时更新。"):
+        one_line = wrapped.replace("\n", "")
+        assert [u.key for u in units(wrapped, [])] == [u.key for u in units(one_line, [])], wrapped
+    heading = "（二）依申请公开情况（含申请）\n本年度共收到政府信息公开申请3件，均已按时答复。"
+    assert [p.sentence for p in pieces(heading, [])] == [False, True]  # a heading still ends its line
+
+
+def test_a_stem_is_not_masked_where_its_characters_belong_to_the_words_beside_it():
+    # 周至 (周至县) in 每周至少: the sentence must read as another body's
+    zhouzhi = place_terms(["集贤镇人民政府", "集贤镇", "周至县", "西安市", "陕西省"])
+    other = place_terms(["赵家乡人民政府", "赵家乡", "东乡族自治县", "临夏回族自治州", "甘肃省"])
+    sentence = "加强对微信公众号的管理，做到每周至少更新一次。"
+    assert mask(sentence, zhouzhi) == mask(sentence, other) == "加强对微信公众号的管理做到每周至少更新一次"
+    assert mask("周至县委、周至县政府高度重视，周至的群众", zhouzhi) == "@委@高度重视@的群众"
+    # a two-character name that is whole (攸县) is masked even where 县委 follows
+    assert mask("在攸县委、攸县政府的正确领导下。", place_terms(["攸县", "株洲市"])) == "在@委@的正确领导下"
+
+
 def test_a_sentence_mark_starting_a_line_ends_the_line_before_even_a_numbered_one():
     # a PDF layout wraps the sentence mark alone onto the next line, after a blank one
     wrapped = "（二）注重依申请公开，规范办理流程本年度未收到政府信息公开申请\n\n。全面梳理政府信息公开目录。"

@@ -85,13 +85,15 @@ from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_k
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 11  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+FORMAT = 12  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
 # 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on;
 # 8: names masked after every containing place is taken off, stems that are common words kept,
 # learned headings taken off a sentence's front as often as one starts it, a line starting with 。 goes on
 # 9: a pair related by a seeded run counts its shared stock runs too (``Sequence.with_stock``);
 # 10: sentence rarity counted per template edition (``boilerplate.edition``);
 # 11: the same-body pairs counted (``Boilerplate.same_body_pairs``) for the same-body bar
+# 12: a line break between a closing quote and a Chinese character (or one and an opening quote) wraps;
+# a two-character stem is not masked where its characters belong to the words beside it (每周至少)
 RULE = 4  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports;
 # 3: rarity per template edition, a fixed margin of 2 bits; 4: a same-body neighbour's bar log2(P) + 2
 # (``evidence_bar``)

@@ -1,7 +1,8 @@
 """A report's text as comparable units: sentences, digits and the report's own place names masked.
 
 Sentences are split at 。；！？, tabs, line breaks and runs of two spaces, except a line break that
-wraps a sentence (between two Chinese characters, or beside a comma-like mark: PDF lines), and before
+wraps a sentence (between two Chinese characters, beside a comma-like mark, or between a closing quote
+and a Chinese character or a Chinese character and an opening quote: PDF lines), and before
 a heading's numeral (一、 （一）, for text run together on one line). A full stop ``.`` ends a
 sentence only where it is not a row number (``2.``), a decimal or part of a web address. Only pieces
 that end with a sentence mark count: headings, table labels and signature lines are not sentences,
@@ -61,6 +62,10 @@ _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of 
 _ENDS_LINE = set("。；;！!？?")  # a line starting with one of these ends the line before
 _GOES_ON = set("、，,")  # a line starting with one of these continues the one before, even a heading
 _ENDS_GOING_ON = _GOES_ON | set("（(《“‘")  # a line ending with one of these goes on, even a heading
+# a quote or title closed at a line's end, or opened at the next one's start, beside a Chinese
+# character: a PDF wrapped the sentence there ("围绕垃圾分类、“三公”" / "经费等重点工作…")
+_QUOTE_CLOSES = set("”’）)》」』")
+_QUOTE_OPENS = set("“‘（(《「『")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -132,10 +137,26 @@ def _masked(folded: str, terms: tuple[str, ...]) -> str:
     s = _NOT_WORD.sub("", folded)  # the text's own # and @ (markdown) go here too
     for t in terms:
         if t in s:
-            s = s.replace(t, "@")
+            s = _stem_masked(s, t) if len(t) == 2 and t[-1] not in _NAME_ENDS else s.replace(t, "@")
     s = _CN_YEAR.sub("#年", s)
     s = _DIGITS.sub("#", s)
     return _MASKS.sub("@", s).replace("@信息", "@政府信息")
+
+
+_NAME_ENDS = set("省市县区镇乡旗")  # a two-character term ending so is a whole name (攸县), not a stem
+
+
+def _stem_masked(s: str, stem: str) -> str:
+    """``s`` with the two-character ``stem`` masked where it stands as a name, not where its characters
+    belong to the words beside it: 周至 (周至县) in 每周至少 is 每周 + 至少, and the sentence is the
+    same as another body's (a character and its neighbour make a common word: :func:`common_words`)."""
+    common = common_words()
+    out, at = [], 0
+    while (i := s.find(stem, at)) >= 0:
+        split = (i > 0 and s[i - 1] + stem[0] in common) or s[i + 1:i + 3] in common
+        out.append(s[at:i] + (stem if split else "@"))
+        at = i + 2
+    return "".join(out) + s[at:]
 
 
 def key_hash(masked: str) -> int:
@@ -171,7 +192,8 @@ def _joins(text: str, a: int, b: int) -> bool:
     before, after = text[a - 1], text[b]
     if after in _ENDS_LINE:  # a sentence mark never starts a line of its own: a wrap before it
         return True
-    if not ((is_cjk(before) and is_cjk(after)) or before in _OPENS or after in _CLOSES):
+    if not ((is_cjk(before) and is_cjk(after)) or before in _OPENS or after in _CLOSES
+            or (before in _QUOTE_CLOSES and is_cjk(after)) or (is_cjk(before) and after in _QUOTE_OPENS)):
         return False
     # a heading never ends with a comma or an opening quote, and no line after one starts with a
     # comma: a numbered line so wrapped is a heading run into its paragraph ("（一）主动公开情况我乡
