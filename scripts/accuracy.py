@@ -181,12 +181,16 @@ def format_items(n: int, seed: int, formats: list[str]) -> list[tuple[str, bytes
         text, ext = render_layout(d.blocks, d.layout, d.ctx, d.rng, d.encoding)
         golds[stem] = d.gold
         items.append((f"{stem}.{ext}", text.encode(d.encoding), {**d.gold, "layout": "text"}))
-    pdf = office.soffice_convert_many(docx, "pdf") if {"pdf", "scan", "mixed"} & set(formats) else {}
-    # pdftotext: poppler's -layout text of the PDF, every other report's zero cells left blank
-    blank = {name: office.render_docx(blocks[name[:-5]], blank_zeros=int(name[:6]) % 2 == 1)
-             for name in docx} if "pdftotext" in formats else {}
-    laid_out = {name: office.pdftotext_layout(data)
-                for name, data in office.soffice_convert_many(blank, "pdf").items()} if blank else {}
+    pdf = office.soffice_convert_many(docx, "pdf") if {"pdf", "scan", "mixed", "pdftotext"} & set(formats) \
+        else {}
+    # pdftotext: poppler's -layout text of the PDF, every other report's zero cells left blank (those
+    # are written and exported again; the others' PDF is the one above)
+    laid_out: dict[str, str] = {}
+    if "pdftotext" in formats:
+        blank = {name: office.render_docx(blocks[name[:-5]], blank_zeros=True) for name in docx
+                 if int(name[:6]) % 2 == 1}
+        exported = {**pdf, **(office.soffice_convert_many(blank, "pdf") if blank else {})}
+        laid_out = {name: office.pdftotext_layout(exported[name]) for name in docx}
     doc = office.soffice_convert_many(docx, "doc:MS Word 97") if "doc" in formats else {}
     for name, data in docx.items():
         stem = name[:-5]

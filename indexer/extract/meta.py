@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from indexer.extract.formats import despace
 from indexer.extract.text import CJK_CLASS
 
 __all__ = ["Meta", "clean_line", "find_title", "read_meta"]
@@ -132,17 +133,23 @@ def _cuts_title_phrase(line: str, nxt: str) -> bool:
                for p in _TITLE_PHRASES for k in range(2, len(p)))
 
 
+def _completes_title(line: str, nxt: str) -> bool:
+    """``nxt`` is the rest of the title ``line`` ends part-way through: a closing phrase cut anywhere,
+    or a line ending in 信息公开/政务/政府… and the next one the report's name from there."""
+    if _cuts_title_phrase(line, nxt):
+        return True
+    return bool(_TITLE_HEAD.search(line)) and bool(
+        _TITLE_END.match(nxt)
+        or (re.match(r"(?:政府)?(?:信息公开|政务公开)", nxt) and _REPORT.match(nxt) and len(nxt) <= 24))
+
+
 def _title_rest(line: str, after: list[str]) -> str | None:
     """The next line when it completes a title this line starts ("2024年某市某委政府信息公开工作" /
     "年度报告"): this line names a year or an organ and ends part-way through "信息公开…年度报告"."""
     if len(line) > 60 or _REPORT.search(line) or _CHROME.search(line) or "《" in line:
         return None
     nxt = next((a for a in after if a), "")
-    if not nxt:
-        return None
-    if not _cuts_title_phrase(line, nxt) and (not _TITLE_HEAD.search(line) or not (
-            _TITLE_END.match(nxt) or (re.match(r"(?:政府)?(?:信息公开|政务公开)", nxt) and _REPORT.match(nxt)
-                                      and len(nxt) <= 24))):
+    if not nxt or not _completes_title(line, nxt):
         return None
     if not re.search(r"(?:19|20)\d{2}\s*年|政府|局|委|办公室|中心", line):
         return None
@@ -292,7 +299,8 @@ def _published(text: str, title: str | None) -> str | None:
     return _chrome_date(chrome) or _signature_date(lines)
 
 
-_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.IGNORECASE)
+_URL_CHARS = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
+_URL = re.compile(rf"(?:https?://|www\.)[{_URL_CHARS}]+", re.IGNORECASE)
 _URL_CONTEXT = re.compile(r"公开|查阅|下载|公布|发布|刊登|获取|浏览|登载|查看")
 
 
@@ -310,15 +318,11 @@ _REPORT_HERE = re.compile(r"本报告|本年报|本年度报告|报告全文|电
 # A web address that a PDF's text broke over two lines ("…门户网站（http://" then, a line or two
 # later, "www.x.gov.cn/…）查阅"): its first piece ends the line where an address goes on (after
 # "//", "/", ".", "-", "_", "?", "=", "&"), the next line starts with the rest, which has a "." or "/".
-_URL_CHARS = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
 _WRAPPED_URL = re.compile(
     rf"((?:https?://|www\.)(?:[{_URL_CHARS}]*[/.\-_?=&])?)[ \t]*\n(?:[ \t\f]*\n)*[ \t\f]*"
     rf"(?=[A-Za-z0-9][{_URL_CHARS}]*[./])",
     re.IGNORECASE,
 )
-# Justified lines of a PDF's text layer spread their characters apart ("本 报 告 电 子 版 可 在"):
-# spaces between two Chinese characters are no word boundary.
-_SPREAD = re.compile(rf"(?<=[{_HAN}“”‘’（）《》、，])[ \t\u3000]+(?=[{_HAN}“”‘’（）《》、，])")
 
 
 def _joined_urls(text: str) -> str:
@@ -351,12 +355,13 @@ def _source_url(text: str) -> str | None:
     address before a portal's home page)."""
     weaker: list[str] = []
     text = _joined_urls(text)
-    spread = _SPREAD.sub("", text)
+    closed = despace(text)  # justified lines spread apart: "本 报 告 电 子 版 可 在"
     # sentences line by line, then (a PDF's lines wrap inside sentences) the lines run together, there
     # only for the sentence that says where the report is (a title run into the next line is not one)
-    run_together = re.sub(r"\s*\n\s*", "", spread)
-    for whole, sentences in ((False, re.split(r"[。\n]", spread)), (True, run_together.split("。"))):
-        for sentence in sentences:
+    passes = ((False, lambda: re.split(r"[。\n]", closed)),
+              (True, lambda: re.sub(r"\s*\n\s*", "", closed).split("。")))
+    for whole, split in passes:
+        for sentence in split():
             if not _URL_CONTEXT.search(sentence):
                 continue
             m = _URL.search(sentence)

@@ -186,13 +186,17 @@ def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
 _WRAP = re.compile(r"(?<=[\d，、,:：(（])\s*\n\s*|\s*\n\s*(?=[\d，、,)）件条])")
 
 
+_NEWLINE = re.compile("\n")
+_LOOK = 400  # line breaks are looked at this far either side of the figure
+
+
 def _sentence(text: str, pos: int) -> tuple[int, str]:
     """The sentence around ``pos``, and where it starts: up to 。；; or a line break that ends a line
     (not one that wraps it, :data:`_WRAP`); the text keeps its offsets (a wrap reads as spaces)."""
-    line_ends = [m.start() for m in re.finditer("\n", text[max(0, pos - 400): pos + 400])]
-    base = max(0, pos - 400)
-    wraps = {i for m in _WRAP.finditer(text, base, pos + 400) for i in range(m.start(), m.end())}
-    breaks = [base + i for i in line_ends if base + i not in wraps]
+    lo, hi = max(0, pos - _LOOK), pos + _LOOK
+    wraps = [m.span() for m in _WRAP.finditer(text, lo, hi)]
+    breaks = [m.start() for m in _NEWLINE.finditer(text, lo, hi)
+              if not any(a <= m.start() < b for a, b in wraps)]
     a = max([text.rfind(c, 0, pos) for c in "。；;"] + [b for b in breaks if b < pos]) + 1
     ends = [i for i in (text.find(c, pos) for c in "。；;") if i >= 0] + [b for b in breaks if b >= pos]
     end = min(ends) if ends else len(text)

@@ -143,7 +143,8 @@ def _masked(folded: str, terms: tuple[str, ...]) -> str:
     return _MASKS.sub("@", s).replace("@信息", "@政府信息")
 
 
-_NAME_ENDS = set("省市县区镇乡旗")  # a two-character term ending so is a whole name (攸县), not a stem
+# a two-character term ending with a one-character place suffix is a whole name (攸县), not a stem
+_NAME_ENDS = {suffix for suffix in _PLACE_SUFFIXES if len(suffix) == 1}
 
 
 def _stem_masked(s: str, stem: str) -> str:

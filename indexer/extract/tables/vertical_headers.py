@@ -60,10 +60,9 @@ def _continues(upper: list[int], lower: list[int]) -> bool:
     return bool(upper) and all(any(abs(a - b) <= _NEAR for b in lower) for a in upper)
 
 
-def _runs(lines: Sequence[str]) -> list[tuple[int, int]]:
-    """[first, last] line indices of each run of one-character header lines."""
-    cells = [_cells(ln) if not _DIGIT.search(ln) else [] for ln in lines]
-    singles = [_singles(c) for c in cells]
+def _runs(lines: Sequence[str], cells: list[list[tuple[int, str]]]) -> list[tuple[int, int]]:
+    """[first, last] line indices of each run of one-character header lines (``cells``: each line's)."""
+    singles = [_singles(c) if not _DIGIT.search(ln) else [] for ln, c in zip(lines, cells, strict=True)]
     core = [len(s) >= _MIN_SINGLES for s in singles]
     runs: list[tuple[int, int]] = []
     i, n = 0, len(lines)
@@ -87,11 +86,12 @@ def stacked_header_lines(lines: Sequence[str]) -> dict[int, str]:
     """Line index → the line as tab cells, for every line of a run of one-character header lines:
     its longer cells; on the run's last line the stacked words after them."""
     out: dict[int, str] = {}
-    for first, last in _runs(lines):
+    cells = [_cells(ln) for ln in lines]
+    for first, last in _runs(lines, cells):
         columns: list[_Column] = []
         for i in range(first, last + 1):
             longer = []
-            for at, text in _cells(lines[i]):
+            for at, text in cells[i]:
                 if len(text) == 1 and is_cjk(text):
                     col = next((c for c in columns if c.last_line == i - 1 and abs(c.last_at - at) <= _NEAR),
                                None)
@@ -105,16 +105,16 @@ def stacked_header_lines(lines: Sequence[str]) -> dict[int, str]:
             words = ["".join(c.chars) for c in sorted(columns, key=lambda c: c.start)] if i == last else []
             out[i] = "\t".join([*longer, *words])
         middles = sorted(c.start + 1.0 for c in columns)  # a Chinese character is two columns wide
-        out.update(_rows_under(lines, last + 1, middles))
+        out.update(_rows_under(cells, last + 1, middles))
     return out
 
 
-def _rows_under(lines: Sequence[str], start: int, middles: list[float]) -> dict[int, str]:
+def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[float]) -> dict[int, str]:
     """The unlabelled lines of numbers after a stacked header (up to the next text), placed by its
-    columns' middles (see the module docstring)."""
+    columns' middles (see the module docstring); ``lines``: each line's cells."""
     out: dict[int, str] = {}
     for i in range(start, len(lines)):
-        cells = _cells(lines[i])
+        cells = lines[i]
         if not cells:
             continue
         if not all(_VALUE.match(text) for _, text in cells):
