@@ -27,7 +27,7 @@ from indexer.engine.reuse import (
     bulk,
     shared_passages,
 )
-from indexer.engine.reuse.boilerplate import Boilerplate, edition
+from indexer.engine.reuse.boilerplate import Boilerplate, edition, lone_bound
 from indexer.engine.reuse.units import Sequence, Unit, mask, pack, pair_keys, pieces, place_terms, units
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,9 @@ def test_a_line_wrapped_beside_a_quote_stays_one_sentence():
     # a PDF wraps after a closing quote or before an opening one: the same sentence as on one line
     for wrapped in ("坚持依法公开，围绕垃圾分类、“三公”\n\n经费等重点工作，不断提高政府信息公开实效。",
                     "坚持依法公开，围绕垃圾分类、\n“三公”经费等重点工作，不断提高政府信息公开实效。",
-                    "按照《条例》\n要求，我镇全面梳理政府信息公开目录，及时更新。"):
+                    "按照《条例》\n要求，我镇全面梳理政府信息公开目录，及时更新。",
+                    # a numbered line (a heading run into its paragraph) broken before a closing quote
+                    "（四）抓好平台建设加强对政府门户网站的管理，杜绝“僵尸\n\n”账号现象。"):
         one_line = wrapped.replace("\n", "")
         assert [u.key for u in units(wrapped, [])] == [u.key for u in units(one_line, [])], wrapped
     heading = "（二）依申请公开情况（含申请）\n本年度共收到政府信息公开申请3件，均已按时答复。"
@@ -489,6 +491,27 @@ def test_a_copied_sentence_alone_counts_in_the_share_but_not_in_the_evidence():
     n = index.neighbour("copy", "r3")
     assert n.chars > 0 and n.evidence == 0.0  # the address sentence, standing alone in both
     assert index.share("copy", "r4") == 0.0  # another address: nothing shared
+
+
+def test_how_rare_a_sentence_must_be_to_count_alone_is_relative_to_the_corpus():
+    # 10 reports (a body's decade) at least, 1 in 5,000 where that is more
+    assert [lone_bound(n) for n in (30, 10_000, 50_000, 100_000, 350_000)] == [10, 10, 10, 20, 70]
+    # twelve bodies of one county print the same portal sentence (names and digits masked alike)
+    address = "本报告在“某县人民政府门户网站”（http://www.ch.gov.cn/）上全文公开，请与某县某局联系（电话：{}）。"
+    problems = ["一是主动公开目录更新不够及时。", "二是政策解读的质量和形式有待改进。",
+                "三是工作人员业务能力有待提高。", "四是公开内容不够丰富，形式比较单一。"]
+    reports = [ReportInput(f"r{i}", f"b{i}", 2024, address.format(3000000 + i) + problems[i % 4]
+                           + problems[(i + 1) % 4]) for i in range(12)]
+    reports += [ReportInput(f"s{i}", f"c{i}", 2024, problems[i % 4] + problems[(i + 2) % 4])
+                for i in range(28)]
+    copy = ReportInput("copy", "other", 2024, problems[2] + address.format(4000000) + problems[1])
+    in_ten = ReuseIndex.build([*reports, copy])  # 12 reports > 10: common, as at 100,000 before
+    assert in_ten.boilerplate.lone_max_reports == 10 and in_ten.neighbour("copy", "r3").chars == 0
+    # where 1 in 5,000 is more than 12 (here: a share that makes it 20 of these 41 reports)
+    relative = ReuseIndex.build([*reports, copy], Settings(lone_max_share=0.5))
+    assert relative.boilerplate.lone_max_reports == 20
+    n = relative.neighbour("copy", "r3")
+    assert n.chars > 0 and n.evidence == 0.0
 
 
 def test_the_side_by_side_shares_are_the_index_shares(planted):

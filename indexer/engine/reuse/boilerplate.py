@@ -24,9 +24,14 @@
 
 The sentence counts are kept too (``bits``): how many reports have a sentence tells how much its
 being in two reports says (``index``: evidence). And the whole sentences (keyed whole, not by their
-end) found in more than ``lone_max_reports`` reports (default 10, one body's reports over a decade):
-any other own sentence is *lone*, rare as written, and counts as found in another report that has
-it even standing alone (``units.Sequence.lone_in``).
+end) found in more than :func:`lone_bound` reports (10, one body's reports over a decade, or 1 in
+5,000 of all reports where that is more): any other own sentence is *lone*, rare as written, and
+counts as found in another report that has it even standing alone (``units.Sequence.lone_in``).
+Why a share as well as 10 (index format 13): rarity is relative. A county's sentence about its
+portal ("本报告在“某县人民政府门户网站”(http://…)上全文公开…", names and digits masked) stands in a few
+of its bodies' reports; 10,000 generated reports hold it in at most 10, 100,000 in 11-16, so past
+50,000 reports a copied one of them no longer counted, and 8 planted copies' shares fell 8-26
+points under the overlap. At 1 in 5,000 a sentence is as rare at 100,000 reports as at 10 in 50,000.
 
 Why sentences at 30 % and runs at 2 %: measured on 2,000 generated reports, a sentence rule at 2 %
 (the first version) left the median report ~190 characters of own text out of ~500 of prose, too
@@ -53,6 +58,13 @@ TEMPLATE_SHARE = 0.3
 WORDING_SHARE = 0.2
 BOILERPLATE_MIN_COUNT = 20
 LONE_MAX_REPORTS = 10
+LONE_MAX_SHARE = 1 / 5000
+
+
+def lone_bound(n_reports: int, least: int = LONE_MAX_REPORTS, share: float = LONE_MAX_SHARE) -> int:
+    """The most reports a whole sentence may be found in and still count standing alone: ``least``,
+    or ``share`` of the reports where that is more (see the module docstring)."""
+    return max(least, int(n_reports * share))
 
 
 # the fewest reports rarity and the evidence bar are reckoned on (see bits, ReuseIndex.min_evidence)

@@ -13,7 +13,8 @@ common wording, found in 20 % of reports or more), so a share is the part of A's
 Found: the sentence and the one before or after it stand in B too, one after the other (a shingle
 both have; stock sentences recur one by one, a copy keeps them in order; a stock run counts once
 the pair shares a run that is not one, as it is text A has in B too); or the sentence is *lone*,
-its whole masked text found in at most ``lone_max_reports`` reports (10) at the full build, and B
+its whole masked text found in at most ``boilerplate.lone_bound`` reports (10, or 1 in 5,000 where
+that is more) at the full build, and B
 has it too: a copied one-sentence paragraph ("本报告在“中国·某县”(http://…)上全文公开…"), whose end is stock
 wording and whose neighbours were not copied, shares no shingle. Lone sentences add to the share,
 never to the evidence.
@@ -74,10 +75,12 @@ from .boilerplate import (
     BOILERPLATE_SHARE,
     FEWEST_REPORTS,
     LONE_MAX_REPORTS,
+    LONE_MAX_SHARE,
     TEMPLATE_SHARE,
     WORDING_SHARE,
     Boilerplate,
     edition,
+    lone_bound,
 )
 from .store import Bucket, NeighbourRow, Store, dumps
 from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_keys
@@ -85,7 +88,7 @@ from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_k
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 12  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+FORMAT = 13  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
 # 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on;
 # 8: names masked after every containing place is taken off, stems that are common words kept,
 # learned headings taken off a sentence's front as often as one starts it, a line starting with 。 goes on
@@ -94,6 +97,8 @@ FORMAT = 12  # 4: signatures leave out frequent shingles (bulk); 5: lone sentenc
 # 11: the same-body pairs counted (``Boilerplate.same_body_pairs``) for the same-body bar
 # 12: a line break between a closing quote and a Chinese character (or one and an opening quote) wraps;
 # a two-character stem is not masked where its characters belong to the words beside it (每周至少)
+# 13: a line starting with a closing mark goes on after a numbered line too (“僵尸 / ”账号); a whole
+# sentence counts alone in up to 1 in 5,000 reports where that is more than 10 (``lone_bound``)
 RULE = 4  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports;
 # 3: rarity per template edition, a fixed margin of 2 bits; 4: a same-body neighbour's bar log2(P) + 2
 # (``evidence_bar``)
@@ -147,7 +152,9 @@ class Settings:
     wording_share: float = WORDING_SHARE  # common wording: in the sequence, in no share
     boilerplate_min_count: int = BOILERPLATE_MIN_COUNT
     signature_max_reports: int = 100  # shingles found in more reports stay out of signatures (bulk)
-    lone_max_reports: int = LONE_MAX_REPORTS  # a whole sentence in at most this many counts alone
+    # a whole sentence in at most this many reports, or this share of them where more, counts alone
+    lone_max_reports: int = LONE_MAX_REPORTS
+    lone_max_share: float = LONE_MAX_SHARE
 
 
 @dataclass
@@ -375,7 +382,8 @@ class ReuseIndex:
         bp.learn_runs(*bulk.count_distinct(np.unique(pair_keys(k[~in_sorted(k, bp.template)]))
                                            for k in keys_of if len(k) > 1), s.signature_max_reports)
         bp.learn_rarity(df_keys, df_counts, by_edition)
-        bp.learn_wholes(*bulk.count_distinct(np.unique(w) for w in wholes_of), s.lone_max_reports)
+        bp.learn_wholes(*bulk.count_distinct(np.unique(w) for w in wholes_of),
+                        lone_bound(n, s.lone_max_reports, s.lone_max_share))
         bp.examples = _examples(reports, bp)
         index.boilerplate = bp
         index._df_arrays = (df_keys, df_counts)

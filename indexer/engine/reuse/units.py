@@ -60,8 +60,7 @@ _SPLIT = re.compile(r"[。；;！!？?]+|(?<!\d)\.(?![0-9A-Za-z])|\s*[\n\r\t]\s*
 _OPENS = set("、，,：:（(《“‘")  # a line ending with one of these goes on
 _CLOSES = set("、，,。；;：:）)》”’")  # a line starting with one of these continues the one before
 _ENDS_LINE = set("。；;！!？?")  # a line starting with one of these ends the line before
-_GOES_ON = set("、，,")  # a line starting with one of these continues the one before, even a heading
-_ENDS_GOING_ON = _GOES_ON | set("（(《“‘")  # a line ending with one of these goes on, even a heading
+_ENDS_GOING_ON = set("、，,（(《“‘")  # a line ending with one of these goes on, even a heading
 # a quote or title closed at a line's end, or opened at the next one's start, beside a Chinese
 # character: a PDF wrapped the sentence there ("围绕垃圾分类、“三公”" / "经费等重点工作…")
 _QUOTE_CLOSES = set("”’）)》」』")
@@ -186,8 +185,8 @@ def _whole_line(line: str) -> bool:
 def _joins(text: str, a: int, b: int) -> bool:
     """Whether the line break text[a:b] is a wrap inside a sentence (PDF lines, pages): between two
     Chinese characters (as ``search_text`` reads it), or next to a comma-like mark; never after a
-    heading or title line (unless a comma or an opening quote ends it, or a comma starts the next),
-    never at a tab; always before a sentence mark."""
+    heading or title line (unless a comma or an opening quote ends it, or a comma or a closing mark
+    starts the next), never at a tab; always before a sentence mark."""
     if a == 0 or b >= len(text) or "\t" in text[a:b]:
         return False
     before, after = text[a - 1], text[b]
@@ -197,9 +196,10 @@ def _joins(text: str, a: int, b: int) -> bool:
             or (before in _QUOTE_CLOSES and is_cjk(after)) or (is_cjk(before) and after in _QUOTE_OPENS)):
         return False
     # a heading never ends with a comma or an opening quote, and no line after one starts with a
-    # comma: a numbered line so wrapped is a heading run into its paragraph ("（一）主动公开情况我乡
-    # 充分利用…多种形式，" then the rest of the sentence; or "…查阅资料" then "，方便群众…")
-    return (before in _ENDS_GOING_ON or after in _GOES_ON
+    # comma or a closing mark: a numbered line so wrapped is a heading run into its paragraph
+    # ("（一）主动公开情况我乡充分利用…多种形式，" then the rest of the sentence; "…查阅资料" then
+    # "，方便群众…"; "…杜绝“僵尸" then "”账号现象。")
+    return (before in _ENDS_GOING_ON or after in _CLOSES
             or not _whole_line(text[text.rfind("\n", 0, a) + 1:a]))
 
 
