@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from indexer.extract.tables.patterns import DIGIT, SPACE_RUN, VALUE_CELL
 from indexer.extract.tables.vertical_headers import stacked_header_lines
 from indexer.extract.text import CJK, cjk_of, strip_markup
 
@@ -24,7 +25,6 @@ _UNITS = set("年月日时号条件篇次个项人户家元万亿%‰页期届�
 # A cell holding only one of these is a blank (zero) cell.
 _PLACEHOLDER = re.compile(r"^(?:[-—–―/／\\~～]+|无|空|/)$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_DIGIT = re.compile(r"\d")
 _PAREN = re.compile(r"[(\[【][^()\[\]【】]{0,80}[)\]】]")
 
 
@@ -129,12 +129,9 @@ def _split_cell(s: str) -> list[tuple[str, str, int | float | None, bool]]:
     return pieces
 
 
-_VALUE_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
-
-
 def _is_text_cell(cell: str) -> bool:
     c = cell.strip()
-    return bool(c) and not _VALUE_CELL.match(c) and not _PLACEHOLDER.match(c)
+    return bool(c) and not VALUE_CELL.match(c) and not _PLACEHOLDER.match(c)
 
 
 # a row enumerator in NFKC text: 一、 (三) 2.
@@ -170,7 +167,7 @@ def join_wrapped_cells(lines: list[str]) -> list[str]:
         if "\t" not in line:
             prev, blanks = -1, 0
             continue
-        if prev >= 0 and blanks <= 1 and not _DIGIT.search(line):
+        if prev >= 0 and blanks <= 1 and not DIGIT.search(line):
             cells = line.split("\t")
             above = out[prev].split("\t")
             filled = [k for k, c in enumerate(cells) if c.strip()]
@@ -190,12 +187,11 @@ def join_wrapped_cells(lines: list[str]) -> list[str]:
     return out
 
 
-_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 _INDENTED = re.compile(r"^ {4,}\S")
 
 
 def _spaced(line: str) -> bool:
-    return "\t" not in line and bool(_SPACE_RUN.search(line) or _INDENTED.match(line))
+    return "\t" not in line and bool(SPACE_RUN.search(line) or _INDENTED.match(line))
 
 
 def space_separated_cells(lines: list[str]) -> list[str]:
@@ -212,7 +208,7 @@ def space_separated_cells(lines: list[str]) -> list[str]:
             continue
         j, multi = i, 0
         while j < n and (_spaced(lines[j]) or not lines[j].strip()):
-            multi += bool(_SPACE_RUN.search(lines[j]) and "\t" not in lines[j])
+            multi += bool(SPACE_RUN.search(lines[j]) and "\t" not in lines[j])
             j += 1
         if multi >= 2:
             stacked = stacked_header_lines(lines[i:j])
@@ -223,7 +219,7 @@ def space_separated_cells(lines: list[str]) -> list[str]:
                 elif line.strip():
                     body = line.lstrip(" \f")
                     lead = "\t" if len(line) - len(body) >= 4 else ""
-                    out[k] = lead + _SPACE_RUN.sub("\t", body.rstrip())
+                    out[k] = lead + SPACE_RUN.sub("\t", body.rstrip())
         i = j
     return out
 
@@ -252,7 +248,7 @@ def tokenize(text: str) -> Cells:
                 add(Token(EMPTY, "", ln, ci))
             elif _PLACEHOLDER.match(cell):
                 add(Token(EMPTY, cell, ln, ci))
-            elif not _DIGIT.search(cell):  # text only
+            elif not DIGIT.search(cell):  # text only
                 add(Token(TEXT, cell, ln, ci, cjk=cjk_of(cell)))
             elif cell.isdigit() and cell.isascii():  # a number only
                 add(Token(NUM, cell, ln, ci, int(cell)))

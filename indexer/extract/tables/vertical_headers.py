@@ -15,27 +15,34 @@ of its last line, in the order their columns stand; each line keeps its longer c
 The lines of numbers right under such a header that carry no label (part four's one row) are placed
 by the columns too: spaces alone do not say how many blank (zero) cells stand before, between or
 after the numbers, and each of the three groups of five holds its own identity, so a row read a
-group too far left still adds up. Each number must stand within a character and a half of one
-column's middle, and clearly nearer to it than to the next; the line is then given a cell per
-column (``""`` where blank). A line whose numbers cannot be placed so is given as one cell, which
-the table reader reads as no row (the part's numbers are then missing, never misplaced).
+group too far left still adds up. Where each number stands within a character and a half of one
+column's middle, and clearly nearer to it than to the next, it is placed there. Where one does not
+(pdftotext moves numbers by up to a narrow column's width: "2 … 1 … 3" standing on 结果维持, then
+half-way between 尚未审结 and 总计, then half-way between 总计 and the next group), each such number
+may stand in any column within five characters of it, the others in theirs, and every placement in
+order is tried against the header's own totals (a 总计 column holds the sum of the columns since the
+one before; a blank cell is 0): the one placement that adds up is taken. The line is given a cell
+per column (``""`` where blank). A line that no placement, or more than one, adds up is given as
+one cell, which the table reader reads as no row (the part's numbers are then missing, never
+misplaced). A row so placed adds up by construction; the prose's counts and the summary's totals
+still check it.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from indexer.extract.tables.patterns import DIGIT, LAYOUT_CELL, VALUE_CELL
 from indexer.extract.text import is_cjk
 
-_CELL = re.compile(r"\S+(?: \S+)*")
-_DIGIT = re.compile(r"\d")
 _NEAR = 2  # a character continues a column standing within two places of it on the line above
 _MIN_SINGLES = 3
 _PLACE_WITHIN = 1.5  # a number's middle within 1.5 characters of its column's
-_VALUE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_PLACE_NEAR = 5.0  # where not: the columns within 5 characters are its candidates
+_MAX_PLACEMENTS = 5000  # placements tried before a row is given up as ambiguous
+_TOTAL_WORDS = frozenset({"总计", "合计"})
 
 
 @dataclass
@@ -48,7 +55,7 @@ class _Column:
 
 def _cells(line: str) -> list[tuple[int, str]]:
     body = line.replace("\f", " ")
-    return [(m.start(), m.group()) for m in _CELL.finditer(body)]
+    return [(m.start(), m.group()) for m in LAYOUT_CELL.finditer(body)]
 
 
 def _singles(cells: list[tuple[int, str]]) -> list[int]:
@@ -62,7 +69,7 @@ def _continues(upper: list[int], lower: list[int]) -> bool:
 
 def _runs(lines: Sequence[str], cells: list[list[tuple[int, str]]]) -> list[tuple[int, int]]:
     """[first, last] line indices of each run of one-character header lines (``cells``: each line's)."""
-    singles = [_singles(c) if not _DIGIT.search(ln) else [] for ln, c in zip(lines, cells, strict=True)]
+    singles = [_singles(c) if not DIGIT.search(ln) else [] for ln, c in zip(lines, cells, strict=True)]
     core = [len(s) >= _MIN_SINGLES for s in singles]
     runs: list[tuple[int, int]] = []
     i, n = 0, len(lines)
@@ -104,24 +111,44 @@ def stacked_header_lines(lines: Sequence[str]) -> dict[int, str]:
                     longer.append(text)
             words = ["".join(c.chars) for c in sorted(columns, key=lambda c: c.start)] if i == last else []
             out[i] = "\t".join([*longer, *words])
-        middles = sorted(c.start + 1.0 for c in columns)  # a Chinese character is two columns wide
-        out.update(_rows_under(cells, last + 1, middles))
+        ordered = sorted(columns, key=lambda c: c.start)
+        middles = [c.start + 1.0 for c in ordered]  # a Chinese character is two columns wide
+        out.update(_rows_under(cells, last + 1, middles, _total_groups(["".join(c.chars) for c in ordered])))
     return out
 
 
-def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[float]) -> dict[int, str]:
+def _total_groups(words: Sequence[str]) -> list[tuple[list[int], int]]:
+    """(the columns it sums, the column) of each 总计 column of a header: the columns since the
+    previous one."""
+    out: list[tuple[list[int], int]] = []
+    since: list[int] = []
+    for j, word in enumerate(words):
+        if word in _TOTAL_WORDS:
+            out.append((since, j))
+            since = []
+        else:
+            since.append(j)
+    return out
+
+
+def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[float],
+                totals: list[tuple[list[int], int]]) -> dict[int, str]:
     """The unlabelled lines of numbers after a stacked header (up to the next text), placed by its
-    columns' middles (see the module docstring); ``lines``: each line's cells."""
+    columns' middles, or by its totals where they do not say (see the module docstring); ``lines``:
+    each line's cells."""
     out: dict[int, str] = {}
     for i in range(start, len(lines)):
         cells = lines[i]
         if not cells:
             continue
-        if not all(_VALUE.match(text) for _, text in cells):
+        if not all(VALUE_CELL.match(text) for _, text in cells):
             break
-        found = [_slot(at + len(text) / 2, middles) for at, text in cells]
-        slots = [s for s in found if s is not None]
+        mids = [at + len(text) / 2 for at, text in cells]
+        found = [_slot(m, middles) for m in mids]
+        slots: list[int] | None = [s for s in found if s is not None]
         if len(slots) != len(cells) or any(a >= b for a, b in itertools.pairwise(slots)):
+            slots = _placed_by_totals(mids, found, [text for _, text in cells], middles, totals)
+        if slots is None:
             out[i] = " ".join(text for _, text in cells)
             continue
         row = [""] * len(middles)
@@ -129,6 +156,37 @@ def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[fl
             row[slot] = text
         out[i] = "\t".join(row)
     return out
+
+
+def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[str], middles: list[float],
+                      totals: list[tuple[list[int], int]]) -> list[int] | None:
+    """The one placement in order under which every total of the header is the sum of its columns,
+    blanks 0: a number with a ``clear`` column (``_slot``) in it, any other in a column within
+    ``_PLACE_NEAR`` of it. None when none or several add up, or the header has no total to check."""
+    if not totals or not all(t.isdigit() for t in texts):
+        return None
+    values = [int(t) for t in texts]
+    near = [[c] if c is not None else [j for j, x in enumerate(middles) if abs(x - m) <= _PLACE_NEAR]
+            for m, c in zip(mids, clear, strict=True)]
+    found: list[list[int]] = []
+    tried = 0
+
+    def adds_up(slots: list[int]) -> bool:
+        row = dict(zip(slots, values, strict=True))
+        return all(sum(row.get(j, 0) for j in parts) == row.get(total, 0) for parts, total in totals)
+
+    def place(k: int, after: int, slots: list[int]) -> bool:
+        """Try the placements from number k on; False once too many were tried or two add up."""
+        nonlocal tried
+        if k == len(values):
+            tried += 1
+            if adds_up(slots):
+                found.append(list(slots))
+            return tried < _MAX_PLACEMENTS and len(found) < 2
+        return all(place(k + 1, j, [*slots, j]) for j in near[k] if j > after)
+
+    complete = place(0, -1, [])
+    return found[0] if complete and len(found) == 1 else None
 
 
 def _slot(middle: float, middles: list[float]) -> int | None:
