@@ -145,9 +145,9 @@ def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[fl
             break
         mids = [at + len(text) / 2 for at, text in cells]
         found = [_slot(m, middles) for m in mids]
-        slots: list[int] | None = [s for s in found if s is not None]
-        if len(slots) != len(cells) or any(a >= b for a, b in itertools.pairwise(slots)):
-            slots = _placed_by_totals(mids, found, [text for _, text in cells], middles, totals)
+        clear = [s for s in found if s is not None]
+        slots = (clear if len(clear) == len(cells) and all(a < b for a, b in itertools.pairwise(clear))
+                 else _placed_by_totals(mids, found, [text for _, text in cells], middles, totals))
         if slots is None:
             out[i] = " ".join(text for _, text in cells)
             continue
