@@ -14,10 +14,9 @@ Found: the sentence and the one before or after it stand in B too, one after the
 both have; stock sentences recur one by one, a copy keeps them in order; a stock run counts once
 the pair shares a run that is not one, as it is text A has in B too); or the sentence is *lone*,
 its whole masked text found in at most ``boilerplate.lone_bound`` reports (10, or 1 in 5,000 where
-that is more) at the full build, and B
-has it too: a copied one-sentence paragraph ("本报告在“中国·某县”(http://…)上全文公开…"), whose end is stock
-wording and whose neighbours were not copied, shares no shingle. Lone sentences add to the share,
-never to the evidence.
+that is more) at the full build, and B has it too: a copied one-sentence paragraph ("本报告在“中国·
+某县”(http://…)上全文公开…"), whose end is stock wording and whose neighbours were not copied, shares
+no shingle. Lone sentences add to the share, never to the evidence.
 
 Facts per report (``facts``): ``reuse_from`` the neighbour with the best share that is *reuse*: a
 share of at least ``min_share`` (0.4) on at least ``min_chars`` (100) characters, resting on a
