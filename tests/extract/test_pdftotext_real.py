@@ -120,6 +120,15 @@ def test_numbers_between_columns_are_placed_where_the_header_totals_add_up() -> 
     assert out[2].split("\t") == [""] * 5 + ["2", "", "", "10", "12"] + [""] * 5
 
 
+def test_of_two_placements_that_add_up_the_clearly_nearer_one_is_taken() -> None:
+    # a wide 结果维持 column: "2" stands 3.5 characters from its middle and 4.5 from 结果纠正's; with
+    # 1 + 1 after it, 2 + 1 + 1 = 4 adds up in either, and only where it stands tells them apart
+    header = [_at((0, "结"), (8, "结"), (12, "其"), (16, "尚"), (20, "总")),
+              _at((0, "果"), (8, "果"), (12, "他"), (16, "未"), (20, "计"))]
+    out = stacked_header_lines([*header, _at((4, "2"), (12, "1"), (16, "1"), (20, "4"))])
+    assert out[2].split("\t") == ["2", "", "1", "1", "4"]
+
+
 def test_numbers_between_columns_that_add_up_placed_two_ways_are_no_row() -> None:
     # "11" half-way between 总计 and the second group's 结果维持, "11" between its 尚未审结 and 总计:
     # 结果维持 = 总计 and 结果纠正 = 总计 add up alike, so which cell it is is not known

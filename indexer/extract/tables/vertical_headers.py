@@ -21,11 +21,13 @@ column's middle, and clearly nearer to it than to the next, it is placed there. 
 half-way between 尚未审结 and 总计, then half-way between 总计 and the next group), each such number
 may stand in any column within five characters of it, the others in theirs, and every placement in
 order is tried against the header's own totals (a 总计 column holds the sum of the columns since the
-one before; a blank cell is 0): the one placement that adds up is taken. The line is given a cell
-per column (``""`` where blank). A line that no placement, or more than one, adds up is given as
-one cell, which the table reader reads as no row (the part's numbers are then missing, never
-misplaced). A row so placed adds up by construction; the prose's counts and the summary's totals
-still check it.
+one before; a blank cell is 0): the one placement that adds up is taken, or of several the one whose
+numbers stand nearest their columns, when nearer by a character in all than the next (a group's
+结果维持 and 结果纠正 both add up for "2 1 1 4"; the 2 stands 3.5 characters from one and 4.5 from the
+other). The line is given a cell per column (``""`` where blank). A line that no placement adds up,
+or whose placements are no clearer than each other, is given as one cell, which the table reader
+reads as no row (the part's numbers are then missing, never misplaced). A row so placed adds up by
+construction; the prose's counts and the summary's totals still check it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ _MIN_SINGLES = 3
 _PLACE_WITHIN = 1.5  # a number's middle within 1.5 characters of its column's
 _PLACE_NEAR = 5.0  # where not: the columns within 5 characters are its candidates
 _MAX_PLACEMENTS = 5000  # placements tried before a row is given up as ambiguous
+_CLEARER = 1.0  # characters by which one column (or placement) must be nearer than the next
 _TOTAL_WORDS = frozenset({"总计", "合计"})
 
 
@@ -160,15 +163,17 @@ def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[fl
 
 def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[str], middles: list[float],
                       totals: list[tuple[list[int], int]]) -> list[int] | None:
-    """The one placement in order under which every total of the header is the sum of its columns,
-    blanks 0: a number with a ``clear`` column (``_slot``) in it, any other in a column within
-    ``_PLACE_NEAR`` of it. None when none or several add up, or the header has no total to check."""
+    """The placement in order under which every total of the header is the sum of its columns, blanks
+    0: a number with a ``clear`` column (``_slot``) in it, any other in a column within ``_PLACE_NEAR``
+    of it. Of several that add up, the one whose numbers stand nearest their columns, if nearer by
+    ``_CLEARER`` (in all) than the next one (as ``_slot`` asks of one number). None when none adds up,
+    no one is clearly nearest, too many were tried, or the header has no total to check."""
     if not totals or not all(t.isdigit() for t in texts):
         return None
     values = [int(t) for t in texts]
     near = [[c] if c is not None else [j for j, x in enumerate(middles) if abs(x - m) <= _PLACE_NEAR]
             for m, c in zip(mids, clear, strict=True)]
-    found: list[list[int]] = []
+    found: list[tuple[float, list[int]]] = []  # (how far its numbers stand from their columns, slots)
     tried = 0
 
     def adds_up(slots: list[int]) -> bool:
@@ -176,17 +181,22 @@ def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[st
         return all(sum(row.get(j, 0) for j in parts) == row.get(total, 0) for parts, total in totals)
 
     def place(k: int, after: int, slots: list[int]) -> bool:
-        """Try the placements from number k on; False once too many were tried or two add up."""
+        """Try the placements from number k on; False once too many were tried."""
         nonlocal tried
         if k == len(values):
             tried += 1
             if adds_up(slots):
-                found.append(list(slots))
-            return tried < _MAX_PLACEMENTS and len(found) < 2
+                off = sum(abs(middles[j] - m) for j, m in zip(slots, mids, strict=True))
+                found.append((off, list(slots)))
+            return tried < _MAX_PLACEMENTS
         return all(place(k + 1, j, [*slots, j]) for j in near[k] if j > after)
 
-    complete = place(0, -1, [])
-    return found[0] if complete and len(found) == 1 else None
+    if not place(0, -1, []) or not found:
+        return None
+    found.sort(key=lambda f: f[0])
+    if len(found) > 1 and found[1][0] - found[0][0] < _CLEARER:
+        return None
+    return found[0][1]
 
 
 def _slot(middle: float, middles: list[float]) -> int | None:
@@ -195,6 +205,6 @@ def _slot(middle: float, middles: list[float]) -> int | None:
     best = ranked[0]
     if abs(middles[best] - middle) > _PLACE_WITHIN:
         return None
-    if len(ranked) > 1 and abs(middles[ranked[1]] - middle) - abs(middles[best] - middle) < 1.0:
+    if len(ranked) > 1 and abs(middles[ranked[1]] - middle) - abs(middles[best] - middle) < _CLEARER:
         return None
     return best
