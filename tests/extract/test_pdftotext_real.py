@@ -77,11 +77,13 @@ def test_a_column_word_starting_a_line_above_the_others_is_stacked_whole() -> No
     assert out[2].split("\t") == ["自然人", "商业", "科研", "社会", "总计"]
 
 
+FIFTEEN = ["结   结   其   尚   总   结   结   其   尚   总   结   结   其   尚   总",
+           "果   果   他   未   计   果   果   他   未   计   果   果   他   未   计"]
+
+
 def test_a_row_under_a_stacked_header_is_placed_by_its_columns_blank_cells_included() -> None:
-    header = ["结   结   其   尚   总   结   结   其   尚   总   结   结   其   尚   总",
-              "果   果   他   未   计   果   果   他   未   计   果   果   他   未   计"]
     row = " " * 40 + "5   2   1   5   13"  # the third group only: ten blank cells before it
-    out = stacked_header_lines([*header, row])
+    out = stacked_header_lines([*FIFTEEN, row])
     assert out[2].split("\t") == [""] * 10 + ["5", "2", "1", "5", "13"]
 
 
@@ -107,10 +109,6 @@ def test_a_part_four_row_in_the_third_group_is_not_read_into_the_first() -> None
     facts = read_tables(nfkc(fixture(99)).text).gold_facts()
     assert facts["reconsideration"]["total"] == 0
     assert facts["litigation_after_reconsideration"] == gold(99)["litigation_after_reconsideration"]
-
-
-FIFTEEN = ["结   结   其   尚   总   结   结   其   尚   总   结   结   其   尚   总",
-           "果   果   他   未   计   果   果   他   未   计   果   果   他   未   计"]
 
 
 def test_numbers_between_columns_are_placed_where_the_header_totals_add_up() -> None:

@@ -112,11 +112,12 @@ def stacked_header_lines(lines: Sequence[str]) -> dict[int, str]:
                     col.last_line, col.last_at = i, at
                 else:
                     longer.append(text)
-            words = ["".join(c.chars) for c in sorted(columns, key=lambda c: c.start)] if i == last else []
-            out[i] = "\t".join([*longer, *words])
+            out[i] = "\t".join(longer)
         ordered = sorted(columns, key=lambda c: c.start)
+        words = ["".join(c.chars) for c in ordered]
+        out[last] = "\t".join([*longer, *words])  # the run's last line: its longer cells, then the words
         middles = [c.start + 1.0 for c in ordered]  # a Chinese character is two columns wide
-        out.update(_rows_under(cells, last + 1, middles, _total_groups(["".join(c.chars) for c in ordered])))
+        out.update(_rows_under(cells, last + 1, middles, _total_groups(words)))
     return out
 
 
