@@ -91,7 +91,8 @@ def planted_mask(index: ReuseIndex, r: ReportInput, passages: list[str]) -> np.n
                 copied[where[at]:where[at + len(needle) - 1] + 1] = True
     template = set(index.boilerplate.template.tolist())  # the sequence leaves out those sentences
     return np.array([copied[max(u.start, u.end - min(KEY_CHARS, u.weight)):u.end].mean() >= 0.5
-                     for u in units(r.text, r.places, index.boilerplate.headings) if u.key not in template],
+                     for u in units(r.text, r.places, index.boilerplate.headings, index.known)
+                     if u.key not in template],
                     dtype=bool)
 
 

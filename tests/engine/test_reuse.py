@@ -107,6 +107,57 @@ def test_a_stem_is_not_masked_where_its_characters_belong_to_the_words_beside_it
     assert mask("在攸县委、攸县政府的正确领导下。", place_terms(["攸县", "株洲市"])) == "在@委@的正确领导下"
 
 
+HUINONG = ("惠农区园艺镇人民政府", "园艺镇", "惠农区", "石嘴山市", "宁夏回族自治区")
+XINJIN = ("新津街道办事处", "新津街道", "龙湖区", "汕头市", "广东省")
+
+
+def _copied_pair(source: str, copy: str) -> list[ReportInput]:
+    """A report and another body's copy of it, among unrelated reports (so nothing is template)."""
+    words = "甲乙丙丁戊己庚辛"
+    others = [ReportInput(f"x{i}", f"o{i}", 2023, f"这份报告的第一句话只属于它自己，标作{words[i]}一。"
+                          f"这份报告的第二句话也只属于它自己，标作{words[i]}二。") for i in range(8)]
+    return [ReportInput("source", "惠农区/园艺镇", 2023, source, HUINONG),
+            ReportInput("copy", "龙湖区/新津街道", 2023, copy, XINJIN), *others]
+
+
+def test_a_bare_stem_that_is_a_word_in_another_bodys_copy_counts_as_written(tmp_path):
+    # 惠农 is the stem of 惠农区 and a word (惠农补贴): the 惠农区 township's sentence, masked as a name
+    # ("@补贴"), would not be the sentence another body copied; written so, it stands in the copy
+    text = ("园艺镇坚持以公开为常态、不公开为例外的原则，"
+            "围绕公共资源配置、惠农补贴等重点工作不断提高政府信息公开实效。"
+            "园艺镇全年通过广播主动公开政府信息12条，及时回应群众关切。"
+            "园艺镇严格执行政府信息公开前保密审查制度，确保上网信息不涉密、涉密信息不上网。")
+    copy = text.replace("园艺镇", "新津街道").replace("12", "30")
+    terms = place_terms(HUINONG)
+    assert mask("围绕惠农补贴等重点工作。", terms) == "围绕@补贴等重点工作"  # alone: a name, as before
+    full = ReuseIndex.build(_copied_pair(text, copy))
+    assert full.share("copy", "source") == full.share("source", "copy") == 1.0
+    one_by_one = ReuseIndex()
+    for r in reversed(_copied_pair(text, copy)):  # the copy first: the source's plain key is then known
+        one_by_one.add(r)
+    assert one_by_one.share("source", "copy") == 1.0
+    ReuseIndex.build(_copied_pair(text, copy)[1:]).save(tmp_path)  # the file's counts know it too
+    opened = ReuseIndex.load(tmp_path)
+    opened.add(_copied_pair(text, copy)[0])
+    assert opened.share("source", "copy") == 1.0
+    opened.close()
+    cmp = shared_passages(text, HUINONG, copy, XINJIN)
+    assert cmp.share_a == cmp.share_b == 1.0 and not cmp.only_a and not cmp.only_b
+
+
+def test_a_bare_stem_used_as_a_name_still_matches_another_bodys_copy_with_its_own_name():
+    # the WeChat account named after the town (“刘楼便民”), copied by 卜集镇 as “卜集便民”: as written
+    # it stands in no other report, so the stem stays a name and the sentences are one
+    liulou = ("刘楼镇人民政府", "刘楼镇", "汶上县", "济宁市", "山东省")
+    buji = ("金乡县卜集镇人民政府", "卜集镇", "金乡县", "济宁市", "山东省")
+    text = ("刘楼镇通过“刘楼便民”微信公众号发布各类信息120条，方便群众及时了解政策。"
+            "刘楼镇严格执行政府信息公开前保密审查制度，确保上网信息不涉密、涉密信息不上网。")
+    copy = text.replace("刘楼", "卜集").replace("120", "85")
+    assert [u.key for u in units(text, liulou)] == [u.key for u in units(copy, buji)]
+    cmp = shared_passages(text, liulou, copy, buji)
+    assert cmp.share_a == cmp.share_b == 1.0
+
+
 def test_a_sentence_mark_starting_a_line_ends_the_line_before_even_a_numbered_one():
     # a PDF layout wraps the sentence mark alone onto the next line, after a blank one
     wrapped = "（二）注重依申请公开，规范办理流程本年度未收到政府信息公开申请\n\n。全面梳理政府信息公开目录。"

@@ -82,12 +82,12 @@ from .boilerplate import (
     lone_bound,
 )
 from .store import Bucket, NeighbourRow, Store, dumps
-from .units import Packed, Sequence, in_sorted, pack, pair_keys, pieces, whole_keys
+from .units import Keyed, Packed, Sequence, in_sorted, pack, pair_keys, pieces
 
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
-FORMAT = 13  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
+FORMAT = 14  # 4: signatures leave out frequent shingles (bulk); 5: lone sentences (whole-sentence keys);
 # 6: common wording weighs nothing (``boilerplate``); 7: a numbered line wrapped at a comma goes on;
 # 8: names masked after every containing place is taken off, stems that are common words kept,
 # learned headings taken off a sentence's front as often as one starts it, a line starting with 。 goes on
@@ -98,6 +98,7 @@ FORMAT = 13  # 4: signatures leave out frequent shingles (bulk); 5: lone sentenc
 # a two-character stem is not masked where its characters belong to the words beside it (每周至少)
 # 13: a line starting with a closing mark goes on after a numbered line too (“僵尸 / ”账号); a whole
 # sentence counts alone in up to 1 in 5,000 reports where that is more than 10 (``lone_bound``)
+# 14: a sentence with a bare stem is keyed as written where so it stands in another report (``Keyed``)
 RULE = 4  # how a neighbour is called reuse (is_reuse); 2: the evidence margin grows past 10,000 reports;
 # 3: rarity per template edition, a fixed margin of 2 bits; 4: a same-body neighbour's bar log2(P) + 2
 # (``evidence_bar``)
@@ -285,8 +286,9 @@ def _examples(reports: Iterable[ReportInput], bp: Boilerplate) -> dict[int, str]
     for r in reports:
         if not want_sentences and not want_runs:
             break
-        keys, _, masked = r.packed().keyed(bp.headings)
-        texts = dict(zip(keys.tolist(), masked, strict=True))
+        got = r.packed().keyed(bp.headings)
+        keys = got.keys
+        texts = dict(zip(keys.tolist(), got.masked, strict=True))
         for k in want_sentences & texts.keys():
             out[k] = texts[k]
         want_sentences -= texts.keys()
@@ -365,12 +367,21 @@ class ReuseIndex:
         keys_of: list[np.ndarray] = []
         weights_of: list[np.ndarray] = []
         wholes_of: list[np.ndarray] = []
+        marked: dict[int, Keyed] = {}  # reports with a sentence a bare stem may key either way
         for r in reports:
-            keys, weights, masked = r.packed().keyed(bp.headings)
+            keyed = r.packed().keyed(bp.headings)
+            if keyed.plain:
+                marked[len(who)] = keyed
             who.append((r.id, r.body, r.year))
-            keys_of.append(keys)
-            weights_of.append(weights)
-            wholes_of.append(whole_keys(keys, masked))
+            keys_of.append(keyed.keys)
+            weights_of.append(keyed.weights)
+            wholes_of.append(keyed.wholes())
+        if marked:
+            every = np.unique(np.concatenate(keys_of))
+            for i, keyed in marked.items():
+                taken = keyed.taking(lambda keys: in_sorted(keys, every))
+                keys_of[i], weights_of[i], wholes_of[i] = taken.keys, taken.weights, taken.wholes()
+        del marked
         bp.same_body_pairs = sum(c * (c - 1) for c in Counter(body for _rid, body, _year in who).values())
         editions = [edition(year) for _rid, _body, year in who]
         by_edition = {e: (*bulk.count_distinct(np.unique(k) for k, ed in zip(keys_of, editions, strict=True)
@@ -412,8 +423,16 @@ class ReuseIndex:
         return index
 
     def _entry(self, r: ReportInput) -> _Entry:
-        keys, weights, masked = r.packed().keyed(self.boilerplate.headings)
-        return self._entry_of(r.body, r.year, keys, weights, whole_keys(keys, masked))
+        got = r.packed().keyed(self.boilerplate.headings).taking(self.known)
+        return self._entry_of(r.body, r.year, got.keys, got.weights, got.wholes())
+
+    def known(self, keys: np.ndarray) -> np.ndarray:
+        """Which of these sentence keys the index's reports have (``units.Known``)."""
+        if self._store is not None:
+            return self._store.known(keys)
+        if self._df is None:
+            return in_sorted(keys, self._df_arrays[0])
+        return np.fromiter((self._df.get(k, 0) > 0 for k in keys.tolist()), dtype=bool, count=len(keys))
 
     def _entry_of(self, body: str, year: int | None, keys: np.ndarray, weights: np.ndarray,
                   wholes: np.ndarray) -> _Entry:

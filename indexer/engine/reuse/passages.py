@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .boilerplate import Boilerplate
-from .units import Sequence, Unit, units
+from .units import Sequence, Unit, in_sorted, pieces, units_of
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,14 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
     learned :class:`Boilerplate` (``ReuseIndex.boilerplate``; or a collection of template sentence
     keys), so that template wording is not marked as copied; without it every sentence is own text."""
     bp = _learned(boilerplate)
-    ua, sa = _own(units(text_a, places_a, bp.headings), bp)
-    ub, sb = _own(units(text_b, places_b, bp.headings), bp)
+    pieces_a, pieces_b = pieces(text_a, places_a), pieces(text_b, places_b)
+    # a sentence with a bare stem is keyed as written where so it stands in the other text (``Keyed``)
+    keys_a = np.unique(np.array([u.key for u in units_of(pieces_a, bp.headings)], dtype=np.uint64))
+    keys_b = np.unique(np.array([u.key for u in units_of(pieces_b, bp.headings)], dtype=np.uint64))
+    all_a = units_of(pieces_a, bp.headings, lambda keys: in_sorted(keys, keys_b))
+    all_b = units_of(pieces_b, bp.headings, lambda keys: in_sorted(keys, keys_a))
+    ua, sa = _own(all_a, bp)
+    ub, sb = _own(all_b, bp)
     in_a = sa.counted(sb.shingles, sb.lone_wholes).tolist()
     in_b = sb.counted(sa.shingles, sa.lone_wholes).tolist()
     where_b: dict[int, list[int]] = {}
@@ -102,8 +108,6 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
             shared[-1] = Passage(last.a_start, ua[i].end, last.b_start, ub[j].end)
         else:
             shared.append(Passage(ua[i].start, ua[i].end, ub[j].start, ub[j].end))
-    all_a = units(text_a, places_a, bp.headings)
-    all_b = units(text_b, places_b, bp.headings)
     matched_a = _matched(all_a, {ua[i].start for i, _ in pairs})
     matched_b = _matched(all_b, {ub[j].start for _, j in pairs})
     return Comparison(shared, _runs(matched_a, all_a, False), _runs(matched_b, all_b, False),

@@ -172,6 +172,18 @@ class Store:
                 "SELECT id FROM buckets WHERE band = ? AND key = ?", (band, key)))
         return found
 
+    def known(self, keys: np.ndarray) -> np.ndarray:
+        """Which of these sentence keys some report has (a count above 0)."""
+        if not len(keys):
+            return np.zeros(0, dtype=bool)
+        asked = signed(keys)
+        found: set[int] = set()
+        for at in range(0, len(asked), 500):  # SQLite's limit on bound values
+            part = asked[at:at + 500]
+            found.update(k for (k,) in self._conn.execute(
+                f"SELECT key FROM df WHERE count > 0 AND key IN ({','.join('?' * len(part))})", part))
+        return np.fromiter((k in found for k in asked), dtype=bool, count=len(asked))
+
     def df(self) -> Counter:
         rows = self._conn.execute("SELECT key, count FROM df").fetchall()
         return Counter(dict(zip(unsigned([k for k, _ in rows]), (c for _, c in rows), strict=True)))
