@@ -131,6 +131,10 @@ class DocSets:
         """The segment's word postings file, if the build wrote one (see ``wordkeys``)."""
         return self._word_files.get(id(leaf))
 
+    def gram_file(self, leaf) -> gramkeys.GramKeys | None:
+        """The segment's bigram positions file, if the build wrote one (see ``gramkeys``)."""
+        return self._gram_files.get(id(leaf))
+
     def single(self, docnum: int) -> DocMask:
         """One document (if live) as a set."""
         return self._mask(np.asarray([docnum], dtype=np.int64))

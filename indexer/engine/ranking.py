@@ -22,6 +22,7 @@ import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
 from indexer.engine.cache import SizedLRU
+from indexer.engine.gramkeys import GramKeys, first_of_each_doc
 from indexer.engine.postings import blocks
 from indexer.engine.wordkeys import WordKeys
 
@@ -32,6 +33,7 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_W = np.zeros(0, dtype=np.float64)
 
 Term = tuple[str, str]  # (field, text)
+GRAMS = "grams"  # the bigram field (``indexer.schema``), read from its ``.gramkeys`` file where there is one
 
 
 class Ranker:
@@ -40,10 +42,13 @@ class Ranker:
     # postings kept in the cache, counted in postings (16 bytes each: 4,000,000 is ~64 MB)
     CACHE_POSTINGS = 4_000_000
 
-    def __init__(self, reader, word_file: Callable[[object], WordKeys | None] | None = None) -> None:
+    def __init__(self, reader, word_file: Callable[[object], WordKeys | None] | None = None,
+                 gram_file: Callable[[object], GramKeys | None] | None = None) -> None:
         self.reader = reader
         # a segment's word postings as numpy reads them, where the build wrote them (``wordkeys``)
         self._word_file = word_file
+        # and its bigram positions (``gramkeys``): a bigram's weight in a report is its count there
+        self._gram_file = gram_file
         self.size = reader.doc_count_all()
         self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         self._lengths: dict[str, np.ndarray] = {}
@@ -95,18 +100,26 @@ class Ranker:
         id_parts: list[np.ndarray] = []
         w_parts: list[np.ndarray] = []
         for leaf, offset in self.leaves:
-            wk = self._word_file(leaf) if self._word_file is not None else None
-            if wk is not None and wk.holds(field):
-                local, tf = wk.postings(field, text)
-                if len(local):
-                    id_parts.append(local + offset)
-                    w_parts.append(tf)
+            found = self._from_files(leaf, field, text)
+            if found is not None:
+                if len(found[0]):
+                    id_parts.append(found[0] + offset)
+                    w_parts.append(found[1])
                 continue
             for ids, _values, weights in blocks(leaf, field, text, weights=True):
                 id_parts.append(np.asarray(ids, dtype=np.int64) + offset)
                 w_parts.append(np.asarray(weights, dtype=np.float64))
         out = (np.concatenate(id_parts), np.concatenate(w_parts)) if id_parts else (_EMPTY_IDS, _EMPTY_W)
         return self._cache.put(key, out)
+
+    def _from_files(self, leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A term's segment-local postings from the files the build wrote beside the segment (None:
+        no file holds the field, read whoosh's blocks)."""
+        if field == GRAMS and self._gram_file is not None and (gk := self._gram_file(leaf)) is not None:
+            return gram_postings(gk.keys(text))
+        if self._word_file is not None and (wk := self._word_file(leaf)) is not None and wk.holds(field):
+            return wk.postings(field, text)
+        return None
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in ``field`` (whoosh stores it as a one-byte approximation)."""
@@ -131,6 +144,16 @@ class Ranker:
         with self._lock:
             self._lengths[field] = out
         return out
+
+
+def gram_postings(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, weights) of a bigram from its sorted ``doc << 32 | position`` keys: whoosh weighs
+    a position-format term by its count in the document (``ArrayPositions``, field boost 1)."""
+    if not len(keys):
+        return _EMPTY_IDS, _EMPTY_W
+    first = first_of_each_doc(keys)
+    starts = np.flatnonzero(first)
+    return (keys >> 32)[starts], np.diff(starts, append=len(keys)).astype(np.float64)
 
 
 def _lengths_column():

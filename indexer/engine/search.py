@@ -192,7 +192,9 @@ class SearchIndex:
         else:
             pick = np.arange(len(rank))
         ordered = docs[pick[np.argsort(rank[pick])]]
-        return (ranked + [(int(d), None) for d in ordered])[start:end]
+        # only the page's part of the column order becomes hits (a deep page: 20 of thousands)
+        tail = ordered[max(start - len(ranked), 0):].tolist()
+        return (ranked[start:] + [(d, None) for d in tail])[:end - start]
 
     def _facets(self, query: Query,
                 all_counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[FacetValue]]:
@@ -575,7 +577,7 @@ class _OpenIndex:
         docsets = self.docsets()  # its word postings files serve ranking too
         with self._lock:
             if self._ranker is None:
-                self._ranker = Ranker(self.searcher.reader(), docsets.word_file)
+                self._ranker = Ranker(self.searcher.reader(), docsets.word_file, docsets.gram_file)
             return self._ranker
 
     def docsets(self) -> DocSets:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections import Counter
 
+import numpy as np
 import pytest
 
 from indexer.engine.document import from_stored
@@ -137,6 +140,27 @@ def test_pagination_splits_the_result_list(index):
     third = index.search(Query.from_args({"per_page": "2", "page": "3"}))
     ids = [h.id for r in (first, second, third) for h in r.hits]
     assert len(ids) == 5 == len(set(ids)) and first.pages == 3
+
+
+@pytest.mark.parametrize("args", [{"sort": "year"}, {"q": "微信公众号 OR year:2020"}, {"q": "政府"}])
+def test_every_page_of_a_result_gives_each_matched_report_once_in_the_exports_order(index, args):
+    # a relevance ranking that reaches only some of the matched reports continues in column order
+    total = index.search(Query.from_args(args)).total
+    paged = [h.id for page in range(1, total + 1)
+             for h in index.search(Query.from_args({**args, "per_page": "1", "page": str(page)})).hits]
+    assert paged == [row[0] for row in index.iter_facts(Query.from_args(args))] and len(set(paged)) == total
+
+
+def test_facet_counts_of_any_set_of_reports_are_the_counts_of_its_reports(index):
+    # a set of more than half the index is counted as the whole less what it leaves out
+    columns = index._current().columns()
+    for size in range(columns.size + 1):
+        for docs in itertools.combinations(range(columns.size), size):
+            got = columns.counts(np.array(docs, dtype=np.int64))
+            for name in columns.listed:
+                labels, codes = columns.labels[name], columns.codes[name]
+                want = Counter(labels[codes[d]] for d in docs if codes[d])
+                assert dict(got[name]) == dict(want), (name, docs)
 
 
 @pytest.mark.parametrize("q", ['"微信', "AND", "微信 OR", "(微信"])
