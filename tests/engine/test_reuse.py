@@ -130,6 +130,8 @@ def test_a_bare_stem_that_is_a_word_in_another_bodys_copy_counts_as_written(tmp_
     copy = text.replace("园艺镇", "新津街道").replace("12", "30")
     terms = place_terms(HUINONG)
     assert mask("围绕惠农补贴等重点工作。", terms) == "围绕@补贴等重点工作"  # alone: a name, as before
+    # the mark is a private-use character; the text's own (PDF fonts write them) are dropped first
+    assert [p.masked for p in pieces("围绕\ue000补贴等重点工作。", ())] == ["围绕补贴等重点工作"]
     full = ReuseIndex.build(_copied_pair(text, copy))
     assert full.share("copy", "source") == full.share("source", "copy") == 1.0
     one_by_one = ReuseIndex()

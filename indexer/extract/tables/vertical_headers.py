@@ -28,6 +28,15 @@ other). The line is given a cell per column (``""`` where blank). A line that no
 or whose placements are no clearer than each other, is given as one cell, which the table reader
 reads as no row (the part's numbers are then missing, never misplaced). A row so placed adds up by
 construction; the prose's counts and the summary's totals still check it.
+
+Labelled rows under such a header (part three's "一、本年新收政府信息公开申请数量   66   7   5   2   80",
+zero cells blank) are placed the same way up to the next header (a table split over pages repeats
+its header, at other places), but only where every number stands clearly under one column and the
+header's totals add up (66 + 7 + 5 + 2 = 80): no placement is guessed for them. The line is then
+its label cells and a cell per column, which the table reader reads as a whole row; the part's own
+identities (一 + 二 = 三 + 四 in every column, the results' 总计 row) check it again. Other lines are
+left to the run-of-spaces rule, whose rows with blanks between numbers stay unverified. Measured on
+the blank-cell fixtures 19 and 99: partial → verified, every cell of parts three and four right.
 """
 
 from __future__ import annotations
@@ -97,7 +106,8 @@ def stacked_header_lines(lines: Sequence[str]) -> dict[int, str]:
     its longer cells; on the run's last line the stacked words after them."""
     out: dict[int, str] = {}
     cells = [_cells(ln) for ln in lines]
-    for first, last in _runs(lines, cells):
+    runs = _runs(lines, cells)
+    for first, last in runs:
         columns: list[_Column] = []
         for i in range(first, last + 1):
             longer = []
@@ -117,7 +127,8 @@ def stacked_header_lines(lines: Sequence[str]) -> dict[int, str]:
         words = ["".join(c.chars) for c in ordered]
         out[last] = "\t".join([*longer, *words])  # the run's last line: its longer cells, then the words
         middles = [c.start + 1.0 for c in ordered]  # a Chinese character is two columns wide
-        out.update(_rows_under(cells, last + 1, middles, _total_groups(words)))
+        end = next((f for f, _ in runs if f > last), len(lines))  # its rows: up to the next header
+        out.update(_rows_under(cells, last + 1, end, middles, _total_groups(words)))
     return out
 
 
@@ -135,31 +146,60 @@ def _total_groups(words: Sequence[str]) -> list[tuple[list[int], int]]:
     return out
 
 
-def _rows_under(lines: list[list[tuple[int, str]]], start: int, middles: list[float],
+def _rows_under(lines: list[list[tuple[int, str]]], start: int, end: int, middles: list[float],
                 totals: list[tuple[list[int], int]]) -> dict[int, str]:
-    """The unlabelled lines of numbers after a stacked header (up to the next text), placed by its
-    columns' middles, or by its totals where they do not say (see the module docstring); ``lines``:
-    each line's cells."""
+    """The rows of numbers after a stacked header, up to ``end`` (the next header), placed by its
+    columns' middles (see the module docstring); ``lines``: each line's cells. A row of numbers alone
+    (part four's, up to the first line of text) is placed by the header's totals where its columns do
+    not say; a labelled row (part three's: 一、本年新收… 66 7 5 2 80) only where every number stands
+    clearly under one column and the header's totals add up, and is given as its labels, then a cell
+    per column; other lines are left to the run-of-spaces rule."""
     out: dict[int, str] = {}
-    for i in range(start, len(lines)):
+    text_seen = False
+    for i in range(start, end):
         cells = lines[i]
-        if not cells:
+        k = len(cells)
+        while k and VALUE_CELL.match(cells[k - 1][1]):
+            k -= 1
+        if k == len(cells):  # no number: a label, a label's wrapped line, or a blank line
+            text_seen = text_seen or bool(cells)
             continue
-        if not all(VALUE_CELL.match(text) for _, text in cells):
-            break
-        mids = [at + len(text) / 2 for at, text in cells]
+        values = cells[k:]
+        mids = [at + len(text) / 2 for at, text in values]
+        texts = [text for _, text in values]
         found = [_slot(m, middles) for m in mids]
         clear = [s for s in found if s is not None]
-        slots = (clear if len(clear) == len(cells) and all(a < b for a, b in itertools.pairwise(clear))
-                 else _placed_by_totals(mids, found, [text for _, text in cells], middles, totals))
-        if slots is None:
-            out[i] = " ".join(text for _, text in cells)
+        in_order = len(clear) == len(values) and all(a < b for a, b in itertools.pairwise(clear))
+        if k:  # a labelled row
+            text_seen = True
+            # and not all zeros: blank or 0, such a row reads the same anywhere (and a line of prose
+            # ending in a 0 under a column is no row)
+            if (in_order and totals and all(t.isdigit() for t in texts) and any(int(t) for t in texts)
+                    and _adds_up(clear, texts, totals)):
+                # an indented line starts with a blank cell, as the run-of-spaces rule gives it
+                lead = [""] if cells[0][0] >= 4 else []
+                labels = [text for _, text in cells[:k]]
+                out[i] = "\t".join([*lead, *labels, *_row(clear, texts, len(middles))])
             continue
-        row = [""] * len(middles)
-        for (_, text), slot in zip(cells, slots, strict=True):
-            row[slot] = text
-        out[i] = "\t".join(row)
+        if text_seen:
+            continue
+        slots = clear if in_order else _placed_by_totals(mids, found, texts, middles, totals)
+        out[i] = " ".join(texts) if slots is None else "\t".join(_row(slots, texts, len(middles)))
     return out
+
+
+def _row(slots: list[int], texts: list[str], width: int) -> list[str]:
+    """A cell per column: each number in its slot, the others blank."""
+    row = [""] * width
+    for text, slot in zip(texts, slots, strict=True):
+        row[slot] = text
+    return row
+
+
+def _adds_up(slots: list[int], texts: list[str], totals: list[tuple[list[int], int]]) -> bool:
+    """Whether every total column of the header is the sum of its columns, blanks 0."""
+    row = dict(zip(slots, map(int, texts), strict=True))
+    return all(sum(row.get(j, 0) for j in parts) == row.get(total, 0) for parts, total in totals)
 
 
 def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[str], middles: list[float],
@@ -171,22 +211,17 @@ def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[st
     no one is clearly nearest, too many were tried, or the header has no total to check."""
     if not totals or not all(t.isdigit() for t in texts):
         return None
-    values = [int(t) for t in texts]
     near = [[c] if c is not None else [j for j, x in enumerate(middles) if abs(x - m) <= _PLACE_NEAR]
             for m, c in zip(mids, clear, strict=True)]
     found: list[tuple[float, list[int]]] = []  # (how far its numbers stand from their columns, slots)
     tried = 0
 
-    def adds_up(slots: list[int]) -> bool:
-        row = dict(zip(slots, values, strict=True))
-        return all(sum(row.get(j, 0) for j in parts) == row.get(total, 0) for parts, total in totals)
-
     def place(k: int, after: int, slots: list[int]) -> bool:
         """Try the placements from number k on; False once too many were tried."""
         nonlocal tried
-        if k == len(values):
+        if k == len(texts):
             tried += 1
-            if adds_up(slots):
+            if _adds_up(slots, texts, totals):
                 off = sum(abs(middles[j] - m) for j, m in zip(slots, mids, strict=True))
                 found.append((off, list(slots)))
             return tried < _MAX_PLACEMENTS
