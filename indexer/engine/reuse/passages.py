@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .boilerplate import Boilerplate
-from .units import Sequence, Unit, in_sorted, pieces, units_of
+from .units import BARE, Piece, Sequence, Unit, in_sorted, pieces, units_of
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,9 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
     keys), so that template wording is not marked as copied; without it every sentence is own text."""
     bp = _learned(boilerplate)
     pieces_a, pieces_b = pieces(text_a, places_a), pieces(text_b, places_b)
-    # a sentence with a bare stem is keyed as written where so it stands in the other text (``Keyed``)
-    keys_a = np.unique(np.array([u.key for u in units_of(pieces_a, bp.headings)], dtype=np.uint64))
-    keys_b = np.unique(np.array([u.key for u in units_of(pieces_b, bp.headings)], dtype=np.uint64))
-    all_a = units_of(pieces_a, bp.headings, lambda keys: in_sorted(keys, keys_b))
-    all_b = units_of(pieces_b, bp.headings, lambda keys: in_sorted(keys, keys_a))
+    named_a, named_b = units_of(pieces_a, bp.headings), units_of(pieces_b, bp.headings)
+    all_a = _taking(pieces_a, named_a, bp.headings, named_b)
+    all_b = _taking(pieces_b, named_b, bp.headings, named_a)
     ua, sa = _own(all_a, bp)
     ub, sb = _own(all_b, bp)
     in_a = sa.counted(sb.shingles, sb.lone_wholes).tolist()
@@ -112,6 +110,16 @@ def shared_passages(text_a: str, places_a: Iterable[str | None], text_b: str, pl
     matched_b = _matched(all_b, {ub[j].start for _, j in pairs})
     return Comparison(shared, _runs(matched_a, all_a, False), _runs(matched_b, all_b, False),
                       _share(sa, in_a), _share(sb, in_b))
+
+
+def _taking(found: list[Piece], named: list[Unit], headings: Collection[str],
+            other: list[Unit]) -> list[Unit]:
+    """The units, a sentence with a bare stem keyed as written where so it stands in the other text
+    (``units.Keyed``: the pair's own evidence, where the index asks all its reports)."""
+    if not any(BARE in p.masked for p in found):
+        return named
+    keys = np.unique(np.array([u.key for u in other], dtype=np.uint64))
+    return units_of(found, headings, lambda asked: in_sorted(asked, keys))
 
 
 def _share(seq: Sequence, counted: list[bool]) -> float:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from indexer.extract.tables.patterns import DIGIT, SPACE_RUN, VALUE_CELL
+from indexer.extract.tables.patterns import DIGIT, INDENT, SPACE_RUN, VALUE_CELL
 from indexer.extract.tables.vertical_headers import stacked_header_lines
 from indexer.extract.text import CJK, cjk_of, strip_markup
 
@@ -187,7 +187,7 @@ def join_wrapped_cells(lines: list[str]) -> list[str]:
     return out
 
 
-_INDENTED = re.compile(r"^ {4,}\S")
+_INDENTED = re.compile(rf"^ {{{INDENT},}}\S")
 
 
 def _spaced(line: str) -> bool:
@@ -218,7 +218,7 @@ def space_separated_cells(lines: list[str]) -> list[str]:
                     out[k] = stacked[k - i]
                 elif line.strip():
                     body = line.lstrip(" \f")
-                    lead = "\t" if len(line) - len(body) >= 4 else ""
+                    lead = "\t" if len(line) - len(body) >= INDENT else ""
                     out[k] = lead + SPACE_RUN.sub("\t", body.rstrip())
         i = j
     return out

@@ -11,3 +11,5 @@ VALUE_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?$")  # a cell that is one number, s
 # characters separates cells (SPACE_RUN), so a cell is a run of words one space apart (LAYOUT_CELL)
 SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 LAYOUT_CELL = re.compile(r"\S+(?: \S+)*")
+# a line indented by at least this many spaces stands for a blank first cell (its label column empty)
+INDENT = 4

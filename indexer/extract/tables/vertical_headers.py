@@ -45,7 +45,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from indexer.extract.tables.patterns import DIGIT, LAYOUT_CELL, VALUE_CELL
+from indexer.extract.tables.patterns import DIGIT, INDENT, LAYOUT_CELL, VALUE_CELL
 from indexer.extract.text import is_cjk
 
 _NEAR = 2  # a character continues a column standing within two places of it on the line above
@@ -175,9 +175,9 @@ def _rows_under(lines: list[list[tuple[int, str]]], start: int, end: int, middle
             # and not all zeros: blank or 0, such a row reads the same anywhere (and a line of prose
             # ending in a 0 under a column is no row)
             if (in_order and totals and all(t.isdigit() for t in texts) and any(int(t) for t in texts)
-                    and _adds_up(clear, texts, totals)):
+                    and _adds_up(clear, [int(t) for t in texts], totals)):
                 # an indented line starts with a blank cell, as the run-of-spaces rule gives it
-                lead = [""] if cells[0][0] >= 4 else []
+                lead = [""] if cells[0][0] >= INDENT else []
                 labels = [text for _, text in cells[:k]]
                 out[i] = "\t".join([*lead, *labels, *_row(clear, texts, len(middles))])
             continue
@@ -196,9 +196,9 @@ def _row(slots: list[int], texts: list[str], width: int) -> list[str]:
     return row
 
 
-def _adds_up(slots: list[int], texts: list[str], totals: list[tuple[list[int], int]]) -> bool:
+def _adds_up(slots: list[int], values: list[int], totals: list[tuple[list[int], int]]) -> bool:
     """Whether every total column of the header is the sum of its columns, blanks 0."""
-    row = dict(zip(slots, map(int, texts), strict=True))
+    row = dict(zip(slots, values, strict=True))
     return all(sum(row.get(j, 0) for j in parts) == row.get(total, 0) for parts, total in totals)
 
 
@@ -211,6 +211,7 @@ def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[st
     no one is clearly nearest, too many were tried, or the header has no total to check."""
     if not totals or not all(t.isdigit() for t in texts):
         return None
+    values = [int(t) for t in texts]
     near = [[c] if c is not None else [j for j, x in enumerate(middles) if abs(x - m) <= _PLACE_NEAR]
             for m, c in zip(mids, clear, strict=True)]
     found: list[tuple[float, list[int]]] = []  # (how far its numbers stand from their columns, slots)
@@ -219,9 +220,9 @@ def _placed_by_totals(mids: list[float], clear: list[int | None], texts: list[st
     def place(k: int, after: int, slots: list[int]) -> bool:
         """Try the placements from number k on; False once too many were tried."""
         nonlocal tried
-        if k == len(texts):
+        if k == len(values):
             tried += 1
-            if _adds_up(slots, texts, totals):
+            if _adds_up(slots, values, totals):
                 off = sum(abs(middles[j] - m) for j, m in zip(slots, mids, strict=True))
                 found.append((off, list(slots)))
             return tried < _MAX_PLACEMENTS
