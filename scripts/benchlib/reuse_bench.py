@@ -33,7 +33,7 @@ from indexer.engine.reuse.units import KEY_CHARS, Sequence, units  # noqa: E402
 from indexer.extract.normalise import nfkc_string, search_string  # noqa: E402
 from indexer.extract.read import source_from_bytes  # noqa: E402
 
-BUILD_S_AT_10K = 170.4  # README (Performance): the last full build of 10,000 reports measured (2026-12-07)
+BUILD_S_AT_10K = 117.3  # README (Performance): the last full build of 10,000 reports measured (2026-12-08)
 COPY_RATE = 0.25
 
 
