@@ -131,9 +131,10 @@ class DocSets:
         """The segment's word postings file, if the build wrote one (see ``wordkeys``)."""
         return self._word_files.get(id(leaf))
 
-    def gram_file(self, leaf) -> gramkeys.GramKeys | None:
-        """The segment's bigram positions file, if the build wrote one (see ``gramkeys``)."""
-        return self._gram_files.get(id(leaf))
+    def gram_keys(self, leaf, gram: str) -> np.ndarray | None:
+        """A bigram's position keys in the segment from its ``.gramkeys`` file, the common ones from
+        the cache phrase matching fills (:meth:`_keys`); None where the build wrote no file."""
+        return None if self._gram_files.get(id(leaf)) is None else self._keys(leaf, gram, None)
 
     def single(self, docnum: int) -> DocMask:
         """One document (if live) as a set."""

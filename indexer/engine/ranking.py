@@ -22,7 +22,7 @@ import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
 from indexer.engine.cache import SizedLRU
-from indexer.engine.gramkeys import GramKeys, first_of_each_doc
+from indexer.engine.gramkeys import first_of_each_doc
 from indexer.engine.postings import blocks
 from indexer.engine.wordkeys import WordKeys
 
@@ -43,12 +43,13 @@ class Ranker:
     CACHE_POSTINGS = 4_000_000
 
     def __init__(self, reader, word_file: Callable[[object], WordKeys | None] | None = None,
-                 gram_file: Callable[[object], GramKeys | None] | None = None) -> None:
+                 gram_keys: Callable[[object, str], np.ndarray | None] | None = None) -> None:
         self.reader = reader
         # a segment's word postings as numpy reads them, where the build wrote them (``wordkeys``)
         self._word_file = word_file
-        # and its bigram positions (``gramkeys``): a bigram's weight in a report is its count there
-        self._gram_file = gram_file
+        # and a bigram's positions (``gramkeys``, read through the matcher's cache): its weight in a
+        # report is its count there
+        self._gram_keys = gram_keys
         self.size = reader.doc_count_all()
         self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         self._lengths: dict[str, np.ndarray] = {}
@@ -115,8 +116,9 @@ class Ranker:
     def _from_files(self, leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """A term's segment-local postings from the files the build wrote beside the segment (None:
         no file holds the field, read whoosh's blocks)."""
-        if field == GRAMS and self._gram_file is not None and (gk := self._gram_file(leaf)) is not None:
-            return gram_postings(gk.keys(text))
+        keys = self._gram_keys(leaf, text) if field == GRAMS and self._gram_keys is not None else None
+        if keys is not None:
+            return gram_postings(keys)
         if self._word_file is not None and (wk := self._word_file(leaf)) is not None and wk.holds(field):
             return wk.postings(field, text)
         return None

@@ -577,7 +577,7 @@ class _OpenIndex:
         docsets = self.docsets()  # its word postings files serve ranking too
         with self._lock:
             if self._ranker is None:
-                self._ranker = Ranker(self.searcher.reader(), docsets.word_file, docsets.gram_file)
+                self._ranker = Ranker(self.searcher.reader(), docsets.word_file, docsets.gram_keys)
             return self._ranker
 
     def docsets(self) -> DocSets:

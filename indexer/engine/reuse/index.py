@@ -84,6 +84,7 @@ from .boilerplate import (
 from .store import Bucket, NeighbourRow, Store, dumps
 from .units import Keyed, Packed, Sequence, in_sorted, pack, pair_keys, pieces
 
+_NO_KEYS = np.zeros(0, dtype=np.uint64)
 INDEX_FILE = "reuse.sqlite"  # see ``store``
 OLD_INDEX_FILE = "reuse.pkl"  # format 2 (the whole index as one pickle): removed when a new file is saved
 BOILERPLATE_FILE = "reuse_boilerplate.json"
@@ -370,12 +371,12 @@ class ReuseIndex:
         marked: dict[int, Keyed] = {}  # reports with a sentence a bare stem may key either way
         for r in reports:
             keyed = r.packed().keyed(bp.headings)
-            if keyed.plain:
+            if keyed.plain:  # keyed again below, against every report's keys: its wholes then
                 marked[len(who)] = keyed
             who.append((r.id, r.body, r.year))
             keys_of.append(keyed.keys)
             weights_of.append(keyed.weights)
-            wholes_of.append(keyed.wholes())
+            wholes_of.append(_NO_KEYS if keyed.plain else keyed.wholes())
         if marked:
             every = np.unique(np.concatenate(keys_of))
             for i, keyed in marked.items():
